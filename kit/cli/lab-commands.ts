@@ -1,0 +1,134 @@
+import type { Command } from 'commander';
+import { DropkitError } from '../errors.js';
+import { impair, resetImpairments } from '../lab/impair.js';
+import { currentLabId, labDown, labStatus, labUp } from '../lab/lab.js';
+import { readState } from '../lab/state.js';
+import { action, examples, positiveInt, printJson } from './common.js';
+
+const say = (json: boolean) => (l: string) => {
+  if (!json) process.stderr.write(`${l}\n`);
+};
+
+export function registerLab(program: Command): void {
+  const lab = program
+    .command('lab')
+    .description(
+      'a two-or-more-VM testbed on this machine: network namespaces, real sshd, iperf3 (root)',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'repro lab up',
+        'repro lab status --json',
+        'repro lab impair --backlog 10 --rps-to-cpu 1',
+        'repro lab down',
+      ]),
+    );
+
+  lab
+    .command('up')
+    .description('create the lab hosts (idempotent)')
+    .option('--hosts <n>', 'number of hosts: vmA, vmB, vmC, …', positiveInt)
+    .option('--json', 'print the lab status as JSON')
+    .addHelpText('after', examples(['repro lab up', 'repro lab up --hosts 3']))
+    .action(
+      action(async (opts: { hosts?: number; json?: boolean }) => {
+        const status = await labUp({
+          ...(opts.hosts ? { hosts: opts.hosts } : {}),
+          log: say(!!opts.json),
+        });
+        if (opts.json) printJson(status);
+        else {
+          process.stdout.write(`lab "${status.name}" is up; ssh config: ${status.sshConfig}\n`);
+          for (const h of status.hosts)
+            process.stdout.write(`  ${h.alias}  ${h.address}  ${h.hostname}\n`);
+          process.stdout.write(`try: repro doctor --pair vmA vmB\n`);
+        }
+        return 0;
+      }),
+    );
+
+  lab
+    .command('down')
+    .description(
+      'remove every namespace, sshd and interface, and restore every sysctl and RPS mask the lab changed',
+    )
+    .addHelpText('after', examples(['repro lab down']))
+    .action(
+      action(async () => {
+        const r = await labDown({ log: say(false) });
+        if (!r.removed) process.stdout.write('lab is not up; nothing to do\n');
+        return 0;
+      }),
+    );
+
+  lab
+    .command('status')
+    .description('show the lab hosts and any impairment in force')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', examples(['repro lab status']))
+    .action(
+      action(async (opts: { json?: boolean }) => {
+        const s = await labStatus();
+        if (opts.json) printJson(s);
+        else if (!s.hosts.length)
+          process.stdout.write(`lab "${s.name}" is down (start it with: repro lab up)\n`);
+        else {
+          process.stdout.write(
+            `lab "${s.name}" is ${s.up ? 'up' : 'DEGRADED (run `repro lab up` to rebuild)'}\n`,
+          );
+          for (const h of s.hosts)
+            process.stdout.write(
+              `  ${h.alias}  ${h.address}  ${h.hostname}  netns ${h.netns ? 'ok' : 'MISSING'}  sshd ${h.sshd ? 'running' : 'STOPPED'}\n`,
+            );
+          const imp = [
+            ...Object.entries(s.impairments.sysctls).map(([k, v]) => `${k} (original ${v})`),
+            ...Object.entries(s.impairments.rps).map(([k, v]) => `${k} (original ${v})`),
+          ];
+          process.stdout.write(imp.length ? `impaired: ${imp.join('; ')}\n` : 'no impairment\n');
+        }
+        return s.hosts.length && !s.up ? 1 : 0;
+      }),
+    );
+
+  lab
+    .command('impair')
+    .description(
+      'reproduce host backlog drops: shrink net.core.netdev_max_backlog and steer RPS on the receiver',
+    )
+    .option(
+      '--backlog <n>',
+      'set net.core.netdev_max_backlog (machine-wide: namespaces share the kernel)',
+      positiveInt,
+    )
+    .option('--rps-to-cpu <cpu>', "steer the receiver's eth0 RPS to this CPU", positiveInt)
+    .option('--host <alias>', 'the receiving host', 'vmB')
+    .option('--reset', 'restore every value the lab changed')
+    .addHelpText(
+      'after',
+      examples(['repro lab impair --backlog 10 --rps-to-cpu 1', 'repro lab impair --reset']),
+    )
+    .action(
+      action(
+        async (opts: { backlog?: number; rpsToCpu?: number; host: string; reset?: boolean }) => {
+          const state = await readState(currentLabId().stateDir);
+          if (!state)
+            throw new DropkitError({
+              code: 'LAB_NOT_UP',
+              message: 'the lab is not up',
+              step: 'lab impair',
+              hint: 'run `repro lab up` first',
+            });
+          if (opts.reset) await resetImpairments(state, say(false));
+          else if (opts.backlog === undefined && opts.rpsToCpu === undefined) {
+            throw new DropkitError({
+              code: 'USAGE',
+              message: 'give --backlog, --rps-to-cpu or --reset',
+              step: 'lab impair',
+            });
+          } else await impair(state, opts, say(false));
+          return 0;
+        },
+      ),
+    );
+}

@@ -1,0 +1,40 @@
+// Exit codes are part of the CLI contract and documented in the README.
+export const EXIT = {
+  OK: 0,
+  // An unexpected failure, or a command that could not do its job.
+  ERROR: 1,
+  // Bad flags or arguments.
+  USAGE: 2,
+  // The output was written but is incomplete (a host or source failed).
+  PARTIAL: 3,
+  // A preflight (doctor) found something that blocks a reproduction or bundle.
+  PREFLIGHT: 4,
+  // Connection, authentication or host key problem with a host.
+  CONNECTION: 5,
+  // Interrupted by SIGINT or SIGTERM (128 + SIGINT).
+  INTERRUPTED: 130,
+} as const;
+
+import type { ErrorCode } from './errors.js';
+
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case 'USAGE':
+    case 'UNKNOWN_HOST_ALIAS':
+      return EXIT.USAGE;
+    case 'CONNECT_TIMEOUT':
+    case 'CONNECT_FAILED':
+    case 'AUTH_FAILED':
+    case 'HOST_KEY_UNKNOWN':
+    case 'HOST_KEY_CHANGED':
+    case 'HOST_KEY_REVOKED':
+    case 'CONNECTION_LOST':
+      return EXIT.CONNECTION;
+    case 'PREFLIGHT_FAILED':
+      return EXIT.PREFLIGHT;
+    case 'ABORTED':
+      return EXIT.INTERRUPTED;
+    default:
+      return EXIT.ERROR;
+  }
+}

@@ -1,0 +1,194 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { DropkitError } from '../errors.js';
+import { restoreImpairments } from './impair.js';
+import { clientSshConfig, type LabId, labIdFor, labLayout } from './layout.js';
+import { buildNetwork, linkExists, netnsList, pidAlive, removeNetwork } from './netns.js';
+import { ensureKey, startSshd, writeKnownHosts } from './sshd.js';
+import { type LabState, readState, writeState } from './state.js';
+import { which } from './sys.js';
+
+export const STATE_ROOT = '/run/dropkit';
+
+// DROPKIT_LAB selects a lab by name; the test suite uses its own.
+export function currentLabId(): LabId {
+  return labIdFor(process.env['DROPKIT_LAB'] || 'default', STATE_ROOT);
+}
+
+const REQUIRED_TOOLS: Record<string, string> = {
+  ip: 'iproute2',
+  sshd: 'openssh-server',
+  'ssh-keygen': 'openssh-client',
+  unshare: 'util-linux',
+  iperf3: 'iperf3',
+  ethtool: 'ethtool',
+};
+
+async function preflight(): Promise<void> {
+  if (process.platform !== 'linux') {
+    throw new DropkitError({
+      code: 'NO_NAMESPACES',
+      message: 'the lab needs Linux network namespaces',
+      step: 'lab',
+      hint: 'run it on a Linux machine',
+    });
+  }
+  if (process.getuid?.() !== 0) {
+    throw new DropkitError({
+      code: 'NOT_ROOT',
+      message: 'the lab needs root to create network namespaces',
+      step: 'lab',
+      hint: 'run `sudo repro lab up`',
+    });
+  }
+  const missing: string[] = [];
+  for (const [tool, pkg] of Object.entries(REQUIRED_TOOLS)) {
+    const found = tool === 'sshd' ? existsSync('/usr/sbin/sshd') : await which(tool);
+    if (!found) missing.push(pkg);
+  }
+  if (missing.length) {
+    throw new DropkitError({
+      code: 'TOOL_MISSING',
+      message: `the lab needs ${[...new Set(missing)].join(', ')}`,
+      step: 'lab',
+      hint: `apt-get install -y ${[...new Set(missing)].join(' ')}   (or run scripts/install-deps.sh)`,
+    });
+  }
+}
+
+export interface LabStatus {
+  name: string;
+  up: boolean;
+  stateDir: string;
+  sshConfig?: string;
+  hosts: Array<{ alias: string; hostname: string; address: string; netns: boolean; sshd: boolean }>;
+  impairments: { sysctls: Record<string, string>; rps: Record<string, string> };
+}
+
+export async function labStatus(id = currentLabId()): Promise<LabStatus> {
+  const state = await readState(id.stateDir);
+  if (!state)
+    return {
+      name: id.name,
+      up: false,
+      stateDir: id.stateDir,
+      hosts: [],
+      impairments: { sysctls: {}, rps: {} },
+    };
+  const ns = new Set(await netnsList());
+  const hosts = [];
+  for (const h of state.layout.hosts) {
+    hosts.push({
+      alias: h.alias,
+      hostname: h.hostname,
+      address: h.address,
+      netns: ns.has(h.netns),
+      sshd: await pidAlive(state.sshdPids[h.alias], 'sshd'),
+    });
+  }
+  return {
+    name: id.name,
+    up: hosts.every((h) => h.netns && h.sshd) && (await linkExists(state.layout.bridge)),
+    stateDir: id.stateDir,
+    sshConfig: `${id.stateDir}/ssh_config`,
+    hosts,
+    impairments: { sysctls: state.sysctls, rps: state.rps },
+  };
+}
+
+export async function labUp(
+  opts: { hosts?: number; id?: LabId; log?: (l: string) => void } = {},
+): Promise<LabStatus> {
+  const id = opts.id ?? currentLabId();
+  const log = opts.log ?? (() => undefined);
+  await preflight();
+  const existing = await labStatus(id);
+  const wanted = opts.hosts ?? (existing.hosts.length || 2);
+  if (existing.up && existing.hosts.length === wanted) {
+    log(`lab "${id.name}" is already up`);
+    return existing;
+  }
+  // A half-built or differently sized lab is rebuilt from scratch.
+  if (existing.hosts.length) await labDown({ id, log });
+  const layout = labLayout(id, wanted);
+  const dir = id.stateDir;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const state: LabState = {
+    layout,
+    createdAt: new Date().toISOString(),
+    sshdPids: {},
+    sysctls: {},
+    rps: {},
+  };
+  // Written first, so a failure halfway can still be cleaned up by `down`.
+  await writeState(dir, state);
+  try {
+    log(`creating bridge ${layout.bridge} and ${wanted} namespaces`);
+    await buildNetwork(layout);
+    const clientPub = await ensureKey(`${dir}/id_ed25519`, 'dropkit-lab-client');
+    await writeFile(`${dir}/authorized_keys`, `${clientPub}\n`, { mode: 0o644 });
+    for (const h of layout.hosts) {
+      log(`starting sshd for ${h.alias} (${h.hostname}) at ${h.address}`);
+      state.sshdPids[h.alias] = await startSshd(dir, h);
+      await writeState(dir, state);
+    }
+    await writeKnownHosts(dir, layout);
+    await writeFile(`${dir}/ssh_config`, clientSshConfig(dir, layout), { mode: 0o600 });
+  } catch (e) {
+    await labDown({ id }).catch(() => undefined);
+    throw e instanceof DropkitError
+      ? e
+      : new DropkitError({
+          code: 'LAB_FAILED',
+          message: (e as Error).message,
+          step: 'lab up',
+          cause: e,
+        });
+  }
+  return labStatus(id);
+}
+
+async function otherLabsUp(id: LabId): Promise<boolean> {
+  const entries = await readdir(STATE_ROOT).catch(() => [] as string[]);
+  return entries.some(
+    (e) =>
+      e.startsWith('lab-') &&
+      `${STATE_ROOT}/${e}` !== id.stateDir &&
+      existsSync(`${STATE_ROOT}/${e}/state.json`),
+  );
+}
+
+export async function labDown(
+  opts: { id?: LabId; log?: (l: string) => void } = {},
+): Promise<{ removed: boolean }> {
+  const id = opts.id ?? currentLabId();
+  const log = opts.log ?? (() => undefined);
+  const state = await readState(id.stateDir);
+  if (!state) {
+    log(`lab "${id.name}" is not up`);
+    return { removed: false };
+  }
+  // Restore first: the RPS masks live inside the namespaces we are about to delete.
+  await restoreImpairments(state, log);
+  for (const [alias, pid] of Object.entries(state.sshdPids)) {
+    if (await pidAlive(pid, 'sshd')) {
+      log(`stopping sshd for ${alias}`);
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+  await removeNetwork(state.layout, await otherLabsUp(id));
+  await rm(id.stateDir, { recursive: true, force: true });
+  log(`lab "${id.name}" removed`);
+  return { removed: true };
+}
+
+// The ssh_config of the current lab while it is up, so `vmA` resolves.
+export function activeLabSshConfig(): string | undefined {
+  const id = currentLabId();
+  const file = `${id.stateDir}/ssh_config`;
+  return existsSync(file) ? file : undefined;
+}

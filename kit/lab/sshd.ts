@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { type LabHost, type LabLayout, sshdConfig } from './layout.js';
+import { pidAlive } from './netns.js';
+import { sys } from './sys.js';
+
+export const SSHD = '/usr/sbin/sshd';
+
+export async function ensureKey(path: string, comment: string): Promise<string> {
+  if (!existsSync(path)) {
+    await sys('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
+  }
+  return (await readFile(`${path}.pub`, 'utf8')).trim();
+}
+
+// A real OpenSSH server per host, started inside the host's network
+// namespace and its own UTS namespace, so `hostname` there prints the host's
+// own name while the machine's stays untouched.
+export async function startSshd(dir: string, host: LabHost): Promise<number> {
+  const hostDir = `${dir}/${host.alias}`;
+  await mkdir(hostDir, { recursive: true, mode: 0o700 });
+  await ensureKey(`${hostDir}/ssh_host_ed25519_key`, `${host.hostname}`);
+  const cfg = `${hostDir}/sshd_config`;
+  await writeFile(cfg, sshdConfig(dir, host), { mode: 0o600 });
+  // Debian's sshd wants its privilege-separation directory.
+  await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+  await sys(SSHD, ['-t', '-f', cfg]);
+  await writeFile(
+    `${dir}/bashrc`,
+    '# dropkit lab host: a clean root ~/.bashrc, as on a fresh VM\n',
+  );
+  await rm(`${hostDir}/sshd.pid`, { force: true });
+  await sys('ip', [
+    'netns',
+    'exec',
+    host.netns,
+    'unshare',
+    '--uts',
+    '--',
+    'sh',
+    '-c',
+    // The host gets its own mount namespace from `ip netns exec`. In it,
+    // tracefs is mounted so drop tracing works as on a real VM, and root's
+    // ~/.bashrc is replaced by an empty one: this machine's (pyenv init…)
+    // adds ~80 ms to every SSH exec, which a fresh VM would not.
+    [
+      'hostname "$1"',
+      '{ mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true; }',
+      '{ [ ! -e /root/.bashrc ] || mount --bind "$4" /root/.bashrc; }',
+      `exec ${SSHD} -f "$2" -E "$3"`,
+    ].join(' && '),
+    'sh',
+    host.hostname,
+    cfg,
+    `${hostDir}/sshd.log`,
+    `${dir}/bashrc`,
+  ]);
+  // sshd daemonizes and writes its pid file once it listens.
+  for (let i = 0; i < 50; i++) {
+    const pid = Number.parseInt(await readFile(`${hostDir}/sshd.pid`, 'utf8').catch(() => ''), 10);
+    if (pid && (await pidAlive(pid, 'sshd'))) return pid;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`sshd for ${host.alias} did not start; see ${hostDir}/sshd.log`);
+}
+
+export async function hostKeyLine(dir: string, host: LabHost): Promise<string> {
+  const pub = (await readFile(`${dir}/${host.alias}/ssh_host_ed25519_key.pub`, 'utf8'))
+    .trim()
+    .split(/\s+/);
+  return `${host.address} ${pub[0]} ${pub[1]}`;
+}
+
+export async function writeKnownHosts(dir: string, layout: LabLayout): Promise<void> {
+  const lines = await Promise.all(layout.hosts.map((h) => hostKeyLine(dir, h)));
+  await writeFile(`${dir}/known_hosts`, `${lines.join('\n')}\n`, { mode: 0o600 });
+}

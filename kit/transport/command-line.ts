@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { shellJoin, shellQuote } from '../shell-quote.js';
+
+// Every process dropkit starts on a host carries DROPKIT_RUN (this CLI
+// process) and DROPKIT_TAG (this one command) in its environment. The
+// environment is inherited by every descendant, so a timeout, an abort or the
+// final cleanup can find and kill exactly our processes by reading
+// /proc/<pid>/environ, with no PID files left on the host and no reliance on
+// the SSH server delivering signals for non-PTY channels.
+
+export const RUN_ID = randomBytes(6).toString('hex');
+
+export function newTag(): string {
+  return randomBytes(6).toString('hex');
+}
+
+export interface CommandLineInput {
+  argv?: readonly string[];
+  script?: string;
+  root: boolean;
+  loginIsRoot: boolean;
+  tag: string;
+  runId?: string;
+}
+
+export function buildCommandLine(input: CommandLineInput): string {
+  const inner = input.argv ? shellJoin(input.argv) : 'sh -s';
+  const envArgs = [`DROPKIT_RUN=${input.runId ?? RUN_ID}`, `DROPKIT_TAG=${input.tag}`];
+  // `env` then `sh -c`: works under sudo (which resets the environment) and
+  // under any login shell, including csh-style ones that cannot `export`.
+  const wrapped = `env ${envArgs.join(' ')} sh -c ${shellQuote(inner)}`;
+  return input.root && !input.loginIsRoot ? `sudo -n ${wrapped}` : wrapped;
+}
+
+// A POSIX sh script that prints or kills the processes whose environment has
+// NAME=VALUE. Portable to dash and busybox: no pgrep -e, no grep -z.
+export function sweepScript(
+  match: { name: 'DROPKIT_RUN' | 'DROPKIT_TAG'; value: string },
+  mode: 'list' | 'kill',
+): string {
+  const needle = `${match.name}=${match.value}`;
+  const find = [
+    `pids=''`,
+    `for d in /proc/[0-9]*; do`,
+    `  p=\${d#/proc/}`,
+    `  [ "$p" = "$$" ] && continue`,
+    `  if tr '\\000' '\\n' < "$d/environ" 2>/dev/null | grep -qx ${shellQuote(needle)}; then pids="$pids $p"; fi`,
+    `done`,
+  ];
+  if (mode === 'list')
+    return [
+      ...find,
+      `for p in $pids; do echo "$p $(tr '\\000' ' ' < /proc/$p/cmdline 2>/dev/null)"; done`,
+      '',
+    ].join('\n');
+  return [
+    ...find,
+    `[ -z "$pids" ] && exit 0`,
+    `kill -TERM $pids 2>/dev/null`,
+    // Give well-behaved processes (iperf3 writes its JSON on SIGTERM) a moment.
+    `i=0; while [ $i -lt 10 ]; do alive=''; for p in $pids; do [ -d /proc/$p ] && alive="$alive $p"; done; [ -z "$alive" ] && exit 0; sleep 0.1; i=$((i+1)); done`,
+    `kill -KILL $alive 2>/dev/null`,
+    `exit 0`,
+    '',
+  ].join('\n');
+}
+
+// sudo prints one of these when it would need a password or a terminal.
+export function sudoWantsPassword(stderr: string): boolean {
+  return /sudo: (a password is required|a terminal is required|\d+ incorrect password)/.test(
+    stderr,
+  );
+}

@@ -1,0 +1,38 @@
+import { activeLabSshConfig } from '../lab/lab.js';
+import { LocalTransport } from './local.js';
+import { connectSsh } from './ssh.js';
+import type { Transport } from './types.js';
+
+export interface OpenOptions {
+  sshConfig?: string[];
+  acceptNewHostKey?: boolean;
+  connectTimeoutMs?: number;
+  debug?: (line: string) => void;
+}
+
+// The config files in precedence order: what the user passed, then the lab's
+// while it is up (so vmA/vmB resolve), then ~/.ssh/config (added by resolve).
+export function configFiles(opts: OpenOptions): string[] {
+  const lab = activeLabSshConfig();
+  return [...(opts.sshConfig ?? []), ...(lab ? [lab] : [])];
+}
+
+export async function openTransport(spec: string | 'local', opts: OpenOptions): Promise<Transport> {
+  if (spec === 'local') return new LocalTransport();
+  return connectSsh(spec, { ...opts, configFiles: configFiles(opts) });
+}
+
+export type Opened = { spec: string; transport: Transport } | { spec: string; error: unknown };
+
+// Connects to every host at once; one failure never stops the others.
+export async function openAll(specs: string[], opts: OpenOptions): Promise<Opened[]> {
+  return Promise.all(
+    specs.map(async (spec) => {
+      try {
+        return { spec, transport: await openTransport(spec, opts) };
+      } catch (error) {
+        return { spec, error };
+      }
+    }),
+  );
+}

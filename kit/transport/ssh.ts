@@ -1,0 +1,354 @@
+import type { Duplex } from 'node:stream';
+import ssh2, { type Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { DropkitError } from '../errors.js';
+import { Semaphore } from '../semaphore.js';
+import { buildCommandLine, newTag, sudoWantsPassword, sweepScript } from './command-line.js';
+import { withDeadline } from './deadline.js';
+import { authCandidates } from './ssh-auth.js';
+import { classifyConnectError } from './ssh-errors.js';
+import { loadKnownHostEntries, preferredHostKeyAlgorithms, verifyHostKey } from './ssh-host-key.js';
+import { resolveTarget, type SshTarget } from './ssh-target.js';
+import type {
+  AuthMethod,
+  ConnectionInfo,
+  ExecRequest,
+  ExecResult,
+  HostKeyInfo,
+  Transport,
+} from './types.js';
+
+export interface SshConnectOptions {
+  configFiles: string[];
+  acceptNewHostKey?: boolean;
+  connectTimeoutMs?: number;
+  debug?: (line: string) => void;
+}
+
+// OpenSSH's default MaxSessions is 10; stay under it so parallel collectors
+// queue here instead of failing with "open failed" on the server.
+const CHANNELS_PER_CONNECTION = 8;
+
+export class SshTransport implements Transport {
+  readonly kind = 'ssh' as const;
+  private closed = false;
+  private lost: Error | undefined;
+  private readonly listeners: Array<(err?: Error) => void> = [];
+  private readonly channels = new Semaphore(CHANNELS_PER_CONNECTION);
+
+  constructor(
+    readonly info: ConnectionInfo,
+    private readonly client: Client,
+    // Jump-host connections, closed after this one.
+    private readonly hops: Client[],
+  ) {
+    client.on('close', () => {
+      if (!this.closed) {
+        this.lost = new Error('connection closed by remote host');
+        for (const l of this.listeners) l(this.lost);
+      }
+    });
+    // After 'ready', errors (keepalive timeout, reset) are followed by 'close'.
+    client.on('error', (e) => {
+      if (!this.closed) this.lost = e;
+    });
+  }
+
+  onClose(listener: (err?: Error) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async exec(req: ExecRequest): Promise<ExecResult> {
+    return this.channels.run(() => this.execNow(req));
+  }
+
+  private lostError(step: string | undefined, cause?: unknown): DropkitError {
+    return new DropkitError({
+      code: 'CONNECTION_LOST',
+      message: `SSH connection lost${this.lost ? `: ${this.lost.message}` : ''}`,
+      host: this.info.name,
+      step,
+      hint: 'the host may have rebooted, sshd may have been stopped, or the link dropped',
+      cause,
+    });
+  }
+
+  private openChannel(line: string, step: string | undefined): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      if (this.closed || this.lost) return reject(this.lostError(step));
+      try {
+        this.client.exec(line, (err, stream) =>
+          err ? reject(this.lostError(step, err)) : resolve(stream),
+        );
+      } catch (e) {
+        reject(this.lostError(step, e));
+      }
+    });
+  }
+
+  private async execNow(req: ExecRequest): Promise<ExecResult> {
+    const tag = newTag();
+    const line = buildCommandLine({
+      argv: req.argv,
+      script: req.script,
+      root: !!req.root,
+      loginIsRoot: this.info.isRoot,
+      tag,
+    });
+    const started = performance.now();
+    const stream = await this.openChannel(line, req.step);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let exitCode: number | null = null;
+    let signal: string | null = null;
+    stream.on('data', (c: Buffer) => {
+      out.push(c);
+      req.onStdout?.(c);
+    });
+    stream.stderr.on('data', (c: Buffer) => err.push(c));
+    stream.on('exit', (code: number | null, sig?: string) => {
+      exitCode = code;
+      signal = sig ?? null;
+    });
+    const done = new Promise<'closed' | 'lost'>((resolve) => {
+      stream.on('close', () => resolve('closed'));
+      this.onClose(() => resolve('lost'));
+    });
+    const input = req.script ?? req.stdin;
+    stream.end(input === undefined ? undefined : input);
+    const outcome = await withDeadline(
+      { done, detach: () => stream.close() },
+      {
+        timeoutMs: req.timeoutMs,
+        signal: req.signal,
+        reap: async () => void (await this.sweep({ name: 'DROPKIT_TAG', value: tag }, !!req.root)),
+      },
+    );
+    if (
+      outcome.value === 'lost' ||
+      (this.lost && exitCode === null && !outcome.timedOut && !outcome.aborted)
+    ) {
+      throw this.lostError(req.step);
+    }
+    const stderr = Buffer.concat(err).toString('utf8');
+    if (req.root && !this.info.isRoot && sudoWantsPassword(stderr)) {
+      throw new DropkitError({
+        code: 'SUDO_PASSWORD_REQUIRED',
+        message: `sudo wants a password for ${this.info.user}`,
+        host: this.info.name,
+        step: req.step,
+        hint: 'log in as root, or allow passwordless sudo (NOPASSWD) for this user; dropkit never sends passwords',
+      });
+    }
+    return {
+      stdout: Buffer.concat(out),
+      stderr,
+      exitCode: outcome.timedOut || outcome.aborted ? null : exitCode,
+      signal,
+      durationMs: performance.now() - started,
+      timedOut: outcome.timedOut,
+      aborted: outcome.aborted,
+    };
+  }
+
+  // Kills (or lists) our processes on the host, over a fresh channel.
+  async sweep(
+    match: { name: 'DROPKIT_RUN' | 'DROPKIT_TAG'; value: string },
+    root: boolean,
+    mode: 'kill' | 'list' = 'kill',
+  ): Promise<string> {
+    const line = buildCommandLine({
+      root,
+      loginIsRoot: this.info.isRoot,
+      tag: newTag(),
+      runId: 'sweeper',
+    });
+    const stream = await this.openChannel(line, 'cleanup');
+    const out: Buffer[] = [];
+    stream.on('data', (c: Buffer) => out.push(c));
+    stream.stderr.resume();
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 10_000);
+      stream.on('close', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      stream.end(sweepScript(match, mode));
+    });
+    return Buffer.concat(out).toString('utf8');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await new Promise<void>((resolve) => {
+      this.client.once('close', () => resolve());
+      this.client.end();
+      setTimeout(resolve, 2000).unref();
+    });
+    for (const hop of [...this.hops].reverse()) hop.end();
+  }
+}
+
+interface Handshake {
+  client: Client;
+  authMethod: AuthMethod;
+  hostKey: HostKeyInfo;
+}
+
+async function handshake(
+  target: SshTarget,
+  opts: SshConnectOptions,
+  sock?: Duplex,
+): Promise<Handshake> {
+  const r = target.resolved;
+  const lookupHost = r.hostKeyAlias ?? r.hostName;
+  // OpenSSH looks a HostKeyAlias up without a port.
+  const lookupPort = r.hostKeyAlias ? 22 : target.port;
+  const timeoutMs =
+    opts.connectTimeoutMs ?? (r.connectTimeoutSec ? r.connectTimeoutSec * 1000 : 10_000);
+  const entries = await loadKnownHostEntries(r.userKnownHostsFiles);
+  const { candidates, notes } = await authCandidates(r.identityFiles, r.identitiesOnly ?? false);
+  for (const n of notes) opts.debug?.(`${target.name}: ${n}`);
+  const tried: string[] = [];
+  let current: AuthMethod = 'publickey';
+  let keyError: DropkitError | undefined;
+  let hostKey: HostKeyInfo | undefined;
+  const client = new ssh2.Client();
+  const algorithms = preferredHostKeyAlgorithms(entries, lookupHost, lookupPort);
+  const config: ConnectConfig = {
+    host: r.hostName,
+    port: target.port,
+    username: target.user,
+    readyTimeout: timeoutMs,
+    keepaliveInterval: (r.serverAliveIntervalSec ?? 15) * 1000,
+    keepaliveCountMax: r.serverAliveCountMax ?? 3,
+    ...(sock ? { sock } : {}),
+    ...(algorithms ? { algorithms: { serverHostKey: algorithms as never } } : {}),
+    hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+      verifyHostKey(
+        entries,
+        {
+          name: target.name,
+          files: r.userKnownHostsFiles,
+          lookupHost,
+          port: lookupPort,
+          strict: r.strictHostKeyChecking,
+          acceptNew: !!opts.acceptNewHostKey,
+        },
+        key,
+      )
+        .then((d) => {
+          if (d.ok) hostKey = d.info;
+          else keyError = d.error;
+          verify(d.ok);
+        })
+        .catch((e: unknown) => {
+          keyError = new DropkitError({
+            code: 'INTERNAL',
+            message: `host key check failed: ${String(e)}`,
+            host: target.name,
+            step: 'host key',
+          });
+          verify(false);
+        });
+    },
+    authHandler: (_left, _partial, next) => {
+      const c = candidates.shift();
+      if (!c) return next(false as never);
+      tried.push(c.label);
+      current = c.kind;
+      if (c.kind === 'agent')
+        return next({ type: 'agent', username: target.user, agent: c.agent! } as never);
+      return next({ type: 'publickey', username: target.user, key: c.key! } as never);
+    },
+  };
+  opts.debug?.(
+    `${target.name}: connecting to ${target.user}@${r.hostName}:${target.port}${sock ? ' (via jump host)' : ''}`,
+  );
+  return new Promise<Handshake>((resolve, reject) => {
+    client.once('ready', () => resolve({ client, authMethod: current, hostKey: hostKey! }));
+    client.once('error', (e: Error & { level?: string }) => {
+      client.end();
+      if (keyError) return reject(keyError);
+      reject(
+        classifyConnectError(e, {
+          host: target.name,
+          address: r.hostName,
+          port: target.port,
+          user: target.user,
+          timeoutMs,
+          tried,
+        }),
+      );
+    });
+    client.connect(config);
+    // Small request/response exchanges: without this, Nagle plus delayed ACKs
+    // add ~40 ms to every exec round trip.
+    client.setNoDelay(true);
+  });
+}
+
+function forwardOut(via: Client, host: string, port: number, name: string): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    via.forwardOut('127.0.0.1', 0, host, port, (err, stream) =>
+      err
+        ? reject(
+            new DropkitError({
+              code: 'CONNECT_FAILED',
+              message: `jump host could not reach ${host}:${port}: ${err.message}`,
+              host: name,
+              step: 'proxy jump',
+              hint: 'check the ProxyJump host can reach the target (AllowTcpForwarding on the jump host)',
+            }),
+          )
+        : resolve(stream),
+    );
+  });
+}
+
+export async function connectSsh(spec: string, opts: SshConnectOptions): Promise<SshTransport> {
+  const started = performance.now();
+  const target = await resolveTarget(spec, { configFiles: opts.configFiles });
+  for (const w of target.warnings) opts.debug?.(`ssh config: ${w}`);
+  const hops: Client[] = [];
+  const via: string[] = [];
+  let sock: Duplex | undefined;
+  try {
+    // ProxyJump: each hop is reached through the previous one with
+    // direct-tcpip (forwardOut), exactly like `ssh -J a,b target`.
+    for (const hopSpec of target.resolved.proxyJump ?? []) {
+      const hop = await resolveTarget(hopSpec, { configFiles: opts.configFiles });
+      const hs = await handshake(hop, opts, sock);
+      hops.push(hs.client);
+      via.push(hopSpec);
+      const next: { host: string; port: number } = {
+        host: target.resolved.hostName,
+        port: target.port,
+      };
+      const nextHopIndex = via.length;
+      const nextSpec = target.resolved.proxyJump?.[nextHopIndex];
+      if (nextSpec) {
+        const nt = await resolveTarget(nextSpec, { configFiles: opts.configFiles });
+        next.host = nt.resolved.hostName;
+        next.port = nt.port;
+      }
+      sock = await forwardOut(hs.client, next.host, next.port, spec);
+    }
+    const hs = await handshake(target, opts, sock);
+    const info: ConnectionInfo = {
+      name: spec,
+      address: target.resolved.hostName,
+      port: target.port,
+      user: target.user,
+      isRoot: target.user === 'root',
+      authMethod: hs.authMethod,
+      hostKey: hs.hostKey,
+      via,
+      connectMs: performance.now() - started,
+    };
+    return new SshTransport(info, hs.client, hops);
+  } catch (e) {
+    for (const h of hops) h.end();
+    throw e;
+  }
+}

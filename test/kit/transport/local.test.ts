@@ -1,0 +1,41 @@
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { LocalTransport } from '../../../kit/transport/local.js';
+
+describe('local transport (execa)', () => {
+  const t = new LocalTransport();
+
+  it('runs argv with exact stdout bytes, stderr and exit code', async () => {
+    const r = await t.exec({ argv: ['sh', '-c', "printf '\\000\\377'; echo err >&2; exit 3"] });
+    expect([...r.stdout]).toEqual([0, 255]);
+    expect(r.stderr).toBe('err\n');
+    expect(r.exitCode).toBe(3);
+    expect(r.timedOut).toBe(false);
+  });
+
+  it('runs a script on stdin and passes stdin to argv commands', async () => {
+    expect((await t.exec({ script: 'echo $((6 * 7))' })).stdout.toString()).toBe('42\n');
+    expect((await t.exec({ argv: ['cat'], stdin: 'hello' })).stdout.toString()).toBe('hello');
+  });
+
+  it('a timeout kills the whole process tree', async () => {
+    const r = await t.exec({
+      argv: ['sh', '-c', 'sleep 41.25 & sleep 41.5; echo never'],
+      timeoutMs: 300,
+    });
+    expect(r.timedOut).toBe(true);
+    expect(r.exitCode).toBeNull();
+    const left = await execa('pgrep', ['-f', 'sleep 41\\.'], { reject: false });
+    expect(left.stdout.trim()).toBe('');
+  });
+
+  it('streams stdout while the command runs', async () => {
+    const chunks: string[] = [];
+    const r = await t.exec({
+      argv: ['sh', '-c', 'echo a; sleep 0.1; echo b'],
+      onStdout: (c) => chunks.push(c.toString()),
+    });
+    expect(chunks.join('')).toBe('a\nb\n');
+    expect(r.stdout.toString()).toBe('a\nb\n');
+  });
+});
