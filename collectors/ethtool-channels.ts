@@ -1,0 +1,53 @@
+import { parseEthtoolCount, readEthtoolSections } from './ethtool-sections.js';
+import { setOwn } from './own-record.js';
+import type { ParseResult } from './parse-result.js';
+import { quote } from './text-lines.js';
+
+// One column of `ethtool -l`: absent when not printed, null for `n/a`.
+export interface ChannelCounts {
+  rx?: number | null;
+  tx?: number | null;
+  other?: number | null;
+  combined?: number | null;
+}
+
+export interface EthtoolChannels {
+  iface?: string;
+  // False for `Cannot get device channel parameters` / `: Operation not supported`
+  // (ethtool_l error fixture: drivers without .get_channels).
+  supported: boolean;
+  max: ChannelCounts;
+  current: ChannelCounts;
+  extra: Record<string, string>;
+}
+
+const FIELDS: Record<string, keyof ChannelCounts> = {
+  rx: 'rx',
+  tx: 'tx',
+  other: 'other',
+  combined: 'combined',
+};
+
+export function parseEthtoolChannels(text: string): ParseResult<EthtoolChannels> {
+  const { iface, fields, errorSeen, warnings } = readEthtoolSections(text);
+  const channels: EthtoolChannels = { supported: true, max: {}, current: {}, extra: {} };
+  if (iface !== undefined) channels.iface = iface;
+
+  for (const { section, key, value } of fields) {
+    const name = key.toLowerCase();
+    const field = Object.hasOwn(FIELDS, name) ? FIELDS[name] : undefined;
+    const n = field === undefined ? undefined : parseEthtoolCount(value);
+    if (field !== undefined && n !== undefined) {
+      channels[section][field] = n;
+      continue;
+    }
+    if (field !== undefined) {
+      warnings.add(`unexpected value for ${section} ${JSON.stringify(key)}: ${quote(value)}`);
+    }
+    setOwn(channels.extra, `${section}.${key}`, value);
+  }
+
+  if (errorSeen && fields.length === 0) channels.supported = false;
+  else if (fields.length === 0) warnings.add('no channel parameters found');
+  return { value: channels, warnings: warnings.done() };
+}

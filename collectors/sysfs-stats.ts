@@ -1,0 +1,80 @@
+import { parseU64 } from './counter.js';
+import { getOwn, setOwn } from './own-record.js';
+import type { ParseResult } from './parse-result.js';
+import { WarningList } from './parse-result.js';
+import { quote, splitLines } from './text-lines.js';
+
+// Output of the on-host loop over /sys/class/net, one line per file: `<iface>/<file> <value>`,
+// e.g. `eth0/rx_dropped 12`, `eth0/operstate up`, `eth0/speed -1`, `eth0/master br0`.
+// `eth0/statistics/rx_dropped 12` and a full `/sys/class/net/eth0/...` path are accepted too.
+export interface SysfsInterface {
+  counters: Record<string, bigint>;
+  attrs: Record<string, string>;
+}
+
+export type SysfsStats = Record<string, SysfsInterface>;
+
+// The files of /sys/class/net/<if>/statistics/ (struct rtnl_link_stats64, K-ABI) plus the
+// carrier transition counters that live one level up. Everything else (mtu, speed, operstate)
+// is an attribute: `mtu 1500` is a number but not a counter, and deltas of it mean nothing.
+const COUNTER_NAMES = new Set([
+  'rx_packets',
+  'tx_packets',
+  'rx_bytes',
+  'tx_bytes',
+  'rx_errors',
+  'tx_errors',
+  'rx_dropped',
+  'tx_dropped',
+  'multicast',
+  'collisions',
+  'rx_length_errors',
+  'rx_over_errors',
+  'rx_crc_errors',
+  'rx_frame_errors',
+  'rx_fifo_errors',
+  'rx_missed_errors',
+  'tx_aborted_errors',
+  'tx_carrier_errors',
+  'tx_fifo_errors',
+  'tx_heartbeat_errors',
+  'tx_window_errors',
+  'rx_compressed',
+  'tx_compressed',
+  'rx_nohandler',
+  'rx_otherhost_dropped',
+  'carrier_changes',
+  'carrier_up_count',
+  'carrier_down_count',
+]);
+
+export function parseSysfsStats(text: string): ParseResult<SysfsStats> {
+  const warnings = new WarningList();
+  const result: SysfsStats = {};
+
+  splitLines(text).forEach((line, i) => {
+    if (line.trim() === '') return;
+    const m = /^(\S+)(?:[ \t](.*))?$/.exec(line.trim());
+    const segments = (m?.[1] ?? '').replace(/^\/sys\/class\/net\//, '').split('/');
+    const iface = segments[0] ?? '';
+    const attr = segments[segments.length - 1] ?? '';
+    if (m === null || segments.length < 2 || iface === '' || attr === '') {
+      // e.g. `cat: /sys/class/net/eth0/speed: Invalid argument` from the loop's stderr.
+      warnings.add(`line ${i + 1}: not an "<iface>/<file> <value>" line: ${quote(line)}`);
+      return;
+    }
+    const value = (m[2] ?? '').trim();
+    const entry = getOwn(result, iface) ?? { counters: {}, attrs: {} };
+    setOwn(result, iface, entry);
+    const isCounter = COUNTER_NAMES.has(attr) || segments.includes('statistics');
+    const counter = isCounter ? parseU64(value) : undefined;
+    if (counter !== undefined) {
+      setOwn(entry.counters, attr, counter);
+      return;
+    }
+    if (isCounter) warnings.add(`line ${i + 1}: ${iface}/${attr}: not a counter: ${quote(value)}`);
+    setOwn(entry.attrs, attr, value);
+  });
+
+  return { value: result, warnings: warnings.done() };
+}

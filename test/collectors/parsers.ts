@@ -1,0 +1,41 @@
+import { parseEthtoolChannels } from '../../collectors/ethtool-channels.js';
+import { parseEthtoolDriver } from '../../collectors/ethtool-driver.js';
+import { parseEthtoolRing } from '../../collectors/ethtool-ring.js';
+import { parseEthtoolStats } from '../../collectors/ethtool-stats.js';
+import { parseIpLink, parseIpLinkJson } from '../../collectors/ip-link.js';
+import { parseSysctl } from '../../collectors/kv-sysctl.js';
+import type { ParseResult } from '../../collectors/parse-result.js';
+import { parseProcNetDev } from '../../collectors/proc-net-dev.js';
+import { parseSoftnetStat } from '../../collectors/softnet-stat.js';
+import { parseSysfsStats } from '../../collectors/sysfs-stats.js';
+import {
+  isEthtoolChannels,
+  isEthtoolDriver,
+  isEthtoolRing,
+  isEthtoolStats,
+  isIpLink,
+  isProcNetDev,
+  isSoftnetStat,
+  isSysctls,
+  isSysfsStats,
+} from './shapes.js';
+
+export interface ParserCase {
+  name: string;
+  parse: (text: string) => ParseResult<unknown>;
+  isValue: (v: unknown) => boolean;
+}
+
+// Every parser in collectors/, with the runtime check of its declared output type.
+export const PARSERS: ParserCase[] = [
+  { name: 'softnet_stat', parse: parseSoftnetStat, isValue: isSoftnetStat },
+  { name: 'ethtool -S', parse: parseEthtoolStats, isValue: isEthtoolStats },
+  { name: 'ethtool -g', parse: parseEthtoolRing, isValue: isEthtoolRing },
+  { name: 'ethtool -l', parse: parseEthtoolChannels, isValue: isEthtoolChannels },
+  { name: 'ethtool -i', parse: parseEthtoolDriver, isValue: isEthtoolDriver },
+  { name: 'ip -s link', parse: parseIpLink, isValue: isIpLink },
+  { name: 'ip -s -j link', parse: parseIpLinkJson, isValue: isIpLink },
+  { name: '/proc/net/dev', parse: parseProcNetDev, isValue: isProcNetDev },
+  { name: 'sysfs stats', parse: parseSysfsStats, isValue: isSysfsStats },
+  { name: 'sysctl', parse: parseSysctl, isValue: isSysctls },
+];
