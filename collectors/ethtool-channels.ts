@@ -1,6 +1,7 @@
 import { parseEthtoolCount, readEthtoolSections } from './ethtool-sections.js';
 import { setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
+import type { CollectorSpec } from './spec.js';
 import { quote } from './text-lines.js';
 
 // One column of `ethtool -l`: absent when not printed, null for `n/a`.
@@ -51,3 +52,14 @@ export function parseEthtoolChannels(text: string): ParseResult<EthtoolChannels>
   else if (fields.length === 0) warnings.add('no channel parameters found');
   return { value: channels, warnings: warnings.done() };
 }
+
+export const ethtoolChannelsCollector: CollectorSpec = {
+  id: 'ethtool_l',
+  description: 'queue (channel) counts (ethtool -l)',
+  source: { kind: 'command', argv: ['ethtool', '-l', '{iface}'] },
+  scope: 'per-interface',
+  tool: 'ethtool',
+  skipLoopback: true,
+  devicesOnly: true,
+  rawPath: 'ethtool/{iface}/ethtool-l.txt',
+};

@@ -2,6 +2,7 @@ import { isEthtoolErrorLine } from './ethtool-error.js';
 import { hasOwn, setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
 import { WarningList } from './parse-result.js';
+import type { CollectorSpec } from './spec.js';
 import { quote, splitLines } from './text-lines.js';
 
 // `ethtool -i`: fixed `key: value` lines. Values can be empty, with or without the space after
@@ -61,3 +62,13 @@ export function parseEthtoolDriver(text: string): ParseResult<EthtoolDriver> {
   }
   return { value: info, warnings: warnings.done() };
 }
+
+export const ethtoolDriverCollector: CollectorSpec = {
+  id: 'ethtool_i',
+  description: 'driver, version, firmware and bus info (ethtool -i)',
+  source: { kind: 'command', argv: ['ethtool', '-i', '{iface}'] },
+  scope: 'per-interface',
+  tool: 'ethtool',
+  skipLoopback: true,
+  rawPath: 'ethtool/{iface}/ethtool-i.txt',
+};

@@ -1,6 +1,7 @@
 import { parseEthtoolCount, readEthtoolSections } from './ethtool-sections.js';
 import { setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
+import type { CollectorSpec } from './spec.js';
 import { quote } from './text-lines.js';
 
 // One column of `ethtool -g`. A field is absent when this ethtool did not print it, and null when
@@ -96,3 +97,14 @@ function parseOnOff(value: string): boolean | null | undefined {
   if (v === 'off') return false;
   return v === 'n/a' ? null : undefined;
 }
+
+export const ethtoolRingCollector: CollectorSpec = {
+  id: 'ethtool_g',
+  description: 'RX/TX ring sizes, current and preset maximum (ethtool -g)',
+  source: { kind: 'command', argv: ['ethtool', '-g', '{iface}'] },
+  scope: 'per-interface',
+  tool: 'ethtool',
+  skipLoopback: true,
+  devicesOnly: true,
+  rawPath: 'ethtool/{iface}/ethtool-g.txt',
+};

@@ -3,6 +3,7 @@ import { isEthtoolErrorLine } from './ethtool-error.js';
 import { hasOwn, setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
 import { WarningList } from './parse-result.js';
+import type { CollectorSpec } from './spec.js';
 import { isElisionLine, quote, splitLines } from './text-lines.js';
 
 export interface EthtoolStatEntry {
@@ -94,3 +95,13 @@ function storeUnique(
   setOwn(stats, stored, value);
   return stored;
 }
+
+export const ethtoolStatsCollector: CollectorSpec = {
+  id: 'ethtool_S',
+  description: "the driver's own counters (ethtool -S)",
+  source: { kind: 'command', argv: ['ethtool', '-S', '{iface}'] },
+  scope: 'per-interface',
+  tool: 'ethtool',
+  skipLoopback: true,
+  rawPath: 'ethtool/{iface}/ethtool-S.txt',
+};

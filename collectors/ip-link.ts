@@ -4,6 +4,7 @@ import { emptyInterface, type IpLink, type IpLinkInterface, isMacLike } from './
 import { setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
 import { WarningList } from './parse-result.js';
+import type { CollectorSpec } from './spec.js';
 import { quote, splitLines } from './text-lines.js';
 
 export { parseIpLinkJson } from './ip-link-json.js';
@@ -136,3 +137,21 @@ function storeRow(
   });
   return true;
 }
+
+export const ipLinkTextCollector: CollectorSpec = {
+  id: 'ip_link',
+  description: 'links with detailed statistics, as humans read them (ip -s -s link)',
+  source: { kind: 'command', argv: ['ip', '-s', '-s', 'link'] },
+  scope: 'global',
+  tool: 'ip',
+  rawPath: 'net/ip-s-s-link.txt',
+};
+
+export const ipLinkJsonCollector: CollectorSpec = {
+  id: 'ip_link_json',
+  description: 'links with detailed statistics, as JSON (ip -s -s -d -j link)',
+  source: { kind: 'command', argv: ['ip', '-s', '-s', '-d', '-j', 'link'] },
+  scope: 'global',
+  tool: 'ip',
+  rawPath: 'net/ip-s-s-d-j-link.json',
+};

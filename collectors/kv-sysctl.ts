@@ -1,6 +1,7 @@
 import { getOwn, setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
 import { WarningList } from './parse-result.js';
+import type { CollectorSpec } from './spec.js';
 import { quote, splitLines } from './text-lines.js';
 
 // `sysctl -a` (`name = value`) or a /proc/sys walk (`name value`, the name a dotted sysctl name
@@ -51,3 +52,42 @@ export function toSysctlName(name: string): string {
   if (!isPath) return stripped;
   return stripped.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
 }
+
+// The sysctls that decide whether a burst is absorbed or dropped.
+export const DROP_SYSCTLS = [
+  'net.core.netdev_max_backlog',
+  'net.core.netdev_budget',
+  'net.core.netdev_budget_usecs',
+  'net.core.dev_weight',
+  'net.core.rmem_default',
+  'net.core.rmem_max',
+  'net.core.wmem_default',
+  'net.core.wmem_max',
+  'net.core.optmem_max',
+  'net.core.flow_limit_cpu_bitmap',
+  'net.core.flow_limit_table_len',
+  'net.core.rps_sock_flow_entries',
+  'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem',
+  'net.ipv4.tcp_mem',
+  'net.ipv4.udp_mem',
+  'net.ipv4.udp_rmem_min',
+  'net.ipv4.udp_wmem_min',
+];
+
+export const sysctlCollector: CollectorSpec = {
+  id: 'sysctl',
+  description:
+    'the sysctls that matter for drops (backlog, NAPI budget, socket buffers, flow limit)',
+  source: {
+    kind: 'shell',
+    // /proc/sys directly (`sysctl` may be absent in minimal images), in one
+    // awk: procfs sysctl files do not support the byte-wise reads of the
+    // shell's `read` (dash gets "3" for "300"), and a `cat` per file forks.
+    // awk stops at the first missing file, and a network namespace lacks the
+    // init-only ones (netdev_max_backlog), so only existing files are given.
+    sh: `f=''; for p in ${DROP_SYSCTLS.map((n) => `/proc/sys/${n.replaceAll('.', '/')}`).join(' ')}; do [ -r "$p" ] && f="$f $p"; done; [ -n "$f" ] && awk '{ n = FILENAME; sub("^/proc/sys/", "", n); gsub("/", ".", n); print n " = " $0 }' $f; exit 0`,
+  },
+  scope: 'global',
+  rawPath: 'kernel/sysctl.txt',
+};

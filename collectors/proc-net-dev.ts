@@ -2,6 +2,7 @@ import { parseU64 } from './counter.js';
 import { setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
 import { WarningList } from './parse-result.js';
+import type { CollectorSpec } from './spec.js';
 import { quote, splitLines } from './text-lines.js';
 
 // /proc/net/dev (net/core/net-procfs.c dev_seq_printf_stats()). Column names come from the
@@ -74,3 +75,11 @@ function columnNames(part: string | undefined, prefix: string): string[] {
     .filter((n) => n !== '')
     .map((n) => `${prefix}${n}`);
 }
+
+export const procNetDevCollector: CollectorSpec = {
+  id: 'proc_net_dev',
+  description: 'per-interface counters as /proc/net/dev prints them',
+  source: { kind: 'file', path: '/proc/net/dev' },
+  scope: 'global',
+  rawPath: 'proc/net/dev',
+};

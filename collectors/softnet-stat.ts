@@ -1,6 +1,7 @@
 import { parseHex32 } from './counter.js';
 import type { ParseResult } from './parse-result.js';
 import { WarningList } from './parse-result.js';
+import type { CollectorSpec } from './spec.js';
 import { isElisionLine, quote, splitLines } from './text-lines.js';
 
 // One row of /proc/net/softnet_stat. Counters are the kernel's 32-bit values (they wrap at
@@ -106,3 +107,11 @@ type OptionalCounter =
 function setIfPresent(row: SoftnetRow, key: OptionalCounter, v: bigint | undefined): void {
   if (v !== undefined) row[key] = v;
 }
+
+export const softnetStatCollector: CollectorSpec = {
+  id: 'softnet_stat',
+  description: 'per-CPU backlog drops, time squeeze and flow limit (/proc/net/softnet_stat)',
+  source: { kind: 'file', path: '/proc/net/softnet_stat' },
+  scope: 'global',
+  rawPath: 'proc/net/softnet_stat',
+};

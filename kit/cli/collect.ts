@@ -2,10 +2,18 @@
 import { Command } from 'commander';
 import { action, addGlobalOptions, collect, examples, type GlobalOptions } from './common.js';
 import { runDoctor } from './doctor-command.js';
+import { registerSnapshot } from './snapshot-commands.js';
 
 const program = addGlobalOptions(new Command('collect'))
   .description("Collect one node's packet-loss evidence, without traffic")
-  .addHelpText('after', examples(['collect doctor --node vmA', 'collect doctor --local --json']));
+  .addHelpText(
+    'after',
+    examples([
+      'collect doctor --node vmA',
+      'collect snapshot --node vmA',
+      'collect analyze before/ after/',
+    ]),
+  );
 
 program
   .command('doctor')
@@ -31,5 +39,7 @@ program
       return runDoctor(specs, 'bundle', cmd.optsWithGlobals() as GlobalOptions, !!opts.json);
     }),
   );
+
+registerSnapshot(program);
 
 await program.parseAsync(process.argv);

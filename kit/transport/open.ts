@@ -1,6 +1,5 @@
 import { activeLabSshConfig } from '../lab/lab.js';
 import { LocalTransport } from './local.js';
-import { connectSsh } from './ssh.js';
 import type { Transport } from './types.js';
 
 export interface OpenOptions {
@@ -19,6 +18,8 @@ export function configFiles(opts: OpenOptions): string[] {
 
 export async function openTransport(spec: string | 'local', opts: OpenOptions): Promise<Transport> {
   if (spec === 'local') return new LocalTransport();
+  // Loaded on demand: ssh2 costs ~60 ms of startup that --local never needs.
+  const { connectSsh } = await import('./ssh.js');
   return connectSsh(spec, { ...opts, configFiles: configFiles(opts) });
 }
 

@@ -6,6 +6,7 @@ import { parseIpLink, parseIpLinkJson } from '../../collectors/ip-link.js';
 import { parseSysctl } from '../../collectors/kv-sysctl.js';
 import type { ParseResult } from '../../collectors/parse-result.js';
 import { parseProcNetDev } from '../../collectors/proc-net-dev.js';
+import { parseProcNetSnmp } from '../../collectors/proc-net-snmp.js';
 import { parseSoftnetStat } from '../../collectors/softnet-stat.js';
 import { parseSysfsStats } from '../../collectors/sysfs-stats.js';
 import {
@@ -15,6 +16,7 @@ import {
   isEthtoolStats,
   isIpLink,
   isProcNetDev,
+  isSnmp,
   isSoftnetStat,
   isSysctls,
   isSysfsStats,
@@ -38,4 +40,5 @@ export const PARSERS: ParserCase[] = [
   { name: '/proc/net/dev', parse: parseProcNetDev, isValue: isProcNetDev },
   { name: 'sysfs stats', parse: parseSysfsStats, isValue: isSysfsStats },
   { name: 'sysctl', parse: parseSysctl, isValue: isSysctls },
+  { name: '/proc/net/snmp', parse: parseProcNetSnmp, isValue: isSnmp },
 ];

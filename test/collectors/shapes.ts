@@ -151,3 +151,6 @@ export const isSysfsStats = (v: unknown): v is SysfsStats =>
   recordOf(fields({ counters: recordOf(isU64), attrs: recordOf(isStr) }))(v);
 
 export const isSysctls = (v: unknown): v is Record<string, string> => recordOf(isStr)(v);
+
+export const isSnmp = (v: unknown): v is Record<string, Record<string, bigint>> =>
+  recordOf(recordOf(isU64))(v);

@@ -1,0 +1,138 @@
+import type { HostFacts } from './model.js';
+import type { CollectorSpec } from './spec.js';
+
+// Who the host is: kernel, distro, CPUs, uptime. Also the names the redactor
+// must find (hostname, FQDN, /etc/hosts, search domains).
+
+export const unameCollector: CollectorSpec = {
+  id: 'uname',
+  description: 'kernel release and machine (uname -a)',
+  source: { kind: 'command', argv: ['uname', '-a'] },
+  scope: 'global',
+  rawPath: 'host/uname.txt',
+};
+
+export const osReleaseCollector: CollectorSpec = {
+  id: 'os_release',
+  description: 'distribution (/etc/os-release)',
+  source: { kind: 'file', path: '/etc/os-release' },
+  scope: 'global',
+  rawPath: 'host/os-release',
+};
+
+export const hostnameCollector: CollectorSpec = {
+  id: 'hostname',
+  description: 'host name and FQDN',
+  source: { kind: 'shell', sh: 'uname -n; hostname -f 2>/dev/null || true' },
+  scope: 'global',
+  rawPath: 'host/hostname.txt',
+};
+
+export const cpuCollector: CollectorSpec = {
+  id: 'cpu',
+  description: 'online CPU count and CPU model',
+  source: {
+    kind: 'shell',
+    sh: "getconf _NPROCESSORS_ONLN 2>/dev/null || nproc; grep -m1 -E '^(model name|Hardware|CPU part|cpu model)' /proc/cpuinfo; exit 0",
+  },
+  scope: 'global',
+  rawPath: 'host/cpu.txt',
+};
+
+export const uptimeCollector: CollectorSpec = {
+  id: 'uptime',
+  description: 'seconds since boot (/proc/uptime): "since boot" counters are over this long',
+  source: { kind: 'file', path: '/proc/uptime' },
+  scope: 'global',
+  rawPath: 'host/uptime',
+};
+
+export const etcHostsCollector: CollectorSpec = {
+  id: 'etc_hosts',
+  description: '/etc/hosts (names for redaction)',
+  source: { kind: 'file', path: '/etc/hosts' },
+  scope: 'global',
+  rawPath: 'host/etc-hosts',
+};
+
+export const resolvConfCollector: CollectorSpec = {
+  id: 'resolv_conf',
+  description: '/etc/resolv.conf (search domains for redaction)',
+  source: { kind: 'file', path: '/etc/resolv.conf' },
+  scope: 'global',
+  rawPath: 'host/resolv.conf',
+};
+
+// Pure: facts from the raw texts of the sections above.
+export function parseHostFacts(raw: {
+  uname?: string;
+  osRelease?: string;
+  hostname?: string;
+  cpu?: string;
+  uptime?: string;
+}): HostFacts {
+  const facts: HostFacts = {};
+  const uname = raw.uname?.trim();
+  if (uname) {
+    facts.uname = uname;
+    const release = uname.split(/\s+/)[2];
+    if (release) facts.kernelRelease = release;
+  }
+  const pretty = raw.osRelease?.match(/^PRETTY_NAME=("?)(.*)\1$/m)?.[2];
+  if (pretty) facts.os = pretty;
+  const names =
+    raw.hostname
+      ?.split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean) ?? [];
+  if (names[0]) facts.hostname = names[0];
+  const cpuLines = raw.cpu?.split('\n') ?? [];
+  const n = Number.parseInt(cpuLines[0] ?? '', 10);
+  if (Number.isFinite(n)) facts.cpus = n;
+  const model = cpuLines
+    .find((l) => l.includes(':'))
+    ?.split(':')
+    .slice(1)
+    .join(':')
+    .trim();
+  if (model) facts.cpuModel = model;
+  const up = Number.parseFloat(raw.uptime?.split(/\s+/)[0] ?? '');
+  if (Number.isFinite(up)) facts.uptimeSec = up;
+  return facts;
+}
+
+// Names found on the host that the redactor must replace everywhere.
+export function discoverNames(raw: { hostname?: string; etcHosts?: string; resolvConf?: string }): {
+  hostnames: string[];
+  fqdns: string[];
+  domains: string[];
+} {
+  const hostnames = new Set<string>();
+  const fqdns = new Set<string>();
+  const domains = new Set<string>();
+  const add = (name: string) => {
+    const n = name.trim().toLowerCase();
+    if (
+      !n ||
+      n === 'localhost' ||
+      n.startsWith('localhost.') ||
+      n.startsWith('ip6-') ||
+      !/^[a-z0-9][a-z0-9.-]*$/.test(n)
+    )
+      return;
+    if (n.includes('.')) {
+      fqdns.add(n);
+      hostnames.add(n.split('.')[0]!);
+    } else hostnames.add(n);
+  };
+  for (const l of raw.hostname?.split('\n') ?? []) add(l);
+  for (const line of raw.etcHosts?.split('\n') ?? []) {
+    const t = line.replace(/#.*/, '').trim().split(/\s+/);
+    for (const name of t.slice(1)) add(name);
+  }
+  for (const line of raw.resolvConf?.split('\n') ?? []) {
+    const m = line.match(/^\s*(search|domain)\s+(.+)$/);
+    if (m) for (const d of m[2]!.split(/\s+/)) if (d && d !== '.') domains.add(d.toLowerCase());
+  }
+  return { hostnames: [...hostnames], fqdns: [...fqdns], domains: [...domains] };
+}

@@ -1,0 +1,105 @@
+import type { EthtoolChannels } from './ethtool-channels.js';
+import type { SoftnetRow } from './softnet-stat.js';
+
+// The typed, timestamped view of one host at one moment. Raw outputs stay
+// byte-exact beside it (RawFile); this is our interpretation of them.
+
+export type InterfaceKind =
+  | 'physical'
+  | 'sriov-vf'
+  | 'veth'
+  | 'bridge'
+  | 'bond'
+  | 'loopback'
+  | 'virtual'
+  | 'other';
+
+export interface RingInfo {
+  rx: number | null;
+  rxMax: number | null;
+  tx: number | null;
+  txMax: number | null;
+}
+
+export interface InterfaceSnapshot {
+  name: string;
+  ifindex?: number;
+  driver?: string;
+  driverVersion?: string;
+  firmware?: string;
+  busInfo?: string;
+  kind: InterfaceKind;
+  master?: string;
+  slaves: string[];
+  mtu?: number;
+  state?: string;
+  mac?: string;
+  speedMbps?: number;
+  // Kernel counters by sysfs name (rx_dropped, rx_missed_errors, ...).
+  kernel: Record<string, bigint>;
+  // `ethtool -S` name → value, as the driver names them.
+  ethtool?: Record<string, bigint>;
+  ring?: RingInfo;
+  channels?: EthtoolChannels;
+  // Azure accelerated networking: the hv_netvsc synthetic interface and its
+  // SR-IOV VF (enP*, mlx5/mana) whose master it is.
+  acceleratedNetworking?: { role: 'synthetic' | 'vf'; peer: string };
+}
+
+export interface CloudIdentity {
+  provider: 'azure' | 'aws' | 'gcp' | 'unknown';
+  vmSize?: string;
+  location?: string;
+  zone?: string;
+}
+
+export interface HostFacts {
+  hostname?: string;
+  kernelRelease?: string;
+  uname?: string;
+  os?: string;
+  cpus?: number;
+  cpuModel?: string;
+  uptimeSec?: number;
+  cloud?: CloudIdentity;
+}
+
+export interface SourceRecord {
+  id: string;
+  iface?: string;
+  rawPath: string;
+  // What ran on the host: the command line or the file read.
+  source: string;
+  exitCode: number | null;
+  durationMs?: number;
+  stderr?: string;
+  ok: boolean;
+  // Why it failed, in words: "tool missing", "permission denied", ...
+  reason?: string;
+  bytes: number;
+}
+
+export interface Snapshot {
+  schema: 'dropkit.snapshot/1';
+  host: string;
+  // Operator clock (UTC) when the snapshot script started and ended.
+  takenAt: string;
+  durationMs: number;
+  // Host clock at the start of the script, nanoseconds since the epoch.
+  hostClockNs?: string;
+  facts: HostFacts;
+  interfaces: InterfaceSnapshot[];
+  softnet: SoftnetRow[];
+  sysctls: Record<string, string>;
+  // /proc/net/snmp and /proc/net/netstat: group → counter → value
+  // (Udp.RcvbufErrors, TcpExt.TCPBacklogDrop, ...).
+  snmp: Record<string, Record<string, bigint>>;
+  sources: SourceRecord[];
+  warnings: string[];
+}
+
+export interface RawFile {
+  path: string;
+  bytes: Buffer;
+  record: SourceRecord;
+}

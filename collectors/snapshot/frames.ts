@@ -1,0 +1,94 @@
+// The snapshot script frames every section with an unguessable boundary:
+//
+//   <B> begin <id> <iface|-> <start-ns>\n
+//   ...stdout bytes, exactly as the host printed them...
+//   \n<B> end <id> <iface|-> rc=<n> ns=<end-ns>\n
+//   <B> stderr <id> <iface|->\n...stderr...\n<B> stderr-end\n
+//
+// Parsing works on bytes so raw output is kept byte-exact, whatever it holds.
+
+export interface Section {
+  id: string;
+  iface?: string;
+  stdout: Buffer;
+  stderr: string;
+  exitCode: number | null;
+  startNs?: bigint;
+  endNs?: bigint;
+  durationMs?: number;
+  // The section began but its end marker never came (host killed the script).
+  truncated: boolean;
+}
+
+export function parseFrames(
+  out: Buffer,
+  boundary: string,
+): { sections: Section[]; warnings: string[] } {
+  const sections: Section[] = [];
+  const warnings: string[] = [];
+  const begin = Buffer.from(`${boundary} begin `);
+  let pos = out.indexOf(begin);
+  if (pos < 0 && out.length) warnings.push('no section markers in the snapshot output');
+  while (pos >= 0) {
+    const headerEnd = out.indexOf(0x0a, pos);
+    if (headerEnd < 0) break;
+    const [, , id = '?', iface = '-', start] = out
+      .subarray(pos, headerEnd)
+      .toString('utf8')
+      .split(' ');
+    const bodyStart = headerEnd + 1;
+    const endMarker = Buffer.from(`\n${boundary} end ${id} ${iface} `);
+    const endPos = out.indexOf(endMarker, bodyStart - 1);
+    const s: Section = {
+      id,
+      stdout: Buffer.alloc(0),
+      stderr: '',
+      exitCode: null,
+      truncated: true,
+      ...(iface !== '-' ? { iface } : {}),
+    };
+    const startNs = toNs(start);
+    if (startNs !== undefined) s.startNs = startNs;
+    if (endPos < 0) {
+      // Keep what arrived: partial is better than nothing.
+      s.stdout = out.subarray(bodyStart);
+      warnings.push(
+        `section ${id}${iface !== '-' ? ` (${iface})` : ''} has no end marker: output truncated`,
+      );
+      sections.push(s);
+      break;
+    }
+    s.stdout = out.subarray(bodyStart, Math.max(bodyStart, endPos));
+    const endLineEnd = out.indexOf(0x0a, endPos + 1);
+    const endLine = out
+      .subarray(endPos + 1, endLineEnd < 0 ? out.length : endLineEnd)
+      .toString('utf8');
+    const rc = endLine.match(/ rc=(\d+)/);
+    s.exitCode = rc ? Number(rc[1]) : null;
+    const endNs = toNs(endLine.match(/ ns=(\d+)/)?.[1]);
+    if (endNs !== undefined) s.endNs = endNs;
+    if (s.startNs !== undefined && s.endNs !== undefined)
+      s.durationMs = Number(s.endNs - s.startNs) / 1e6;
+    s.truncated = false;
+    let next = endLineEnd < 0 ? out.length : endLineEnd + 1;
+    const errHead = Buffer.from(`${boundary} stderr ${id} ${iface}\n`);
+    if (out.subarray(next, next + errHead.length).equals(errHead)) {
+      const errEnd = out.indexOf(Buffer.from(`${boundary} stderr-end\n`), next);
+      if (errEnd >= 0) {
+        s.stderr = out
+          .subarray(next + errHead.length, errEnd)
+          .toString('utf8')
+          .replace(/\n$/, '');
+        next = errEnd + boundary.length + ' stderr-end\n'.length;
+      }
+    }
+    sections.push(s);
+    pos = out.indexOf(begin, next);
+  }
+  return { sections, warnings };
+}
+
+function toNs(text: string | undefined): bigint | undefined {
+  // busybox `date` prints a literal `N` for %N: no sub-second timing then.
+  return text && /^\d+$/.test(text) && text.length > 12 ? BigInt(text) : undefined;
+}

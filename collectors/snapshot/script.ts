@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { shellQuote } from '../../kit/shell-quote.js';
+import type { CollectorSpec } from '../spec.js';
+
+// Builds the one POSIX sh script that takes a whole snapshot in a single
+// exec. Works under dash and busybox sh: no arrays, no `local`, no bashisms.
+// Each section is bounded by `timeout` when the host has it, records its exit
+// code and timing, and keeps its stderr apart from the raw output.
+
+export function newBoundary(): string {
+  return `DKB-${randomBytes(16).toString('hex')}`;
+}
+
+// One `date` per section: a section starts when the previous one ended, so
+// timing costs one fork per section, not two.
+const PRELUDE = `
+T=''; command -v timeout >/dev/null 2>&1 && T=timeout
+S=''; [ "$(id -u)" = 0 ] || S='sudo -n'
+now() { date +%s%N 2>/dev/null; }
+_t=$(now)
+sec() {
+  _id=$1; _if=$2; _to=$3; _root=$4; shift 4
+  printf '%s begin %s %s %s\\n' "$B" "$_id" "$_if" "$_t"
+  _p=''; [ "$_root" = 1 ] && _p=$S
+  { _err=$( { $_p \${T:+$T $_to} "$@"; } 2>&1 1>&3 3>&- ); } 3>&1
+  _rc=$?
+  _t=$(now)
+  printf '\\n%s end %s %s rc=%s ns=%s\\n' "$B" "$_id" "$_if" "$_rc" "$_t"
+  [ -n "$_err" ] && printf '%s stderr %s %s\\n%s\\n%s stderr-end\\n' "$B" "$_id" "$_if" "$_err" "$B"
+  return 0
+}
+`;
+
+// Quotes an argument for the script, turning `{iface}` into "$i".
+function arg(a: string): string {
+  if (!a.includes('{iface}')) return shellQuote(a);
+  return a
+    .split('{iface}')
+    .map((part) => (part ? shellQuote(part) : ''))
+    .join('"$i"');
+}
+
+function commandOf(spec: CollectorSpec): string {
+  const s = spec.source;
+  if (s.kind === 'file') return `cat ${arg(s.path)}`;
+  if (s.kind === 'command') return s.argv.map(arg).join(' ');
+  return `sh -c ${shellQuote(s.sh)}`;
+}
+
+export function buildSnapshotScript(specs: readonly CollectorSpec[], boundary: string): string {
+  const lines = [`B=${shellQuote(boundary)}`, PRELUDE.trim()];
+  const line = (spec: CollectorSpec, iface: string) =>
+    `sec ${shellQuote(spec.id)} ${iface} ${spec.timeoutSec ?? 5} ${spec.needsRoot ? 1 : 0} ${commandOf(spec)}`;
+  for (const spec of specs.filter((s) => s.scope === 'global')) lines.push(line(spec, '-'));
+  const perIface = specs.filter((s) => s.scope === 'per-interface');
+  if (perIface.length) {
+    // Interfaces are expanded on the host, so one round trip covers them all.
+    lines.push('for i in $(ls /sys/class/net 2>/dev/null); do');
+    for (const spec of perIface) {
+      const l = `  ${line(spec, '"$i"')}`;
+      const guards = [
+        ...(spec.skipLoopback ? ['[ "$i" = lo ] ||'] : []),
+        ...(spec.devicesOnly ? ['[ ! -e "/sys/class/net/$i/device" ] ||'] : []),
+      ];
+      lines.push(guards.length ? `  ${guards.join(' ')} ${l.trim()}` : l);
+    }
+    lines.push('done');
+  }
+  lines.push('exit 0', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,29 @@
+import type { Section } from './frames.js';
+
+// Why a section failed, in the words a support engineer expects. Pure.
+export function failureReason(s: Section, timeoutSec: number): string | undefined {
+  if (s.truncated) return 'output truncated: the snapshot script was interrupted';
+  if (s.exitCode === 0) return undefined;
+  const err = s.stderr;
+  if (s.exitCode === 124) return `timed out after ${timeoutSec} s`;
+  if (
+    s.exitCode === 127 ||
+    /not found|No such file or directory.*(ethtool|tc|ip)\b|failed to run command/i.test(err)
+  ) {
+    if (
+      /No such file or directory/.test(err) &&
+      !/failed to run command/.test(err) &&
+      s.exitCode !== 127
+    )
+      return 'file not present';
+    return 'tool missing';
+  }
+  if (/password is required|terminal is required/.test(err))
+    return 'needs root: sudo wants a password';
+  if (/Permission denied|Operation not permitted/i.test(err)) return 'permission denied';
+  if (/Operation not supported|not supported|no stats available/i.test(err))
+    return 'not supported by the driver';
+  if (/No such file or directory/i.test(err)) return 'file not present';
+  if (/No such device/i.test(err)) return 'interface vanished during the snapshot';
+  return `exit ${s.exitCode ?? 'unknown'}${err ? `: ${err.split('\n')[0]!.slice(0, 120)}` : ''}`;
+}

@@ -1,0 +1,32 @@
+// A collector declares what it collects; the snapshot script runs it. The
+// spec is plain data (sos's add_cmd_output/add_copy_spec, as types).
+
+export type CollectorSource =
+  // A file read with `cat`, byte-exact.
+  | { kind: 'file'; path: string }
+  // A command; `{iface}` in an argument is replaced per interface.
+  | { kind: 'command'; argv: string[] }
+  // A short POSIX sh fragment, for sources that are loops over sysfs.
+  | { kind: 'shell'; sh: string };
+
+export interface CollectorSpec {
+  // Stable id, also the section name in the snapshot and the bundle.
+  id: string;
+  description: string;
+  source: CollectorSource;
+  // Global, or run once per interface (expanded on the host).
+  scope: 'global' | 'per-interface';
+  needsRoot?: boolean;
+  // The tool that must be present; a missing tool is recorded, not fatal.
+  tool?: string;
+  // Per-command bound on the host, seconds.
+  timeoutSec?: number;
+  // Where the raw bytes go, relative to hosts/<host>/raw/; `{iface}` expands.
+  rawPath: string;
+  // Skip the loopback interface (ethtool on lo only prints errors).
+  skipLoopback?: boolean;
+  // Only interfaces backed by a device (/sys/class/net/<if>/device): ring,
+  // coalescing and offload queries mean nothing on veth/bridge, and a
+  // Kubernetes node with 200 veths must not pay 4 forks for each.
+  devicesOnly?: boolean;
+}

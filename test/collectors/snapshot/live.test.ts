@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { takeSnapshot } from '../../../collectors/snapshot/take.js';
+import { connectSsh, type SshTransport } from '../../../kit/transport/ssh.js';
+import type { ExecRequest, Transport } from '../../../kit/transport/types.js';
+import { canRunLab } from '../../lab-available.js';
+import { LAB_SSH_CONFIG, labHost } from '../../lab-helpers.js';
+
+// Counts the execs that go over the connection: a snapshot must be one.
+function counting(t: Transport): Transport & { execs: number } {
+  const c = Object.create(t) as Transport & { execs: number };
+  c.execs = 0;
+  c.exec = (req: ExecRequest) => {
+    c.execs++;
+    return t.exec(req);
+  };
+  return c;
+}
+
+describe.skipIf(!canRunLab())('live snapshot of a lab host over SSH', () => {
+  let vmA: SshTransport;
+  beforeAll(async () => {
+    vmA = await connectSsh('vmA', { configFiles: [LAB_SSH_CONFIG] });
+  });
+  afterAll(async () => {
+    await vmA?.close();
+  });
+
+  it('takes one exec and parses the host as it is', async () => {
+    const t = counting(vmA);
+    const { snapshot, raw } = await takeSnapshot(t);
+    expect(t.execs).toBe(1);
+    const host = await labHost('vmA');
+    expect(snapshot.facts.hostname).toBe(host.hostname);
+    const eth0 = snapshot.interfaces.find((i) => i.name === 'eth0')!;
+    expect(eth0.kind).toBe('veth');
+    expect(eth0.driver).toBe('veth');
+    expect(eth0.mac).toBe(host.mac);
+    expect(eth0.kernel['rx_packets']).toBeGreaterThan(0n);
+    expect(eth0.ethtool?.['peer_ifindex']).toBeTypeOf('bigint');
+    expect(snapshot.softnet.length).toBe(snapshot.facts.cpus);
+    // netdev_max_backlog and the budgets exist only in the initial network
+    // namespace; a lab host (like a container) sees the per-netns ones.
+    expect(snapshot.sysctls['net.core.rmem_max']).toMatch(/^\d+$/);
+    expect(snapshot.snmp['Udp']?.['RcvbufErrors']).toBeTypeOf('bigint');
+    // Byte-exact raw: softnet_stat as the host prints it.
+    const softnet = raw.find((r) => r.path === 'proc/net/softnet_stat')!;
+    expect(softnet.bytes.toString()).toMatch(/^([0-9a-f]{8} ){12,}[0-9a-f]{8}\n/);
+    // Ring, channel, offload and coalescing queries run only on device-backed
+    // interfaces: a veth gets ethtool -i and -S, nothing more.
+    const eth0Sources = snapshot.sources.filter((s) => s.iface === 'eth0').map((s) => s.id);
+    expect(eth0Sources.sort()).toEqual(['ethtool_S', 'ethtool_i']);
+    // IMDS is not asked outside a cloud VM.
+    expect(raw.find((r) => r.path === 'host/cloud-identity.json')!.bytes.toString()).toContain(
+      'not queried',
+    );
+  });
+});
