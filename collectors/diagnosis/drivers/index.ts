@@ -1,0 +1,52 @@
+import type { InterfaceSnapshot } from '../../model.js';
+import { ena } from './ena.js';
+import { GENERIC_ETHTOOL_RULES, guessRule, KERNEL_RULES, SNMP_RULES } from './generic.js';
+import { gve } from './gve.js';
+import { hvNetvsc } from './hv-netvsc.js';
+import { mana } from './mana.js';
+import { matchRule, type RuleMatch } from './match.js';
+import { mlx5 } from './mlx5.js';
+import type { DriverTable } from './rule.js';
+import { veth } from './veth.js';
+import { virtioNet } from './virtio-net.js';
+
+export { SOFTNET_RULES } from './generic.js';
+export { baseName, type RuleMatch } from './match.js';
+export type { CounterKind, CounterRule, DriverTable } from './rule.js';
+
+export const DRIVER_TABLES: readonly DriverTable[] = [
+  mlx5,
+  mana,
+  hvNetvsc,
+  ena,
+  gve,
+  virtioNet,
+  veth,
+];
+
+type Iface = Pick<InterfaceSnapshot, 'driver' | 'kind'>;
+
+// By `ethtool -i` driver; a veth without ethtool -i output is still known by its kind.
+export function driverTable(iface: Iface): DriverTable | undefined {
+  const byDriver = DRIVER_TABLES.find((t) => iface.driver && t.drivers.includes(iface.driver));
+  return byDriver ?? (iface.kind === 'veth' ? veth : undefined);
+}
+
+// Driver table first, then names many drivers share, then the name-says-drop guess.
+export function classifyEthtool(iface: Iface, key: string): RuleMatch | undefined {
+  const table = driverTable(iface);
+  const hit = (table && matchRule(table.ethtool, key)) ?? matchRule(GENERIC_ETHTOOL_RULES, key);
+  if (hit) return hit;
+  const guess = guessRule(key);
+  return guess ? { rule: guess } : undefined;
+}
+
+// The kernel's counter set is fixed (rtnl_link_stats64): no guessing.
+export function classifyKernel(iface: Iface, name: string): RuleMatch | undefined {
+  const override = driverTable(iface)?.kernel;
+  return (override && matchRule(override, name)) ?? matchRule(KERNEL_RULES, name);
+}
+
+export function classifySnmp(group: string, name: string): RuleMatch | undefined {
+  return matchRule(SNMP_RULES, `${group}.${name}`);
+}

@@ -1,0 +1,36 @@
+import { buildFinding } from './build-finding.js';
+import { CLASS_ORDER, SEVERITY_RANK } from './classes.js';
+import type { DiagnosisContext } from './context.js';
+import type { Finding } from './finding.js';
+import { groupObservations } from './group.js';
+import type { DiagnosisInput } from './input.js';
+import { observe } from './observe.js';
+
+export { checkedCounters, summarizeNoFindings } from './checked.js';
+export type { Confidence, DropClass, Severity } from './classes.js';
+export type { Evidence, Finding, Mitigation, TimeWindow } from './finding.js';
+export { findingLine } from './format.js';
+export type { CounterSeries, DiagnosisInput, DropTrace } from './input.js';
+
+// The findings engine: pure, one host per call. Most severe first; nothing when nothing moved.
+export function diagnose(input: DiagnosisInput): Finding[] {
+  const { observations, ctx } = observe(input);
+  const groups = groupObservations(observations, { haveSoftnet: input.after.softnet.length > 0 });
+  const full: DiagnosisContext = { ...ctx, groups };
+  return groups.map((g) => buildFinding(full, g, input.series)).sort(compareFindings);
+}
+
+// Several hosts (the two ends of `repro run`), one sorted list.
+export function diagnoseAll(inputs: readonly DiagnosisInput[]): Finding[] {
+  return inputs.flatMap(diagnose).sort(compareFindings);
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    CLASS_ORDER.indexOf(a.class) - CLASS_ORDER.indexOf(b.class) ||
+    (a.packets === b.packets ? 0 : a.packets < b.packets ? 1 : -1) ||
+    a.host.localeCompare(b.host) ||
+    (a.iface ?? '').localeCompare(b.iface ?? '')
+  );
+}

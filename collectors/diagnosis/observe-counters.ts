@@ -1,0 +1,175 @@
+import type { CounterDelta, MapDelta } from '../counter-delta.js';
+import type { InterfaceKind, Snapshot } from '../model.js';
+import type { SnapshotDelta } from '../snapshot-delta.js';
+import {
+  classifyEthtool,
+  classifyKernel,
+  classifySnmp,
+  type RuleMatch,
+  SOFTNET_RULES,
+} from './drivers/index.js';
+import type { Observation } from './observation.js';
+
+type SoftnetColumn = keyof typeof SOFTNET_RULES;
+const SOFTNET_FIELDS: ReadonlyArray<[SoftnetColumn, 'dropped' | 'timeSqueeze' | 'flowLimitCount']> =
+  [
+    ['dropped', 'dropped'],
+    ['time_squeeze', 'timeSqueeze'],
+    ['flow_limit_count', 'flowLimitCount'],
+  ];
+
+// Every counter the knowledge base knows, with how much it moved during the run. Interfaces
+// and keys that exist in only one snapshot (`presence`, MapDelta.added) are skipped: without
+// a "before" value their count may predate the run.
+export function observeDelta(delta: SnapshotDelta, after: Snapshot): Observation[] {
+  const out: Observation[] = [];
+  const byName = new Map(after.interfaces.map((i) => [i.name, i]));
+  for (const d of delta.interfaces) {
+    if (d.presence !== undefined) continue;
+    const found = byName.get(d.name);
+    const iface = { kind: found?.kind ?? ('other' as const), driver: found?.driver ?? d.driver };
+    pushMap(out, d.kernel, (k) => classifyKernel(iface, k), kernelNaming(d.name, iface));
+    if (d.ethtool) {
+      pushMap(out, d.ethtool, (k) => classifyEthtool(iface, k), ethtoolNaming(d.name, iface));
+    }
+  }
+  for (const row of delta.softnet.rows) {
+    for (const [column, field] of SOFTNET_FIELDS) {
+      const cd = row[field];
+      if (cd) out.push(softnetObservation(row.cpu, column, cd.delta, false, cd));
+    }
+  }
+  for (const [group, map] of Object.entries(delta.snmp)) {
+    pushMap(out, map, (k) => classifySnmp(group, k), snmpNaming(group));
+  }
+  return out;
+}
+
+// Single snapshot: every value is a count since boot (or since the driver loaded).
+export function observeSinceBoot(after: Snapshot): Observation[] {
+  const out: Observation[] = [];
+  for (const iface of after.interfaces) {
+    const naming = kernelNaming(iface.name, iface);
+    pushValues(out, iface.kernel, (k) => classifyKernel(iface, k), naming);
+    if (iface.ethtool) {
+      const e = ethtoolNaming(iface.name, iface);
+      pushValues(out, iface.ethtool, (k) => classifyEthtool(iface, k), e);
+    }
+  }
+  for (const row of after.softnet) {
+    for (const [column, field] of SOFTNET_FIELDS) {
+      const v = row[field];
+      if (v !== undefined) out.push(softnetObservation(row.cpu, column, v, true));
+    }
+  }
+  for (const [group, values] of Object.entries(after.snmp)) {
+    pushValues(out, values, (k) => classifySnmp(group, k), snmpNaming(group));
+  }
+  return out;
+}
+
+interface Naming {
+  area: 'kernel' | 'ethtool' | 'snmp';
+  iface?: string;
+  meta?: IfaceMeta;
+  name: (key: string) => string;
+  seriesKey: (key: string) => string;
+}
+
+interface IfaceMeta {
+  kind: InterfaceKind;
+  driver?: string | undefined;
+}
+
+const kernelNaming = (iface: string, meta: IfaceMeta): Naming => ({
+  area: 'kernel',
+  iface,
+  meta,
+  name: (k) => `${iface} ${k}`,
+  seriesKey: (k) => `iface.${iface}.${k}`,
+});
+const ethtoolNaming = (iface: string, meta: IfaceMeta): Naming => ({
+  area: 'ethtool',
+  iface,
+  meta,
+  name: (k) => `ethtool ${iface} ${k}`,
+  seriesKey: (k) => `ethtool.${iface}.${k}`,
+});
+const snmpNaming = (group: string): Naming => ({
+  area: 'snmp',
+  name: (k) => `${group} ${k}`,
+  seriesKey: (k) => `snmp.${group}.${k}`,
+});
+
+function pushMap(
+  out: Observation[],
+  map: MapDelta,
+  classify: (key: string) => RuleMatch | undefined,
+  naming: Naming,
+): void {
+  for (const [key, cd] of Object.entries(map.deltas)) {
+    const hit = classify(key);
+    if (hit) out.push(observation(hit, key, naming, cd.delta, false, cd));
+  }
+}
+
+function pushValues(
+  out: Observation[],
+  values: Record<string, bigint>,
+  classify: (key: string) => RuleMatch | undefined,
+  naming: Naming,
+): void {
+  for (const [key, value] of Object.entries(values)) {
+    const hit = classify(key);
+    if (hit) out.push(observation(hit, key, naming, value, true));
+  }
+}
+
+function observation(
+  hit: RuleMatch,
+  key: string,
+  naming: Naming,
+  delta: bigint,
+  sinceBoot: boolean,
+  cd?: CounterDelta,
+): Observation {
+  return {
+    area: naming.area,
+    key,
+    rule: hit.rule,
+    ...(naming.iface === undefined ? {} : { iface: naming.iface }),
+    ...(naming.meta === undefined ? {} : { ifaceKind: naming.meta.kind }),
+    ...(naming.meta?.driver === undefined ? {} : { driver: naming.meta.driver }),
+    ...(hit.queue === undefined ? {} : { queue: hit.queue }),
+    name: naming.name(key),
+    delta,
+    reset: cd?.reset ?? false,
+    sinceBoot,
+    ...(cd?.ratePerSec === undefined ? {} : { ratePerSec: cd.ratePerSec }),
+    seriesKey: naming.seriesKey(key),
+    wrapBits: 64,
+  };
+}
+
+// softnet_stat counters are 32-bit and wrap (SOFTNET_STAT_COLUMNS.md).
+function softnetObservation(
+  cpu: number,
+  column: SoftnetColumn,
+  delta: bigint,
+  sinceBoot: boolean,
+  cd?: CounterDelta,
+): Observation {
+  return {
+    area: 'softnet',
+    key: column,
+    rule: SOFTNET_RULES[column],
+    cpu,
+    name: `softnet ${column} (cpu${cpu})`,
+    delta,
+    reset: cd?.reset ?? false,
+    sinceBoot,
+    ...(cd?.ratePerSec === undefined ? {} : { ratePerSec: cd.ratePerSec }),
+    seriesKey: `softnet.cpu${cpu}.${column}`,
+    wrapBits: 32,
+  };
+}

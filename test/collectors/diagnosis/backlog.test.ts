@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose, findingLine } from '../../../collectors/diagnosis/findings.js';
+import type { CounterSeries, DropTrace } from '../../../collectors/diagnosis/input.js';
+import type { Snapshot } from '../../../collectors/model.js';
+import { T0 } from './azure-vm.js';
+import { CILIUM_IP_LINK, SOFTNET_2CPU, SYSCTL_LAB, VETH_ETHTOOL_S } from './captures.js';
+import { later, snapshotFrom } from './snapshot-builder.js';
+
+const POD = 'lxcb16c490a744c';
+const POD2 = 'lxc1a9e66ab2e3d';
+
+// DESIGN.md, the second cause (and the lab): netdev_max_backlog=10, RPS on cpu1, UDP at full
+// rate. softnet `dropped` grows on cpu1, the pod veth counts `dropped`, and kfree_skb reports
+// CPU_BACKLOG at enqueue_to_backlog. A Cilium node capture gives the veth and the NIC.
+function node(withSoftnet = true): Snapshot {
+  return snapshotFrom({
+    host: 'vmB',
+    takenAt: T0,
+    ifaces: [
+      {
+        name: 'ens18',
+        kind: 'physical',
+        driver: 'virtio_net',
+        ipLink: { text: CILIUM_IP_LINK, name: 'ens18' },
+      },
+      {
+        name: POD,
+        kind: 'veth',
+        driver: 'veth',
+        ethtoolS: VETH_ETHTOOL_S,
+        ipLink: { text: CILIUM_IP_LINK, name: POD },
+      },
+      { name: POD2, kind: 'veth', driver: 'veth', ipLink: { text: CILIUM_IP_LINK, name: POD2 } },
+    ],
+    ...(withSoftnet ? { softnet: SOFTNET_2CPU } : {}),
+    sysctl: SYSCTL_LAB,
+  });
+}
+
+const trace = (reason: string | null): DropTrace => ({
+  host: 'vmB',
+  kernelHasReasons: reason !== null,
+  capped: false,
+  entries: [
+    { reason, location: 'enqueue_to_backlog', count: 18_234 },
+    // Normal protocol behaviour, not capacity: ignored.
+    { reason: reason === null ? null : 'NO_SOCKET', location: '__udp4_lib_rcv', count: 3 },
+    { reason: reason === null ? null : 'NOT_SPECIFIED', location: 'skb_release_data', count: 120 },
+  ],
+});
+
+describe('BACKLOG', () => {
+  const before = node();
+  const after = later(before, {
+    seconds: 10,
+    softnet: { 1: { dropped: 18_234n } },
+    kernel: { [POD]: { rx_dropped: 18_234n } },
+  });
+
+  it('softnet dropped + veth rx_dropped + CPU_BACKLOG trace: one high-confidence finding', () => {
+    const findings = diagnose({ before, after, trace: trace('CPU_BACKLOG') });
+    expect(findings).toHaveLength(1);
+    const [f] = findings;
+    expect(f).toMatchObject({
+      class: 'BACKLOG',
+      severity: 'critical',
+      confidence: 'high',
+      cpus: [1],
+      packets: 18_234n,
+    });
+    expect(f!.iface).toBeUndefined();
+    expect(f!.evidence.map((e) => [e.source, e.name])).toEqual([
+      ['counter', 'softnet dropped (cpu1)'],
+      ['trace', 'kfree_skb CPU_BACKLOG at enqueue_to_backlog'],
+      ['counter', `${POD} rx_dropped`],
+      ['config', 'net.core.netdev_max_backlog'],
+    ]);
+    expect(f!.mitigation.commands).toEqual(['sysctl -w net.core.netdev_max_backlog=32768']);
+    expect(f!.mitigation.persistent).toEqual(['net.core.netdev_max_backlog = 32768']);
+    expect(f!.mitigation.persistentPath).toBe('/etc/sysctl.d/90-dropkit.conf');
+    expect(f!.mitigation.caveats?.join(' ')).toContain('All drops were on cpu1');
+    expect(f!.explanation).toContain(
+      `. kfree_skb CPU_BACKLOG at enqueue_to_backlog and ${POD} rx_dropped confirm it`,
+    );
+    expect(findingLine(f!)).toBe(
+      'BACKLOG  vmB cpu1: 18,234 packets dropped at the per-CPU backlog (netdev_max_backlog=10) — fix: sysctl -w net.core.netdev_max_backlog=32768',
+    );
+  });
+
+  it('on a kernel without drop reasons the location decides', () => {
+    const findings = diagnose({ before, after, trace: trace(null) });
+    expect(findings.map((f) => [f.class, f.confidence])).toEqual([['BACKLOG', 'high']]);
+    expect(
+      findings[0]!.evidence.some((e) => e.name === 'kfree_skb no reason at enqueue_to_backlog'),
+    ).toBe(true);
+  });
+
+  it('softnet dropped alone is BACKLOG with medium confidence (softnet_stat is per kernel)', () => {
+    const alone = later(before, { seconds: 10, softnet: { 1: { dropped: 500n } } });
+    const findings = diagnose({ before, after: alone });
+    expect(findings.map((f) => [f.class, f.confidence, f.severity])).toEqual([
+      ['BACKLOG', 'medium', 'warning'],
+    ]);
+  });
+
+  it('takes the time window and the peak rate from the sampled series', () => {
+    const base = before.softnet.find((r) => r.cpu === 1)!.dropped;
+    const t = Date.parse(T0);
+    const series: CounterSeries[] = [
+      {
+        host: 'vmB',
+        key: 'softnet.cpu1.dropped',
+        points: [
+          [t, base],
+          [t + 2000, base],
+          [t + 4000, base + 9_000n],
+          [t + 6000, base + 18_234n],
+          [t + 8000, base + 18_234n],
+        ],
+      },
+      // Another host's series with the same key is not this host's.
+      {
+        host: 'vmA',
+        key: 'softnet.cpu1.dropped',
+        points: [
+          [t, 0n],
+          [t + 1000, 1_000_000n],
+        ],
+      },
+    ];
+    const [f] = diagnose({ before, after, series });
+    const softnet = f!.evidence.find((e) => e.name === 'softnet dropped (cpu1)')!;
+    expect(softnet.window).toEqual({
+      from: '2024-05-01T10:00:04.000Z',
+      to: '2024-05-01T10:00:06.000Z',
+    });
+    expect(softnet.peakRatePerSec).toBe(4_617);
+    expect(f!.window).toEqual(softnet.window);
+    expect(f!.peakRatePerSec).toBe(4_617);
+    expect(f!.explanation).toContain('peak 4,617/s');
+  });
+});
+
+// rx_dropped alone is ambiguous (COUNTERS.md): unknown protocols and bad VLANs count there too.
+describe('rx_dropped alone', () => {
+  it('a handful on a veth (IPv6/LLDP noise) is not a finding', () => {
+    const before = node();
+    const after = later(before, { seconds: 60, kernel: { [POD]: { rx_dropped: 7n } } });
+    expect(diagnose({ before, after })).toEqual([]);
+  });
+
+  it('many, with softnet_stat collected and quiet, is OTHER with low confidence', () => {
+    const before = node();
+    const after = later(before, { seconds: 10, kernel: { [POD]: { rx_dropped: 5_000n } } });
+    const findings = diagnose({ before, after });
+    expect(findings.map((f) => [f.class, f.iface, f.confidence])).toEqual([['OTHER', POD, 'low']]);
+    expect(findings[0]!.explanation).toContain('ambiguous');
+  });
+
+  it('many, without softnet_stat, is a low-confidence BACKLOG on the veths', () => {
+    const before = node(false);
+    const after = later(before, {
+      seconds: 10,
+      kernel: { [POD]: { rx_dropped: 5_000n }, [POD2]: { rx_dropped: 40n } },
+    });
+    const findings = diagnose({ before, after });
+    // The second veth joins the group, and two ambiguous counters are still not proof.
+    expect(findings.map((f) => [f.class, f.confidence, f.severity, f.packets])).toEqual([
+      ['BACKLOG', 'low', 'warning', 5_040n],
+    ]);
+    expect(findings[0]!.explanation).toContain('likely backlog drop');
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose, findingLine } from '../../../collectors/diagnosis/findings.js';
+import { parseEthtoolRing } from '../../../collectors/ethtool-ring.js';
+import { snapshotDelta } from '../../../collectors/snapshot-delta.js';
+import { azureVm, MLX5_VF, SYNTHETIC } from './azure-vm.js';
+import { MANA_WITH_NO_WQE, MLX5_VF_ETHTOOL_G } from './captures.js';
+import { later } from './snapshot-builder.js';
+
+const RX_MAX = parseEthtoolRing(MLX5_VF_ETHTOOL_G).value.max.rx;
+
+// DESIGN.md, the first cause: microbursts fill the VF's RX ring; `missed` (rx_missed_errors)
+// grows and equals mlx5 rx_out_of_buffer (MLX5-MISSED).
+describe('RING: mlx5 VF', () => {
+  const raise = {
+    seconds: 10,
+    ethtool: { enP1s1: { rx_out_of_buffer: 52_311n, rx_packets: 9_000_000n } },
+    kernel: { enP1s1: { rx_missed_errors: 52_311n, rx_packets: 9_000_000n } },
+  };
+
+  it('is one RING finding on the VF, with the ring raised to the preset maximum', () => {
+    const before = azureVm('vmA', [MLX5_VF]);
+    const after = later(before, raise);
+    const findings = diagnose({ before, after, delta: snapshotDelta(before, after) });
+    expect(findings).toHaveLength(1);
+    const [f] = findings;
+    expect(f).toMatchObject({
+      class: 'RING',
+      iface: 'enP1s1',
+      severity: 'critical',
+      confidence: 'high',
+      packets: 52_311n,
+      sinceBoot: false,
+    });
+    expect(RX_MAX).toBe(8192);
+    expect(f!.mitigation.commands).toEqual([`ethtool -G enP1s1 rx ${RX_MAX}`]);
+    expect(f!.mitigation.persistent).toEqual([
+      `ACTION=="add", SUBSYSTEM=="net", DRIVERS=="mlx5_core", KERNEL=="enP*", RUN+="/sbin/ethtool -G $name rx ${RX_MAX}"`,
+    ]);
+    expect(f!.evidence.map((e) => [e.name, e.delta])).toEqual([
+      ['enP1s1 rx_missed_errors', 52_311n],
+      ['ethtool enP1s1 rx_out_of_buffer', 52_311n],
+      ['enP1s1 rx ring', '1024 of 8192'],
+    ]);
+    expect(f!.ratePerSec).toBeCloseTo(5231.1);
+    expect(f!.explanation).toContain('1024 of a possible 8192');
+    expect(findingLine(f!)).toBe(
+      'RING     vmA enP1s1: 52,311 packets dropped: RX ring full (ring 1024/8192) — fix: ethtool -G enP1s1 rx 8192',
+    );
+  });
+
+  it('names the VF side when paired with the hv_netvsc synthetic interface', () => {
+    const before = azureVm('vmA', [SYNTHETIC, MLX5_VF]);
+    const after = later(before, {
+      ...raise,
+      ethtool: { ...raise.ethtool, eth0: { vf_rx_packets: 9_000_000n } },
+    });
+    const findings = diagnose({ before, after });
+    expect(findings.map((f) => [f.class, f.iface])).toEqual([['RING', 'enP1s1']]);
+    expect(findings[0]!.explanation).toContain('The loss is on the VF side');
+    expect(findings[0]!.explanation).toContain('not on the synthetic eth0');
+    expect(findings[0]!.mitigation.commands).toEqual(['ethtool -G enP1s1 rx 8192']);
+  });
+
+  it('says the ring is at its maximum and offers more channels instead', () => {
+    const before = azureVm('vmA', [MLX5_VF]);
+    const vf = before.interfaces[0]!;
+    vf.ring = { rx: 8192, rxMax: 8192, tx: 1024, txMax: 8192 };
+    const findings = diagnose({ before, after: later(before, raise) });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.explanation).toContain('already at its maximum of 8192');
+    expect(findings[0]!.mitigation.commands).toEqual([]);
+  });
+});
+
+// mana: the hardware counts RX discards with no receive WQE posted (K-MANA), the mana twin of
+// rx_out_of_buffer. The capture predates that name; captures.ts appends it (see there).
+describe('RING: mana VF', () => {
+  const MANA_VF = {
+    name: 'enP30832s1',
+    kind: 'sriov-vf' as const,
+    driver: 'mana',
+    ethtoolS: MANA_WITH_NO_WQE,
+    ipLink: MLX5_VF.ipLink,
+    master: 'eth0',
+    acceleratedNetworking: { role: 'vf' as const, peer: 'eth0' },
+  };
+  const synthetic = {
+    ...SYNTHETIC,
+    acceleratedNetworking: { role: 'synthetic' as const, peer: MANA_VF.name },
+  };
+
+  it('is RING on the mana VF; without ring info the fix reads the maximum first', () => {
+    const before = azureVm('vmM', [synthetic, MANA_VF]);
+    const after = later(before, {
+      seconds: 30,
+      ethtool: { enP30832s1: { hc_rx_discards_no_wqe: 7_040n } },
+    });
+    const findings = diagnose({ before, after });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ class: 'RING', iface: 'enP30832s1', packets: 7_040n });
+    expect(findings[0]!.explanation).toContain('enP30832s1 (mana)');
+    expect(findings[0]!.explanation).toContain('VF side');
+    expect(findings[0]!.mitigation.commands).toEqual([]);
+    expect(findings[0]!.mitigation.checks).toEqual(['ethtool -g enP30832s1']);
+  });
+
+  it('counts a key the partial capture repeats (`key#2`) once', () => {
+    const before = azureVm('vmM', [synthetic, MANA_VF]);
+    expect(before.interfaces[1]!.ethtool!['rx_0_packets#2']).toBeDefined();
+    const after = later(before, {
+      seconds: 30,
+      ethtool: { enP30832s1: { tx_cq_err: 500n, 'tx_cq_err#2': 500n } },
+    });
+    const [f] = diagnose({ before, after });
+    expect(f).toMatchObject({ class: 'OTHER', packets: 500n, severity: 'info' });
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../../collectors/diagnosis/findings.js';
+import { T0 } from './azure-vm.js';
+import { CILIUM_IP_LINK, PROC_NET_SNMP_UDP, SOFTNET_2CPU, SYSCTL_LAB } from './captures.js';
+import { later, snapshotFrom } from './snapshot-builder.js';
+
+// The receiver application does not read fast enough: Udp RcvbufErrors grows and kfree_skb
+// reports SOCKET_RCVBUFF. The backlog is fine, so this must not read as BACKLOG.
+describe('SOCKET', () => {
+  const before = snapshotFrom({
+    host: 'vmB',
+    takenAt: T0,
+    ifaces: [{ name: 'ens18', kind: 'physical', ipLink: { text: CILIUM_IP_LINK, name: 'ens18' } }],
+    softnet: SOFTNET_2CPU,
+    sysctl: SYSCTL_LAB,
+    snmp: PROC_NET_SNMP_UDP,
+  });
+  const after = later(before, {
+    seconds: 10,
+    snmp: { Udp: { RcvbufErrors: 25_000n, InErrors: 25_000n, InDatagrams: 400_000n } },
+  });
+
+  it('Udp RcvbufErrors + SOCKET_RCVBUFF trace is SOCKET, not BACKLOG', () => {
+    const findings = diagnose({
+      before,
+      after,
+      trace: {
+        host: 'vmB',
+        kernelHasReasons: true,
+        capped: true,
+        entries: [
+          { reason: 'SOCKET_RCVBUFF', location: '__udp_enqueue_schedule_skb', count: 24_000 },
+        ],
+      },
+    });
+    expect(findings).toHaveLength(1);
+    const [f] = findings;
+    expect(f).toMatchObject({
+      class: 'SOCKET',
+      severity: 'critical',
+      confidence: 'high',
+      packets: 25_000n,
+    });
+    expect(f!.evidence.map((e) => e.name)).toEqual([
+      'Udp RcvbufErrors',
+      'kfree_skb SOCKET_RCVBUFF at __udp_enqueue_schedule_skb',
+      'net.core.rmem_max',
+    ]);
+    expect(f!.evidence[1]!.meaning).toContain('lower bound');
+    expect(f!.mitigation.commands).toEqual(['sysctl -w net.core.rmem_max=16777216']);
+    expect(f!.mitigation.caveats?.join(' ')).toContain('SO_RCVBUF');
+    expect(f!.explanation).toContain('Udp RcvbufErrors +25,000');
+  });
+
+  it('Udp InErrors alone is an aggregate and says nothing', () => {
+    const onlyInErrors = later(before, { seconds: 10, snmp: { Udp: { InErrors: 9_000n } } });
+    expect(diagnose({ before, after: onlyInErrors })).toEqual([]);
+  });
+});
