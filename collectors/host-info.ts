@@ -28,6 +28,16 @@ export const hostnameCollector: CollectorSpec = {
   rawPath: 'host/hostname.txt',
 };
 
+// Two "hosts" with the same boot_id are one kernel (containers, the lab):
+// machine-wide counters such as softnet_stat must then be counted once.
+export const bootIdCollector: CollectorSpec = {
+  id: 'boot_id',
+  description: 'kernel boot ID (/proc/sys/kernel/random/boot_id)',
+  source: { kind: 'file', path: '/proc/sys/kernel/random/boot_id' },
+  scope: 'global',
+  rawPath: 'host/boot_id',
+};
+
 export const cpuCollector: CollectorSpec = {
   id: 'cpu',
   description: 'online CPU count and CPU model',
@@ -69,9 +79,12 @@ export function parseHostFacts(raw: {
   osRelease?: string;
   hostname?: string;
   cpu?: string;
+  bootId?: string;
   uptime?: string;
 }): HostFacts {
   const facts: HostFacts = {};
+  const boot = raw.bootId?.trim();
+  if (boot && /^[0-9a-f-]{36}$/.test(boot)) facts.bootId = boot;
   const uname = raw.uname?.trim();
   if (uname) {
     facts.uname = uname;

@@ -61,6 +61,7 @@ export interface HostFacts {
   cpus?: number;
   cpuModel?: string;
   uptimeSec?: number;
+  bootId?: string;
   cloud?: CloudIdentity;
 }
 

@@ -4,6 +4,7 @@ import { ethtoolDriverCollector } from './ethtool-driver.js';
 import { ethtoolRingCollector } from './ethtool-ring.js';
 import { ethtoolStatsCollector } from './ethtool-stats.js';
 import {
+  bootIdCollector,
   cpuCollector,
   etcHostsCollector,
   hostnameCollector,
@@ -57,6 +58,7 @@ export const COLLECTORS: readonly CollectorSpec[] = [
   hostnameCollector,
   cpuCollector,
   uptimeCollector,
+  bootIdCollector,
   etcHostsCollector,
   resolvConfCollector,
   cloudIdentityCollector,

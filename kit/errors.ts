@@ -22,6 +22,9 @@ export type ErrorCode =
   | 'LAB_FAILED'
   | 'PREFLIGHT_FAILED'
   | 'ABORTED'
+  | 'LEAK_DETECTED'
+  | 'OUT_NOT_WRITABLE'
+  | 'BUNDLE_INVALID'
   | 'INTERNAL';
 
 export interface DropkitErrorInit {

@@ -11,6 +11,10 @@ export const EXIT = {
   PREFLIGHT: 4,
   // Connection, authentication or host key problem with a host.
   CONNECTION: 5,
+  // The leak scan found a sensitive value in the archive: no bundle written.
+  LEAK: 6,
+  // `collect verify`: the bundle is damaged, altered or leaks.
+  INVALID: 7,
   // Interrupted by SIGINT or SIGTERM (128 + SIGINT).
   INTERRUPTED: 130,
 } as const;
@@ -34,6 +38,10 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.PREFLIGHT;
     case 'ABORTED':
       return EXIT.INTERRUPTED;
+    case 'LEAK_DETECTED':
+      return EXIT.LEAK;
+    case 'BUNDLE_INVALID':
+      return EXIT.INVALID;
     default:
       return EXIT.ERROR;
   }

@@ -115,6 +115,7 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
     hostname: text.get('hostname'),
     cpu: text.get('cpu'),
     uptime: text.get('uptime'),
+    bootId: text.get('boot_id'),
   });
   const cloud = parsed('cloud_identity', parseCloudIdentity);
   if (cloud) facts.cloud = cloud;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerBundle } from './bundle-commands.js';
 import { action, addGlobalOptions, collect, examples, type GlobalOptions } from './common.js';
 import { runDoctor } from './doctor-command.js';
 import { registerSnapshot } from './snapshot-commands.js';
@@ -41,5 +42,6 @@ program
   );
 
 registerSnapshot(program);
+registerBundle(program);
 
 await program.parseAsync(process.argv);

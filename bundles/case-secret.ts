@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { DropkitError } from '../kit/errors.js';
+
+// The per-case key of the pseudonyms. It lives on the operator's machine
+// (never in a bundle), so the same address maps to the same token in every
+// bundle of a case, and nobody holding only the bundles can reverse them.
+// Without --case, bundles share the "default" case.
+
+export function casesDir(): string {
+  const base = process.env['XDG_CONFIG_HOME'] || join(homedir(), '.config');
+  return join(base, 'dropkit', 'cases');
+}
+
+export function checkCaseId(id: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id)) {
+    throw new DropkitError({
+      code: 'USAGE',
+      message: `invalid case ID "${id}"`,
+      step: 'bundle',
+      hint: 'use letters, digits, dot, dash and underscore (max 64), e.g. --case 2611270040001234',
+    });
+  }
+  return id;
+}
+
+export async function caseSecret(caseId: string | undefined): Promise<Buffer> {
+  const dir = casesDir();
+  const file = join(dir, `${checkCaseId(caseId ?? 'default')}.key`);
+  try {
+    const hex = (await readFile(file, 'utf8')).trim();
+    if (/^[0-9a-f]{64}$/.test(hex)) return Buffer.from(hex, 'hex');
+  } catch {
+    // Not created yet.
+  }
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const key = randomBytes(32);
+  // wx: two runs racing for a new case must not end up with two keys.
+  try {
+    await writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    return key;
+  } catch {
+    return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
+  }
+}

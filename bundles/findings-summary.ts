@@ -1,0 +1,42 @@
+import type { Evidence, Finding } from '../collectors/diagnosis/findings.js';
+import type { SummaryFinding } from './summary.js';
+
+// A finding as the summary prints it: one line, then evidence and the fix.
+const n = (v: bigint | number) => v.toLocaleString('en-US');
+
+function evidenceLine(e: Evidence): string {
+  const value = typeof e.delta === 'bigint' ? `${e.sinceBoot ? '' : '+'}${n(e.delta)}` : e.delta;
+  const parts = [`${e.name}: ${value}${e.sinceBoot ? ' since boot' : ''}`];
+  if (e.ratePerSec !== undefined) parts.push(`${n(Math.round(e.ratePerSec))}/s average`);
+  if (e.peakRatePerSec !== undefined) parts.push(`peak ${n(Math.round(e.peakRatePerSec))}/s`);
+  if (e.window) parts.push(`between ${e.window.from} and ${e.window.to}`);
+  if (e.reset) parts.push('counter reset during the run');
+  return `${parts.join(', ')}${e.meaning ? ` (${e.meaning})` : ''}`;
+}
+
+export function toSummaryFinding(f: Finding): SummaryFinding {
+  const where = [f.iface, f.cpus?.length ? f.cpus.map((c) => `cpu${c}`).join(',') : undefined]
+    .filter(Boolean)
+    .join(' ');
+  const fix = f.mitigation.commands[0] ?? f.mitigation.summary;
+  return {
+    class: f.class,
+    severity: f.severity,
+    host: f.host,
+    line: `${f.host}${where ? ` ${where}` : ''}: ${f.title}. Fix: \`${fix}\``,
+    explanation: f.explanation,
+    confidence: f.confidence,
+    evidence: f.evidence.map(evidenceLine),
+    fix: [
+      ...f.mitigation.commands,
+      ...(f.mitigation.checks ?? []).map((c) => `# check: ${c}`),
+      ...(f.mitigation.caveats ?? []).map((c) => `# note: ${c}`),
+    ],
+    persistent: f.mitigation.persistent.length
+      ? [
+          ...(f.mitigation.persistentPath ? [`# ${f.mitigation.persistentPath}`] : []),
+          ...f.mitigation.persistent,
+        ]
+      : [],
+  };
+}

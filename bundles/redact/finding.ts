@@ -1,0 +1,53 @@
+import type { Category, LabelCategory, SensitiveValue } from './categories.js';
+
+// Produces replacement text for an original spelling. The redactor's pseudonymizer implements
+// it; detectors only describe where a value is and which method replaces it.
+export interface TokenSource {
+  ipv4(text: string): string;
+  ipv6(text: string): string;
+  mac(text: string): string;
+  guid(text: string): string;
+  label(category: LabelCategory, text: string): string;
+}
+
+// When two findings overlap, the longer one wins: the whole of its text is replaced, so nothing
+// of the shorter value inside it survives either, while the reverse would leave the rest of the
+// longer value readable (a learned `nodepool1` must not cut `aks-nodepool1-12345678-vmss000001`
+// into a token and a readable cluster hash). On equal length the lower priority number wins: a
+// secret beats everything, a known value beats a structural guess, a structural guess beats a
+// bare address pattern.
+export const PRIORITY = { secret: 0, known: 1, structure: 2, pattern: 3 } as const;
+export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
+
+export interface Finding {
+  readonly start: number;
+  readonly end: number;
+  readonly category: Category;
+  readonly priority: Priority;
+  readonly replace: (tokens: TokenSource, original: string) => string;
+  // Values this finding teaches the redactor, so their other spellings and later occurrences
+  // (in this text and in files redacted afterwards) are replaced too.
+  readonly learn?: readonly SensitiveValue[];
+}
+
+// Greedy non-overlapping selection: best findings first, each claims its characters. A finding
+// that overlaps an accepted one only in part is dropped, and the part outside stays readable;
+// every detector here matches whole tokens, so such partial overlaps need two values glued
+// together.
+export function resolveOverlaps(findings: readonly Finding[], textLength: number): Finding[] {
+  const ranked = [...findings]
+    .filter((f) => f.end > f.start)
+    .sort(
+      (a, b) => b.end - b.start - (a.end - a.start) || a.priority - b.priority || a.start - b.start,
+    );
+  const taken = new Uint8Array(textLength);
+  const accepted: Finding[] = [];
+  for (const f of ranked) {
+    let free = true;
+    for (let i = f.start; i < f.end && free; i += 1) free = taken[i] === 0;
+    if (!free) continue;
+    taken.fill(1, f.start, f.end);
+    accepted.push(f);
+  }
+  return accepted.sort((a, b) => a.start - b.start);
+}

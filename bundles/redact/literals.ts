@@ -1,0 +1,168 @@
+import type { Category, SensitiveValue } from './categories.js';
+import { parseGuid, renderGuid } from './guid.js';
+import { parseIPv4 } from './ipv4.js';
+import { compressIPv6, expandIPv6, parseIPv6 } from './ipv6.js';
+import { parseMac, renderMac } from './mac.js';
+
+// Where a literal may sit. `word`: not glued to a letter or digit, so host `vm01` is not found
+// inside `vm012` but is inside `vm01.internal` or `/var/log/vm01/`. `colon`: also not glued to a
+// colon, so a MAC is not found in the middle of a longer link-layer address and `fe80::1` is not
+// found inside `fe80::1:2`. `none`: anywhere (user keywords and secrets).
+type Guard = 'word' | 'colon' | 'none';
+
+const GUARD_CLASS: Record<Guard, string> = { word: '0-9A-Za-z', colon: '0-9A-Za-z:', none: '' };
+
+export interface LiteralSpelling {
+  readonly text: string;
+  readonly category: Category;
+  readonly ignoreCase: boolean;
+  readonly guard: Guard;
+}
+
+export interface LiteralHit {
+  readonly start: number;
+  readonly end: number;
+  readonly category: Category;
+}
+
+// Every spelling under which a value can appear in host output. The redactor replaces exactly
+// these and the leak scan searches exactly these, so the scan cannot flag something the redactor
+// was never going to touch, and cannot miss something it should have.
+export function spellingsOf(v: SensitiveValue): LiteralSpelling[] {
+  const out: LiteralSpelling[] = [];
+  const add = (text: string, ignoreCase: boolean, guard: Guard): void => {
+    out.push({ text, category: v.category, ignoreCase, guard });
+    // Raw outputs are redacted as latin1 so bytes round-trip; a non-ASCII name then appears as
+    // its UTF-8 bytes, one character each.
+    const bytes = Buffer.from(text, 'utf8').toString('latin1');
+    if (bytes !== text) out.push({ text: bytes, category: v.category, ignoreCase, guard });
+  };
+  switch (v.category) {
+    case 'ipv4': {
+      const p = parseIPv4(v.value);
+      if (p === undefined) break;
+      const dotted = v.value.replaceAll('-', '.');
+      add(dotted, false, 'word');
+      add(dotted.replaceAll('.', '-'), false, 'word');
+      break;
+    }
+    case 'ipv6': {
+      const p = parseIPv6(v.value);
+      if (p === undefined) break;
+      for (const s of new Set([
+        compressIPv6(p.groups),
+        expandIPv6(p.groups, false),
+        expandIPv6(p.groups, true),
+      ]))
+        add(s, true, 'colon');
+      break;
+    }
+    case 'mac': {
+      const p = parseMac(v.value);
+      if (p === undefined) break;
+      add(renderMac(p.bytes, 'colon', false), true, 'colon');
+      if (p.bytes.length === 6)
+        for (const style of ['dash', 'dot', 'bare'] as const)
+          add(renderMac(p.bytes, style, false), true, 'word');
+      break;
+    }
+    case 'guid': {
+      const p = parseGuid(v.value);
+      if (p === undefined) break;
+      add(renderGuid(p.hex, true, false), true, 'word');
+      add(p.hex, true, 'word');
+      break;
+    }
+    case 'user':
+      add(v.value, false, 'word');
+      break;
+    case 'keyword':
+      add(v.value, true, 'none');
+      break;
+    case 'secret':
+      add(v.value, false, 'none');
+      break;
+    default:
+      add(v.value, true, 'word');
+  }
+  return out;
+}
+
+// When one text is known under two categories (a user and a host both called `alice`), the
+// first here wins.
+const PRECEDENCE: readonly Category[] = [
+  'secret',
+  'ipv4',
+  'ipv6',
+  'mac',
+  'guid',
+  'user',
+  'hostname',
+  'domain',
+  'azure-name',
+  'keyword',
+];
+
+interface Group {
+  readonly regex: RegExp;
+  readonly ignoreCase: boolean;
+  readonly byText: Map<string, Category>;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+// One alternation per (guard, case rule), longest spelling first so `aks-pool-vmss_0` wins over
+// its prefix `aks-pool-vmss`.
+export class LiteralMatcher {
+  private readonly groups: Group[] = [];
+
+  constructor(spellings: readonly LiteralSpelling[]) {
+    const sorted = [...spellings].sort(
+      (a, b) => PRECEDENCE.indexOf(a.category) - PRECEDENCE.indexOf(b.category),
+    );
+    const buckets = new Map<
+      string,
+      { guard: Guard; ignoreCase: boolean; byText: Map<string, Category> }
+    >();
+    for (const s of sorted) {
+      if (s.text === '') continue;
+      const id = `${s.guard}/${s.ignoreCase}`;
+      let bucket = buckets.get(id);
+      if (bucket === undefined) {
+        bucket = { guard: s.guard, ignoreCase: s.ignoreCase, byText: new Map() };
+        buckets.set(id, bucket);
+      }
+      const key = s.ignoreCase ? s.text.toLowerCase() : s.text;
+      if (!bucket.byText.has(key)) bucket.byText.set(key, s.category);
+    }
+    for (const b of buckets.values()) {
+      const alternatives = [...b.byText.keys()]
+        .sort((x, y) => y.length - x.length)
+        .map(escapeRegExp)
+        .join('|');
+      const cls = GUARD_CLASS[b.guard];
+      const source =
+        cls === '' ? `(?:${alternatives})` : `(?<![${cls}])(?:${alternatives})(?![${cls}])`;
+      this.groups.push({
+        regex: new RegExp(source, b.ignoreCase ? 'gi' : 'g'),
+        ignoreCase: b.ignoreCase,
+        byText: b.byText,
+      });
+    }
+  }
+
+  find(text: string): LiteralHit[] {
+    const hits: LiteralHit[] = [];
+    for (const g of this.groups) {
+      for (const m of text.matchAll(g.regex)) {
+        const key = g.ignoreCase ? m[0].toLowerCase() : m[0];
+        const category = g.byText.get(key);
+        if (category !== undefined)
+          hits.push({ start: m.index, end: m.index + m[0].length, category });
+      }
+    }
+    return hits;
+  }
+}

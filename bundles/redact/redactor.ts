@@ -1,0 +1,141 @@
+import {
+  type Category,
+  type CategoryCounts,
+  emptyCounts,
+  type MappingEntry,
+  SECRET_MARKER,
+  type SensitiveValue,
+} from './categories.js';
+import { redactionFindings } from './detect.js';
+import { type Discovered, discoveredValues } from './discovered.js';
+import { type Finding, PRIORITY, resolveOverlaps, type TokenSource } from './finding.js';
+import { KnownValues } from './known-values.js';
+import type { LiteralHit } from './literals.js';
+import { Pseudonymizer } from './pseudonymizer.js';
+
+export interface RedactorOptions {
+  // Per-case key for the pseudonyms. It stays on the operator's machine: nothing below writes
+  // it into any output, including the map.
+  readonly secret: Buffer;
+  readonly discovered?: Discovered;
+}
+
+export interface RedactedText {
+  readonly text: string;
+  readonly counts: CategoryCounts;
+}
+
+export interface RedactedBuffer {
+  readonly buffer: Buffer;
+  readonly counts: CategoryCounts;
+}
+
+export interface TextFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface Redactor {
+  // Learn the sensitive values in a text without redacting it. Call it on every file of a
+  // bundle before redacting any (or use `redactFiles`), so a value first printed in a later file
+  // is still replaced in an earlier one (an `ip-10-1-2-3` host name before the `ip addr` that
+  // shows 10.1.2.3).
+  observe(text: string, file?: string): void;
+  redactText(text: string, file?: string): RedactedText;
+  // Raw outputs as bytes. Decoded as latin1 (one char per byte), so bytes that are not UTF-8
+  // survive and an output with nothing to redact comes back byte-identical.
+  redactBuffer(buf: Buffer, file?: string): RedactedBuffer;
+  redactFiles(files: readonly TextFile[]): { files: TextFile[]; counts: CategoryCounts };
+  // For the operator only: original -> pseudonym. Secrets have no entry (they have no
+  // pseudonym), so the map never holds a password.
+  mapping(): MappingEntry[];
+  // Every sensitive value discovered or seen so far, for `scanForLeaks`.
+  sensitiveValues(): SensitiveValue[];
+}
+
+// 128 bits: the pseudonyms are only as private as this key.
+const MIN_SECRET_BYTES = 16;
+
+function replaceLiteral(tokens: TokenSource, category: Category, original: string): string {
+  switch (category) {
+    case 'ipv4':
+      return tokens.ipv4(original);
+    case 'ipv6':
+      return tokens.ipv6(original);
+    case 'mac':
+      return tokens.mac(original);
+    case 'guid':
+      return tokens.guid(original);
+    case 'secret':
+      return SECRET_MARKER;
+    default:
+      return tokens.label(category, original);
+  }
+}
+
+function literalFinding(hit: LiteralHit): Finding {
+  return {
+    start: hit.start,
+    end: hit.end,
+    category: hit.category,
+    priority: PRIORITY.known,
+    replace: (t, o) => replaceLiteral(t, hit.category, o),
+  };
+}
+
+export function createRedactor(options: RedactorOptions): Redactor {
+  if (!Buffer.isBuffer(options.secret) || options.secret.length < MIN_SECRET_BYTES)
+    throw new RangeError(
+      `the redaction secret must be a Buffer of at least ${MIN_SECRET_BYTES} bytes`,
+    );
+  const pseudonyms = new Pseudonymizer(Buffer.from(options.secret));
+  const known = new KnownValues();
+  for (const v of discoveredValues(options.discovered ?? {})) known.add(v);
+
+  const learn = (findings: readonly Finding[]): void => {
+    for (const f of findings) for (const v of f.learn ?? []) known.add(v);
+  };
+
+  const redactText = (text: string, file?: string): RedactedText => {
+    const found = redactionFindings(text, file);
+    learn(found);
+    const literal = known.matcher().find(text).map(literalFinding);
+    const counts = emptyCounts();
+    let out = '';
+    let pos = 0;
+    for (const f of resolveOverlaps([...found, ...literal], text.length)) {
+      const original = text.slice(f.start, f.end);
+      const replacement = f.replace(pseudonyms, original);
+      if (replacement !== original) counts[f.category] += 1;
+      out += text.slice(pos, f.start) + replacement;
+      pos = f.end;
+    }
+    return { text: out + text.slice(pos), counts };
+  };
+
+  return {
+    observe: (text, file) => learn(redactionFindings(text, file)),
+    redactText,
+    redactBuffer: (buf, file) => {
+      const r = redactText(buf.toString('latin1'), file);
+      return { buffer: Buffer.from(r.text, 'latin1'), counts: r.counts };
+    },
+    redactFiles: (files) => {
+      for (const f of files) learn(redactionFindings(f.text, f.path));
+      const counts = emptyCounts();
+      const out = files.map((f) => {
+        const r = redactText(f.text, f.path);
+        for (const [c, n] of Object.entries(r.counts)) counts[c as Category] += n;
+        return { path: f.path, text: r.text };
+      });
+      return { files: out, counts };
+    },
+    mapping: () =>
+      pseudonyms
+        .mapping()
+        .sort(
+          (a, b) => a.category.localeCompare(b.category) || a.original.localeCompare(b.original),
+        ),
+    sensitiveValues: () => known.values(),
+  };
+}

@@ -1,0 +1,166 @@
+import type { HostSummary, Summary } from './summary.js';
+
+// summary.md: the first screen answers "what is wrong, where, and what do I
+// change"; details per host follow. Pure.
+
+const n = (v: bigint | number | undefined | null) =>
+  v === undefined || v === null ? '-' : v.toLocaleString('en-US');
+
+function mdTable(header: string[], rows: string[][]): string[] {
+  if (!rows.length) return [];
+  const esc = (c: string) => c.replace(/\|/g, '\\|');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ];
+}
+
+function uptime(sec: number | undefined): string {
+  if (sec === undefined) return '';
+  const d = Math.floor(sec / 86400);
+  const h = Math.floor((sec % 86400) / 3600);
+  return `, up ${d ? `${d}d ` : ''}${h}h`;
+}
+
+export function renderSummaryMd(
+  s: Summary,
+  extraTop: string[] = [],
+  extraDetails: string[] = [],
+): string {
+  const title = s.kind === 'repro' ? 'packet-loss reproduction' : 'node evidence';
+  const hostLine = s.hosts
+    .map((h) => `${h.host} (${h.status}${h.error ? `: ${h.error}` : ''})`)
+    .join(', ');
+  const out: string[] = [
+    `# dropkit ${title}`,
+    '',
+    `Case ${s.caseId ?? '(none)'} · created ${s.createdAt} · status **${s.status.toUpperCase()}** · hosts: ${hostLine}`,
+  ];
+  if (s.note) out.push('', `Note: ${s.note}`);
+  out.push('', '## Findings', '');
+  if (s.findings.length) {
+    for (const f of s.findings) out.push(`- **${f.class}** ${f.line}`);
+  } else {
+    out.push('No counter that indicates loss moved: no finding.');
+    if (s.checked.length) out.push('', `Checked: ${s.checked.join(', ')}.`);
+  }
+  out.push(...extraTop);
+  out.push('', '## Loss counters at a glance (since boot)', '');
+  const glance = s.hosts.flatMap((h) => [
+    ...h.loss.map((l) => [
+      h.host,
+      l.iface,
+      `${l.source === 'ethtool' ? 'ethtool ' : ''}${l.counter}`,
+      n(l.value),
+    ]),
+    ...h.softnet
+      .filter((r) => r.dropped > 0n || r.timeSqueeze > 0n)
+      .map((r) => [
+        h.host,
+        `cpu${r.cpu}`,
+        'softnet dropped / time_squeeze',
+        `${n(r.dropped)} / ${n(r.timeSqueeze)}`,
+      ]),
+  ]);
+  out.push(
+    ...(glance.length
+      ? mdTable(['host', 'where', 'counter', 'value'], glance)
+      : ['Every loss counter is zero.']),
+  );
+  for (const f of s.findings) {
+    out.push(
+      '',
+      `### ${f.class} on ${f.host} (${f.severity}, confidence ${f.confidence})`,
+      '',
+      f.explanation,
+    );
+    if (f.evidence.length) out.push('', 'Evidence:', ...f.evidence.map((e) => `- ${e}`));
+    if (f.fix.length) out.push('', 'Fix now:', '', '```sh', ...f.fix, '```');
+    if (f.persistent.length) out.push('', 'Make it persistent:', '', '```', ...f.persistent, '```');
+  }
+  out.push(...extraDetails);
+  for (const h of s.hosts) out.push('', ...hostSection(h));
+  out.push(
+    '',
+    '---',
+    'Raw outputs are under `hosts/<host>/raw/`, parsed ones in `hosts/<host>/snapshot.json`; `manifest.json` lists every file with its sha256 and source. Addresses, MACs, host and user names are pseudonymised consistently across the case.',
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function hostSection(h: HostSummary): string[] {
+  const out = [`## Host ${h.host}`, ''];
+  if (h.status === 'failed') return [...out, `Not collected: ${h.error ?? 'unknown error'}.`];
+  const y = h.system ?? {};
+  const cloud = y.vmSize
+    ? `, ${y.vmSize}${y.location ? ` in ${y.location}` : ''}${y.zone ? ` zone ${y.zone}` : ''}`
+    : '';
+  out.push(
+    `${y.os ?? 'unknown OS'}, kernel ${y.kernel ?? '?'}, ${y.cpus ?? '?'} CPUs${y.cpuModel ? ` (${y.cpuModel})` : ''}${cloud}${uptime(y.uptimeSec)}`,
+  );
+  out.push('', '### NICs', '');
+  out.push(
+    ...mdTable(
+      [
+        'interface',
+        'kind',
+        'driver',
+        'firmware',
+        'bus',
+        'MTU',
+        'state',
+        'RX ring (max)',
+        'TX ring (max)',
+      ],
+      h.nics.map((i) => [
+        i.name + (i.master ? ` (in ${i.master})` : ''),
+        i.kind,
+        i.driver ?? '-',
+        i.firmware ?? '-',
+        i.busInfo ?? '-',
+        n(i.mtu),
+        i.state ?? '-',
+        i.ring
+          ? `${n(i.ring.rx)} (${n(i.ring.rxMax)})${i.ring.rx !== null && i.ring.rxMax !== null && i.ring.rx < i.ring.rxMax ? ' ↑' : ''}`
+          : '-',
+        i.ring ? `${n(i.ring.tx)} (${n(i.ring.txMax)})` : '-',
+      ]),
+    ),
+  );
+  const pairs = h.nics.filter((i) => i.pairing);
+  if (pairs.length) out.push('', ...pairs.map((i) => `- ${i.name}: ${i.pairing}`));
+  if (
+    h.nics.some(
+      (i) => i.ring && i.ring.rx !== null && i.ring.rxMax !== null && i.ring.rx < i.ring.rxMax,
+    )
+  ) {
+    out.push('', '↑ the RX ring is below its preset maximum.');
+  }
+  out.push('', '### Key sysctls', '');
+  const sys = Object.entries(h.sysctls);
+  out.push(
+    ...(sys.length
+      ? sys.map(([k, v]) => `- \`${k} = ${v.replace(/\s+/g, ' ')}\``)
+      : ['(not visible on this host)']),
+  );
+  out.push('', '### softnet_stat per CPU', '');
+  out.push(
+    ...mdTable(
+      ['CPU', 'processed', 'dropped', 'time_squeeze', 'flow_limit'],
+      h.softnet.map((r) => [
+        String(r.cpu),
+        n(r.processed),
+        n(r.dropped),
+        n(r.timeSqueeze),
+        n(r.flowLimitCount),
+      ]),
+    ),
+  );
+  if (h.notCollected.length) {
+    out.push('', '### Not collected', '');
+    for (const c of h.notCollected)
+      out.push(`- ${c.source}: ${c.reason}${c.ifaces.length ? ` (${c.ifaces.join(', ')})` : ''}`);
+  }
+  return out;
+}

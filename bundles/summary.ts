@@ -1,0 +1,193 @@
+import type { InterfaceSnapshot, Snapshot } from '../collectors/model.js';
+import type { BundleKind } from './manifest.js';
+
+// summary.json: what a support engineer needs first, for machines. The
+// markdown (summary-md.ts) renders exactly this object. Pure.
+
+export interface LossCounter {
+  iface: string;
+  source: 'kernel' | 'ethtool';
+  counter: string;
+  value: bigint;
+}
+
+export interface HostSummary {
+  host: string;
+  status: 'complete' | 'partial' | 'failed';
+  error?: string;
+  system?: {
+    kernel?: string;
+    os?: string;
+    cpus?: number;
+    cpuModel?: string;
+    vmSize?: string;
+    location?: string;
+    zone?: string;
+    uptimeSec?: number;
+  };
+  nics: Array<{
+    name: string;
+    kind: string;
+    driver?: string;
+    firmware?: string;
+    busInfo?: string;
+    mtu?: number;
+    state?: string;
+    master?: string;
+    pairing?: string;
+    ring?: { rx: number | null; rxMax: number | null; tx: number | null; txMax: number | null };
+  }>;
+  sysctls: Record<string, string>;
+  // Non-zero counters that indicate loss, since boot (or since the counter reset).
+  loss: LossCounter[];
+  softnet: Array<{
+    cpu: number;
+    processed: bigint;
+    dropped: bigint;
+    timeSqueeze: bigint;
+    flowLimitCount?: bigint;
+  }>;
+  notCollected: Array<{ source: string; reason: string; ifaces: string[] }>;
+}
+
+// A finding as the summary shows it: one line first, details after.
+export interface SummaryFinding {
+  class: string;
+  severity: string;
+  host: string;
+  line: string;
+  explanation: string;
+  confidence: string;
+  evidence: string[];
+  fix: string[];
+  persistent: string[];
+}
+
+export interface Summary {
+  schema: 'dropkit.summary/1';
+  kind: BundleKind;
+  caseId: string | null;
+  createdAt: string;
+  note?: string;
+  status: 'complete' | 'partial';
+  // Causes found, most severe first; empty when nothing moved.
+  findings: SummaryFinding[];
+  // What the diagnosis looked at, printed when there is no finding.
+  checked: string[];
+  hosts: HostSummary[];
+}
+
+export const KEY_SYSCTLS = [
+  'net.core.netdev_max_backlog',
+  'net.core.netdev_budget',
+  'net.core.netdev_budget_usecs',
+  'net.core.rmem_max',
+  'net.core.rmem_default',
+  'net.ipv4.udp_mem',
+  'net.ipv4.tcp_rmem',
+  'net.core.flow_limit_cpu_bitmap',
+];
+
+// Kernel counters that mean loss (COUNTERS.md, generic table); driver
+// counters are matched by name: the driver tables differ per driver and the
+// findings engine classifies them.
+const KERNEL_LOSS = [
+  'rx_dropped',
+  'rx_missed_errors',
+  'rx_fifo_errors',
+  'rx_over_errors',
+  'rx_errors',
+  'rx_crc_errors',
+  'tx_dropped',
+  'tx_errors',
+  'tx_fifo_errors',
+];
+const DRIVER_LOSS =
+  /drop|discard|miss|out_of_buffer|no_wqe|allowance_exceeded|no_space|no_buf|overrun|fifo|_err/i;
+
+export function lossCounters(i: InterfaceSnapshot): LossCounter[] {
+  const out: LossCounter[] = [];
+  for (const c of KERNEL_LOSS) {
+    const v = i.kernel[c];
+    if (v !== undefined && v > 0n)
+      out.push({ iface: i.name, source: 'kernel', counter: c, value: v });
+  }
+  for (const [c, v] of Object.entries(i.ethtool ?? {})) {
+    if (v > 0n && DRIVER_LOSS.test(c))
+      out.push({ iface: i.name, source: 'ethtool', counter: c, value: v });
+  }
+  return out;
+}
+
+export function hostSummary(host: string, snap: Snapshot | undefined, error?: string): HostSummary {
+  if (!snap)
+    return {
+      host,
+      status: 'failed',
+      ...(error ? { error } : {}),
+      nics: [],
+      sysctls: {},
+      loss: [],
+      softnet: [],
+      notCollected: [],
+    };
+  const f = snap.facts;
+  const failed = snap.sources.filter((s) => !s.ok);
+  const groups = new Map<string, { source: string; reason: string; ifaces: string[] }>();
+  for (const s of failed) {
+    const k = `${s.id}\u0000${s.reason}`;
+    const g = groups.get(k) ?? { source: s.id, reason: s.reason ?? 'failed', ifaces: [] };
+    if (s.iface) g.ifaces.push(s.iface);
+    groups.set(k, g);
+  }
+  const byName = new Map(snap.interfaces.map((i) => [i.name, i]));
+  return {
+    host,
+    status: error ? 'partial' : 'complete',
+    ...(error ? { error } : {}),
+    system: {
+      ...(f.kernelRelease ? { kernel: f.kernelRelease } : {}),
+      ...(f.os ? { os: f.os } : {}),
+      ...(f.cpus !== undefined ? { cpus: f.cpus } : {}),
+      ...(f.cpuModel ? { cpuModel: f.cpuModel } : {}),
+      ...(f.cloud?.vmSize ? { vmSize: f.cloud.vmSize } : {}),
+      ...(f.cloud?.location ? { location: f.cloud.location } : {}),
+      ...(f.cloud?.zone ? { zone: f.cloud.zone } : {}),
+      ...(f.uptimeSec !== undefined ? { uptimeSec: f.uptimeSec } : {}),
+    },
+    nics: snap.interfaces
+      .filter((i) => i.kind !== 'loopback')
+      .map((i) => {
+        const peer = i.acceleratedNetworking ? byName.get(i.acceleratedNetworking.peer) : undefined;
+        const pairing = i.acceleratedNetworking
+          ? i.acceleratedNetworking.role === 'vf'
+            ? `SR-IOV VF of ${i.acceleratedNetworking.peer} (accelerated networking)`
+            : `synthetic; its VF is ${i.acceleratedNetworking.peer}${peer?.driver ? ` (${peer.driver})` : ''}`
+          : undefined;
+        return {
+          name: i.name,
+          kind: i.kind,
+          ...(i.driver ? { driver: i.driver } : {}),
+          ...(i.firmware ? { firmware: i.firmware } : {}),
+          ...(i.busInfo ? { busInfo: i.busInfo } : {}),
+          ...(i.mtu ? { mtu: i.mtu } : {}),
+          ...(i.state ? { state: i.state } : {}),
+          ...(i.master ? { master: i.master } : {}),
+          ...(pairing ? { pairing } : {}),
+          ...(i.ring && i.ring.rx !== null ? { ring: i.ring } : {}),
+        };
+      }),
+    sysctls: Object.fromEntries(
+      KEY_SYSCTLS.filter((k) => snap.sysctls[k] !== undefined).map((k) => [k, snap.sysctls[k]!]),
+    ),
+    loss: snap.interfaces.flatMap(lossCounters),
+    softnet: snap.softnet.map((r) => ({
+      cpu: r.cpu,
+      processed: r.processed,
+      dropped: r.dropped,
+      timeSqueeze: r.timeSqueeze,
+      ...(r.flowLimitCount !== undefined ? { flowLimitCount: r.flowLimitCount } : {}),
+    })),
+    notCollected: [...groups.values()],
+  };
+}

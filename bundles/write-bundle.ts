@@ -1,0 +1,225 @@
+import { access, constants, mkdir, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { toJson } from '../collectors/json.js';
+import type { RawFile } from '../collectors/model.js';
+import { DropkitError } from '../kit/errors.js';
+import { packageVersion } from '../kit/version.js';
+import { readTarGz, writeTarGz } from './archive.js';
+import { caseSecret } from './case-secret.js';
+import { discoverFromHost } from './discover.js';
+import { type BundleEntry, sha256 } from './entries.js';
+import { MANIFEST_PATH, type Manifest, type ManifestFile, type ManifestHost } from './manifest.js';
+import { bundleName } from './name.js';
+import {
+  type CategoryCounts,
+  createRedactor,
+  type Discovered,
+  mergeDiscovered,
+  type Redactor,
+  scanForLeaks,
+  writeMapFile,
+} from './redact/index.js';
+
+// Everything a bundle is made of, before redaction. The writer owns the order
+// of the phases: discover → build files → redact → hash → manifest → archive
+// (atomic) → read back → leak scan (fails closed) → map file.
+
+export interface HostRawSet {
+  // Where in the host's folder: '' for a node bundle, 'before'/'after' for a reproduction.
+  dir: string;
+  raw: RawFile[];
+}
+
+export interface BundleHost {
+  // A stable label before redaction (the real hostname when known).
+  label: string;
+  specHost?: string;
+  user?: string;
+  status: ManifestHost['status'];
+  error?: string;
+  failedSources?: number;
+  rawSets: HostRawSet[];
+  // Other files under hosts/<host>/ (snapshot.json, delta.json …).
+  files: BundleEntry[];
+}
+
+export interface BundleInput {
+  kind: Manifest['kind'];
+  caseId?: string;
+  note?: string;
+  command: string[];
+  outDir: string;
+  redact: boolean;
+  keywords: string[];
+  hosts: BundleHost[];
+  // Top-level files: summary.md, summary.json, repro/…, logs/…
+  files: BundleEntry[];
+  createdAt?: Date;
+}
+
+export interface WrittenBundle {
+  file: string;
+  bytes: number;
+  sha256: string;
+  mapFile?: string;
+  manifest: Manifest;
+}
+
+async function checkOut(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (e) {
+    throw new DropkitError({
+      code: 'OUT_NOT_WRITABLE',
+      message: `cannot write bundles to ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      step: 'bundle',
+      hint: 'pass --out with a writable directory',
+    });
+  }
+}
+
+function addCounts(into: Record<string, number>, c: CategoryCounts): Record<string, number> {
+  const own: Record<string, number> = {};
+  for (const [k, v] of Object.entries(c)) {
+    if (!v) continue;
+    own[k] = v;
+    into[k] = (into[k] ?? 0) + v;
+  }
+  return own;
+}
+
+export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
+  const outDir = resolve(input.outDir);
+  await checkOut(outDir);
+  const createdAt = input.createdAt ?? new Date();
+  let redactor: Redactor | undefined;
+  if (input.redact) {
+    const discovered: Discovered[] = input.hosts.map((h) =>
+      discoverFromHost(
+        h.rawSets.flatMap((s) => s.raw),
+        { ...(h.specHost ? { specHost: h.specHost } : {}), ...(h.user ? { user: h.user } : {}) },
+      ),
+    );
+    discovered.push({ hostnames: input.hosts.map((h) => h.label), keywords: input.keywords });
+    redactor = createRedactor({
+      secret: await caseSecret(input.caseId),
+      discovered: mergeDiscovered(...discovered),
+    });
+  }
+  const red = (t: string) => (redactor ? redactor.redactText(t).text : t);
+
+  // Everything, unredacted, with what the manifest needs to say about it.
+  type Pending = { entry: BundleEntry; meta: Omit<ManifestFile, 'path' | 'sha256' | 'bytes'> };
+  const pending: Pending[] = [];
+  const hostDirs = new Map<string, string>();
+  for (const h of input.hosts) {
+    for (const s of h.rawSets)
+      for (const r of s.raw) redactor?.observe(r.bytes.toString('latin1'), r.path);
+  }
+  for (const h of input.hosts) hostDirs.set(h.label, red(h.label));
+  for (const h of input.hosts) {
+    const base = `hosts/${hostDirs.get(h.label)}`;
+    for (const s of h.rawSets) {
+      for (const r of s.raw) {
+        pending.push({
+          entry: { path: `${base}/${s.dir ? `${s.dir}/` : ''}raw/${r.path}`, bytes: r.bytes },
+          meta: {
+            host: hostDirs.get(h.label)!,
+            source: red(r.record.source),
+            exitCode: r.record.exitCode,
+            ...(r.record.durationMs !== undefined ? { durationMs: r.record.durationMs } : {}),
+            ...(r.record.stderr ? { stderr: red(r.record.stderr) } : {}),
+            ...(r.record.reason ? { reason: r.record.reason } : {}),
+          },
+        });
+      }
+    }
+    for (const f of h.files)
+      pending.push({
+        entry: { path: `${base}/${f.path}`, bytes: f.bytes },
+        meta: { host: hostDirs.get(h.label)! },
+      });
+  }
+  for (const f of input.files) pending.push({ entry: f, meta: {} });
+
+  const totals: Record<string, number> = {};
+  const entries: BundleEntry[] = [];
+  const files: ManifestFile[] = [];
+  for (const p of pending) {
+    const r = redactor?.redactBuffer(p.entry.bytes, p.entry.path);
+    const bytes = r ? r.buffer : p.entry.bytes;
+    const counts = r ? addCounts(totals, r.counts) : {};
+    entries.push({ path: p.entry.path, bytes });
+    files.push({
+      path: p.entry.path,
+      sha256: sha256(bytes),
+      bytes: bytes.length,
+      ...p.meta,
+      ...(Object.keys(counts).length ? { redactions: counts } : {}),
+    });
+  }
+
+  const manifest: Manifest = {
+    schema: 'dropkit.bundle/1',
+    tool: { name: 'dropkit', version: packageVersion() },
+    kind: input.kind,
+    caseId: input.caseId ?? null,
+    createdAt: createdAt.toISOString(),
+    command: input.command.map(red),
+    ...(input.note ? { note: red(input.note) } : {}),
+    hosts: input.hosts.map((h) => ({
+      host: hostDirs.get(h.label)!,
+      status: h.status,
+      ...(h.error ? { error: red(h.error) } : {}),
+      ...(h.failedSources ? { failedSources: h.failedSources } : {}),
+    })),
+    status: input.hosts.every((h) => h.status === 'complete') ? 'complete' : 'partial',
+    redaction: { enabled: !!redactor, counts: totals, keywords: input.keywords.length },
+    files,
+  };
+  entries.push({ path: MANIFEST_PATH, bytes: Buffer.from(`${toJson(manifest)}\n`) });
+
+  const label =
+    input.caseId ??
+    (input.hosts.length === 1
+      ? hostDirs.get(input.hosts[0]!.label)!
+      : `${input.hosts.length}-hosts`);
+  const name = bundleName(createdAt, input.kind, label);
+  const file = join(outDir, `${name}.tar.gz`);
+  const written = await writeTarGz(file, name, entries, createdAt);
+
+  if (redactor) {
+    // Fails closed: the bytes that would ship are read back and scanned for
+    // every value found on the hosts and for the generic patterns.
+    const back = await readTarGz(file);
+    const leaks = scanForLeaks(
+      back.entries.map((e) => ({ path: e.path, text: e.bytes.toString('latin1') })),
+      redactor.sensitiveValues(),
+    );
+    if (leaks.length) {
+      await unlink(file).catch(() => undefined);
+      throw new DropkitError({
+        code: 'LEAK_DETECTED',
+        message: `the leak scan found ${leaks.length} sensitive value(s); no bundle was written: ${leaks
+          .slice(0, 8)
+          .map((l) => `${l.path} (${l.category})`)
+          .join(', ')}`,
+        step: 'leak scan',
+        hint: 'this is a redaction gap: please report it with the file names and categories above (never the values)',
+      });
+    }
+  }
+  let mapFile: string | undefined;
+  if (redactor) {
+    mapFile = join(outDir, `${name}.map.json`);
+    await writeMapFile(mapFile, redactor.mapping());
+  }
+  return {
+    file,
+    bytes: written.bytes,
+    sha256: written.sha256,
+    ...(mapFile ? { mapFile } : {}),
+    manifest,
+  };
+}

@@ -1,0 +1,214 @@
+import type { Command } from 'commander';
+import { checkCaseId } from '../../bundles/case-secret.js';
+import { type NodeCapture, nodeBundleParts } from '../../bundles/node-bundle.js';
+import { readSummary, verifyBundle } from '../../bundles/verify.js';
+import { type WrittenBundle, writeBundle } from '../../bundles/write-bundle.js';
+import { takeSnapshot } from '../../collectors/snapshot/take.js';
+import { asDropkitError, DropkitError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import { openAll } from '../transport/open.js';
+import {
+  action,
+  collect,
+  examples,
+  type GlobalOptions,
+  interrupt,
+  openOptions,
+  printJson,
+} from './common.js';
+
+export function printWritten(
+  w: WrittenBundle,
+  json: boolean,
+  extra: Record<string, unknown> = {},
+): void {
+  if (json) {
+    printJson({
+      ok: true,
+      file: w.file,
+      bytes: w.bytes,
+      sha256: w.sha256,
+      mapFile: w.mapFile ?? null,
+      status: w.manifest.status,
+      hosts: w.manifest.hosts,
+      ...extra,
+    });
+    return;
+  }
+  process.stdout.write(
+    `bundle: ${w.file}\nsize:   ${w.bytes.toLocaleString('en-US')} bytes\nsha256: ${w.sha256}\n`,
+  );
+  if (w.mapFile)
+    process.stdout.write(
+      `map:    ${w.mapFile} (original ↔ pseudonym; keep it, do not attach it)\n`,
+    );
+  if (w.manifest.status === 'partial') {
+    for (const h of w.manifest.hosts.filter((x) => x.status !== 'complete'))
+      process.stdout.write(`PARTIAL: ${h.host} ${h.status}${h.error ? `: ${h.error}` : ''}\n`);
+  }
+}
+
+export function registerBundle(program: Command): void {
+  program
+    .command('bundle')
+    .description(
+      "snapshot one or more hosts and pack a redacted, verifiable tarball for the vendor's support case",
+    )
+    .option('--node <host>', '[user@]host[:port] or ssh config alias (repeatable)', collect, [])
+    .option('--local', 'this machine')
+    .option('--out <dir>', 'where to write the bundle', '.')
+    .option(
+      '--case <id>',
+      'support case ID: names the bundle and keys the pseudonyms (same case, same tokens)',
+    )
+    .option('--note <text>', 'a note for the support engineer, shown in the summary')
+    .option(
+      '--no-redact',
+      'do NOT redact addresses, names and secrets (the bundle then must not leave your organisation)',
+    )
+    .option(
+      '--redact-keyword <word>',
+      'also redact this word everywhere, case-insensitive (repeatable)',
+      collect,
+      [],
+    )
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      examples([
+        'collect bundle --node vmA --node vmB',
+        'collect bundle --local --case 2611270040001234 --out /tmp',
+        'collect bundle --node azureuser@10.0.0.4 --redact-keyword contoso',
+      ]),
+    )
+    .action(
+      action(
+        async (
+          opts: {
+            node: string[];
+            local?: boolean;
+            out: string;
+            case?: string;
+            note?: string;
+            redact: boolean;
+            redactKeyword: string[];
+            json?: boolean;
+          },
+          cmd: Command,
+        ) => {
+          const specs = [...(opts.local ? ['local'] : []), ...opts.node];
+          if (!specs.length)
+            cmd.error('error: give --node HOST (repeatable) or --local', { exitCode: 2 });
+          if (opts.case) checkCaseId(opts.case);
+          const g = cmd.optsWithGlobals() as GlobalOptions;
+          const logs: string[] = [];
+          const log = (l: string) => {
+            logs.push(`${new Date().toISOString()} ${l}`);
+            if (!opts.json) process.stderr.write(`${l}\n`);
+          };
+          // Hosts in parallel, each over its own connection.
+          const opened = await openAll(specs, openOptions(g));
+          const captures: NodeCapture[] = await Promise.all(
+            opened.map(async (o): Promise<NodeCapture> => {
+              if ('error' in o) {
+                const e = asDropkitError(o.error, {
+                  code: 'CONNECT_FAILED',
+                  host: o.spec,
+                  step: 'connect',
+                });
+                log(`${o.spec}: FAILED: ${e.oneLine}`);
+                return { spec: o.spec, error: e.oneLine };
+              }
+              try {
+                const taken = await takeSnapshot(o.transport, { signal: interrupt.signal });
+                const failed = taken.snapshot.sources.filter((s) => !s.ok).length;
+                log(
+                  `${o.spec}: snapshot ${taken.raw.length} sources in ${taken.snapshot.durationMs} ms${failed ? `, ${failed} not collected` : ''}`,
+                );
+                return { spec: o.spec, user: o.transport.info.user, taken };
+              } catch (e) {
+                const err = asDropkitError(e, {
+                  code: 'COMMAND_FAILED',
+                  host: o.spec,
+                  step: 'snapshot',
+                });
+                log(`${o.spec}: FAILED: ${err.oneLine}`);
+                return { spec: o.spec, error: err.oneLine };
+              } finally {
+                await o.transport.close();
+              }
+            }),
+          );
+          if (captures.every((c) => !c.taken)) {
+            throw new DropkitError({
+              code: 'CONNECT_FAILED',
+              message: `no host could be collected: ${captures.map((c) => c.error).join('; ')}`,
+              step: 'bundle',
+              hint: 'run `collect doctor` on the hosts',
+            });
+          }
+          const createdAt = new Date();
+          if (!opts.redact)
+            log(
+              'WARNING: redaction is off: this bundle contains real addresses, names and any secrets the host printed',
+            );
+          const parts = nodeBundleParts(captures, {
+            ...(opts.case ? { caseId: opts.case } : {}),
+            ...(opts.note ? { note: opts.note } : {}),
+            createdAt,
+            logs,
+          });
+          const written = await writeBundle({
+            kind: 'node',
+            ...(opts.case ? { caseId: opts.case } : {}),
+            ...(opts.note ? { note: opts.note } : {}),
+            command: ['collect', ...process.argv.slice(2)],
+            outDir: opts.out,
+            redact: opts.redact,
+            keywords: opts.redactKeyword,
+            hosts: parts.hosts,
+            files: parts.files,
+            createdAt,
+          });
+          printWritten(written, !!opts.json);
+          return written.manifest.status === 'partial' ? EXIT.PARTIAL : EXIT.OK;
+        },
+      ),
+    );
+
+  program
+    .command('verify')
+    .description(
+      'check a bundle: structure, every sha256 against the manifest, and the leak patterns',
+    )
+    .argument('<bundle>', 'a .tar.gz written by dropkit')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', examples(['collect verify 20261127T141502Z-node-case-4711.tar.gz']))
+    .action(
+      action(async (file: string, opts: { json?: boolean }) => {
+        const r = await verifyBundle(file);
+        if (opts.json) printJson({ file: r.file, ok: r.ok, files: r.files, problems: r.problems });
+        else {
+          for (const p of r.problems) process.stdout.write(`PROBLEM: ${p}\n`);
+          process.stdout.write(
+            r.ok
+              ? `OK: ${file}: ${r.files} files, every sha256 matches the manifest, no leak pattern\n`
+              : `INVALID: ${file}: ${r.problems.length} problem(s)\n`,
+          );
+        }
+        return r.ok ? EXIT.OK : EXIT.INVALID;
+      }),
+    );
+
+  program
+    .command('show')
+    .description("print a bundle's summary.md")
+    .argument('<bundle>', 'a .tar.gz written by dropkit')
+    .addHelpText('after', examples(['collect show 20261127T141502Z-node-case-4711.tar.gz | less']))
+    .action(
+      action(async (file: string) => {
+        process.stdout.write(await readSummary(file));
+        return EXIT.OK;
+      }),
+    );
+}
