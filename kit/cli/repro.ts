@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { action, addGlobalOptions, examples, type GlobalOptions } from './common.js';
 import { runDoctor } from './doctor-command.js';
 import { registerLab } from './lab-commands.js';
+import { registerRun } from './repro-run-command.js';
 
 const program = addGlobalOptions(new Command('repro'))
   .description(
@@ -46,6 +47,7 @@ program
     }),
   );
 
+registerRun(program);
 registerLab(program);
 
 await program.parseAsync(process.argv);

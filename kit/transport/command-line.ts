@@ -21,10 +21,31 @@ export interface CommandLineInput {
   loginIsRoot: boolean;
   tag: string;
   runId?: string;
+  // Tie the command's life to our stdin (see TIED).
+  tied?: boolean;
 }
 
+// Long-running commands (iperf3, samplers) must not outlive us: without a
+// PTY, sshd does not signal a command when the connection drops. TIED runs
+// the command in the background and watches our stdin; EOF on it (we ended
+// it on purpose, or the channel died with the connection) sends SIGTERM,
+// which also lets iperf3 print its JSON on a graceful stop.
+// (A background list gets /dev/null as stdin unless redirected explicitly,
+// hence the copy of stdin on fd 3.)
+const TIED = `exec 3<&0
+"$@" </dev/null 3<&- & p=$!
+(while read -r _; do :; done; kill -TERM $p 2>/dev/null) <&3 & w=$!
+exec 3<&-
+wait $p; rc=$?
+kill $w 2>/dev/null
+exit $rc`;
+
 export function buildCommandLine(input: CommandLineInput): string {
-  const inner = input.argv ? shellJoin(input.argv) : 'sh -s';
+  const inner = input.argv
+    ? input.tied
+      ? `sh -c ${shellQuote(TIED)} tied ${shellJoin(input.argv)}`
+      : shellJoin(input.argv)
+    : 'sh -s';
   const envArgs = [`DROPKIT_RUN=${input.runId ?? RUN_ID}`, `DROPKIT_TAG=${input.tag}`];
   // `env` then `sh -c`: works under sudo (which resets the environment) and
   // under any login shell, including csh-style ones that cannot `export`.

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { DropkitError } from '../errors.js';
 import { buildCommandLine, newTag, sudoWantsPassword, sweepScript } from './command-line.js';
 import { withDeadline } from './deadline.js';
-import type { ConnectionInfo, ExecRequest, ExecResult, Transport } from './types.js';
+import type { ConnectionInfo, ExecRequest, ExecResult, SweepMatch, Transport } from './types.js';
 
 // `--local`: the same interface and the same command lines as SSH, run by the
 // local /bin/sh, so a collector behaves identically on both.
@@ -41,23 +41,31 @@ export class LocalTransport implements Transport {
       root: !!req.root,
       loginIsRoot: this.info.isRoot,
       tag,
+      tied: !!req.tied,
     });
     const started = performance.now();
     const input = req.script ?? req.stdin;
     const child = execa('sh', ['-c', line], {
-      input: input === undefined ? '' : input,
+      ...(req.tied ? { stdin: 'pipe' as const } : { input: input === undefined ? '' : input }),
       encoding: 'buffer',
       reject: false,
       stripFinalNewline: false,
       buffer: true,
     });
+    if (req.tied) {
+      // stdin stays open; ending it is the graceful stop.
+      const end = () => child.stdin?.end();
+      if (req.release?.aborted) end();
+      else req.release?.addEventListener('abort', end, { once: true });
+    }
     if (req.onStdout) child.stdout?.on('data', req.onStdout);
     const outcome = await withDeadline(
       { done: child, detach: () => child.kill('SIGKILL') },
       {
         timeoutMs: req.timeoutMs,
         signal: req.signal,
-        reap: () => this.sweep(tag, req.root ?? false),
+        reap: async () =>
+          void (await this.sweep({ name: 'DROPKIT_TAG', value: tag }, req.root ?? false)),
       },
     );
     const r = outcome.value;
@@ -82,18 +90,19 @@ export class LocalTransport implements Transport {
     };
   }
 
-  private async sweep(tag: string, root: boolean): Promise<void> {
+  async sweep(match: SweepMatch, root: boolean, mode: 'kill' | 'list' = 'kill'): Promise<string> {
     const line = buildCommandLine({
       root,
       loginIsRoot: this.info.isRoot,
       tag: newTag(),
       runId: 'sweeper',
     });
-    await execa('sh', ['-c', line], {
-      input: sweepScript({ name: 'DROPKIT_TAG', value: tag }, 'kill'),
+    const r = await execa('sh', ['-c', line], {
+      input: sweepScript(match, mode),
       reject: false,
       timeout: 10_000,
     });
+    return String(r.stdout ?? '');
   }
 
   onClose(): void {

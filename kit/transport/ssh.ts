@@ -14,6 +14,7 @@ import type {
   ExecRequest,
   ExecResult,
   HostKeyInfo,
+  SweepMatch,
   Transport,
 } from './types.js';
 
@@ -93,6 +94,7 @@ export class SshTransport implements Transport {
       root: !!req.root,
       loginIsRoot: this.info.isRoot,
       tag,
+      tied: !!req.tied,
     });
     const started = performance.now();
     const stream = await this.openChannel(line, req.step);
@@ -113,8 +115,15 @@ export class SshTransport implements Transport {
       stream.on('close', () => resolve('closed'));
       this.onClose(() => resolve('lost'));
     });
-    const input = req.script ?? req.stdin;
-    stream.end(input === undefined ? undefined : input);
+    if (req.tied) {
+      // stdin stays open; ending it is the graceful stop.
+      const end = () => stream.end();
+      if (req.release?.aborted) end();
+      else req.release?.addEventListener('abort', end, { once: true });
+    } else {
+      const input = req.script ?? req.stdin;
+      stream.end(input === undefined ? undefined : input);
+    }
     const outcome = await withDeadline(
       { done, detach: () => stream.close() },
       {
@@ -151,11 +160,7 @@ export class SshTransport implements Transport {
   }
 
   // Kills (or lists) our processes on the host, over a fresh channel.
-  async sweep(
-    match: { name: 'DROPKIT_RUN' | 'DROPKIT_TAG'; value: string },
-    root: boolean,
-    mode: 'kill' | 'list' = 'kill',
-  ): Promise<string> {
+  async sweep(match: SweepMatch, root: boolean, mode: 'kill' | 'list' = 'kill'): Promise<string> {
     const line = buildCommandLine({
       root,
       loginIsRoot: this.info.isRoot,

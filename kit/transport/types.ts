@@ -17,6 +17,10 @@ export interface ExecRequest {
   onStdout?: (chunk: Buffer) => void;
   // A label for errors and logs ("snapshot", "doctor").
   step?: string;
+  // Keep stdin open and stop the command (SIGTERM) when it closes: when
+  // `release` fires, or when the connection is lost. For argv commands only.
+  tied?: boolean;
+  release?: AbortSignal;
 }
 
 // Success and failure share this shape, as in execa: a non-zero exit is data,
@@ -61,6 +65,14 @@ export interface Transport {
   close(): Promise<void>;
   // Registers a callback for an unexpected loss of the connection.
   onClose(listener: (err?: Error) => void): void;
+  // Lists (`PID cmdline` lines) or kills the processes on the host whose
+  // environment carries this DROPKIT_RUN or DROPKIT_TAG.
+  sweep(match: SweepMatch, root: boolean, mode?: 'kill' | 'list'): Promise<string>;
+}
+
+export interface SweepMatch {
+  name: 'DROPKIT_RUN' | 'DROPKIT_TAG';
+  value: string;
 }
 
 export function stdoutText(r: ExecResult): string {

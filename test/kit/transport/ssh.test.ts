@@ -104,6 +104,32 @@ describe.skipIf(!canRunLab())('SSH transport against the lab sshd', () => {
     expect(await pgrep('sleep 38.5')).toBe('');
   });
 
+  it('a tied command stops gracefully when released', async () => {
+    const release = new AbortController();
+    const p = vmA.exec({ argv: ['sleep', '39.25'], tied: true, release: release.signal });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await pgrep('sleep 39.25')).not.toBe('');
+    release.abort();
+    const r = await p;
+    // SIGTERM from the watcher, not a timeout or an abort.
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(143);
+    expect(await pgrep('sleep 39.25')).toBe('');
+  });
+
+  it('a tied command dies with the connection', async () => {
+    const t = await connectSsh('vmA', opts());
+    const p = t.exec({ argv: ['sleep', '39.75'], tied: true }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await pgrep('sleep 39.75')).not.toBe('');
+    await t.close();
+    await p;
+    // sshd closes the session's pipes; the watcher sees EOF and kills it.
+    for (let i = 0; i < 20 && (await pgrep('sleep 39.75')); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await pgrep('sleep 39.75')).toBe('');
+  });
+
   it('an unreachable lab address gives a clear error within the connect timeout', async () => {
     const addr = `198.18.${TEST_LAB.octet}.99`;
     const e = await expectError(connectSsh(`root@${addr}`, opts({ connectTimeoutMs: 2000 })), [

@@ -1,0 +1,215 @@
+import type { Command } from 'commander';
+import { checkCaseId } from '../../bundles/case-secret.js';
+import { reproBundleParts } from '../../bundles/repro-bundle.js';
+import { writeBundle } from '../../bundles/write-bundle.js';
+import { findingLine } from '../../collectors/diagnosis/findings.js';
+import {
+  applyOverrides,
+  type Caps,
+  listProfiles,
+  loadProfile,
+  ProfileError,
+} from '../../repro/profile.js';
+import { runRepro } from '../../repro/run/run.js';
+import { parseRate } from '../../repro/units.js';
+import { DropkitError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import { createProgress } from '../progress.js';
+import { printWritten } from './bundle-commands.js';
+import {
+  action,
+  collect,
+  examples,
+  type GlobalOptions,
+  interrupt,
+  openOptions,
+  positiveInt,
+  printJson,
+} from './common.js';
+
+interface RunOpts {
+  pair: string[];
+  profile: string;
+  duration?: number;
+  serverAddress?: string;
+  port?: number;
+  reverse?: boolean;
+  label?: string;
+  case?: string;
+  note?: string;
+  out: string;
+  sampleInterval: number;
+  maxDuration?: number;
+  maxRate?: string;
+  redact: boolean;
+  redactKeyword: string[];
+  json?: boolean;
+}
+
+async function profileFor(o: RunOpts) {
+  const caps: Partial<Caps> = {};
+  if (o.maxDuration !== undefined) caps.maxTotalDurationS = o.maxDuration;
+  if (o.maxRate !== undefined) {
+    const r = parseRate(o.maxRate);
+    if (r === undefined)
+      throw new DropkitError({
+        code: 'USAGE',
+        message: `--max-rate ${o.maxRate} is not a rate`,
+        step: 'profile',
+        hint: 'e.g. --max-rate 40G',
+      });
+    caps.maxAggregateBitsPerSecond = r;
+  }
+  try {
+    const p = await loadProfile(o.profile, { caps });
+    return o.duration !== undefined ? applyOverrides(p, { duration: o.duration }, caps) : p;
+  } catch (e) {
+    if (e instanceof ProfileError) {
+      throw new DropkitError({
+        code: 'USAGE',
+        message: e.message,
+        step: 'profile',
+        ...(e.hint ? { hint: e.hint } : {}),
+        cause: e,
+      });
+    }
+    throw e;
+  }
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'reproduce packet loss between two hosts with iperf3, sampling counters on both, and bundle the evidence',
+    )
+    .requiredOption('--pair <hosts...>', 'A B: A sends (iperf3 client), B receives (iperf3 server)')
+    .option(
+      '--profile <name|file>',
+      'built-in profile (see `repro profiles`) or a YAML file',
+      'microburst',
+    )
+    .option('--duration <s>', 'seconds of traffic per phase (overrides the profile)', positiveInt)
+    .option('--server-address <addr>', "B's data-plane address (default: the one A routes to)")
+    .option('--port <n>', 'iperf3 port on B (default: the first free one from 5201)', positiveInt)
+    .option('--reverse', 'swap the roles: B sends, A receives')
+    .option('--label <text>', 'a label for this run, shown in the summary')
+    .option('--case <id>', 'support case ID: names the bundle and keys the pseudonyms')
+    .option('--note <text>', 'a note for the support engineer')
+    .option('--out <dir>', 'where to write the bundle', '.')
+    .option('--sample-interval <ms>', 'sampler interval on both hosts', positiveInt, 100)
+    .option(
+      '--max-duration <s>',
+      'raise the safety cap on total traffic time (default 300)',
+      positiveInt,
+    )
+    .option(
+      '--max-rate <rate>',
+      'raise the safety cap on aggregate bitrate per phase (default 25G)',
+    )
+    .option('--no-redact', 'do NOT redact addresses, names and secrets')
+    .option('--redact-keyword <word>', 'also redact this word everywhere (repeatable)', collect, [])
+    .option('--json', 'print the result as JSON; no live progress')
+    .addHelpText(
+      'after',
+      examples([
+        'repro lab up && repro lab impair --backlog 10 --rps-to-cpu 1',
+        'repro run --pair vmA vmB --profile microburst',
+        'repro run --pair azureuser@10.0.0.4 azureuser@10.0.0.5 --case 2611270040001234 --duration 30',
+        'repro run --pair vmA vmB --profile ./my-profile.yaml --json',
+      ]),
+    )
+    .action(
+      action(async (o: RunOpts, cmd: Command) => {
+        if (o.pair.length !== 2)
+          cmd.error('error: --pair takes exactly two hosts: the sender and the receiver', {
+            exitCode: 2,
+          });
+        if (o.case) checkCaseId(o.case);
+        if (o.sampleInterval < 20)
+          cmd.error('error: --sample-interval must be at least 20 ms', { exitCode: 2 });
+        const profile = await profileFor(o);
+        const g = cmd.optsWithGlobals() as GlobalOptions;
+        const progress = createProgress(o.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain');
+        const rec = await runRepro({
+          pair: [o.pair[0]!, o.pair[1]!],
+          reverse: !!o.reverse,
+          profile,
+          ...(o.serverAddress ? { serverAddress: o.serverAddress } : {}),
+          ...(o.port !== undefined ? { port: o.port } : {}),
+          sampleIntervalMs: o.sampleInterval,
+          open: openOptions(g),
+          signal: interrupt.signal,
+          progress,
+        });
+        // Nothing captured (no connection, failed preflight): nothing to bundle.
+        if (!rec.hosts.some((h) => h.before))
+          throw (
+            rec.error ??
+            new DropkitError({ code: 'INTERNAL', message: 'the run captured nothing', step: 'run' })
+          );
+        const createdAt = new Date();
+        const parts = reproBundleParts(rec, {
+          ...(o.case ? { caseId: o.case } : {}),
+          ...(o.note ? { note: o.note } : {}),
+          ...(o.label ? { label: o.label } : {}),
+          createdAt,
+          command: ['repro', ...process.argv.slice(2)],
+        });
+        const written = await writeBundle({
+          kind: 'repro',
+          ...(o.case ? { caseId: o.case } : {}),
+          ...(o.note || o.label ? { note: [o.label, o.note].filter(Boolean).join(' — ') } : {}),
+          command: ['repro', ...process.argv.slice(2)],
+          outDir: o.out,
+          redact: o.redact,
+          keywords: o.redactKeyword,
+          hosts: parts.hosts,
+          files: parts.files,
+          createdAt,
+        });
+        if (o.json) {
+          printWritten(written, true, {
+            findings: parts.summary.findings.map((f) => ({
+              class: f.class,
+              severity: f.severity,
+              host: f.host,
+              line: f.line,
+            })),
+            repro: parts.summary.repro,
+            sampler: parts.stats,
+            error: rec.error?.toJSON() ?? null,
+          });
+        } else {
+          if (rec.error)
+            process.stderr.write(
+              `error: ${rec.error.oneLine}\n${rec.error.hint ? `hint: ${rec.error.hint}\n` : ''}`,
+            );
+          process.stdout.write(
+            parts.findings.length
+              ? `${parts.findings.map(findingLine).join('\n')}\n`
+              : 'no finding: no loss counter moved\n',
+          );
+          printWritten(written, false);
+        }
+        if (rec.interrupted) return EXIT.INTERRUPTED;
+        // A bundle was written, but the run did not finish: partial.
+        if (rec.error) return rec.error.code === 'ABORTED' ? EXIT.INTERRUPTED : EXIT.PARTIAL;
+        return parts.status === 'partial' ? EXIT.PARTIAL : EXIT.OK;
+      }),
+    );
+
+  program
+    .command('profiles')
+    .description('list the built-in traffic profiles')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', examples(['repro profiles']))
+    .action(
+      action(async (o: { json?: boolean }) => {
+        const list = await listProfiles();
+        if (o.json) printJson(list);
+        else for (const p of list) process.stdout.write(`${p.name.padEnd(12)} ${p.description}\n`);
+        return EXIT.OK;
+      }),
+    );
+}

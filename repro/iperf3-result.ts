@@ -1,0 +1,173 @@
+import { type ParseResult, WarningList } from '../collectors/parse-result.js';
+import {
+  type Direction,
+  type IntervalPoint,
+  median,
+  readIntervals,
+  type SideIntervals,
+} from './iperf3-intervals.js';
+import { firstSeen, totalKeys, type UdpTotals, udpTotals } from './iperf3-totals.js';
+import { asBoolean, asNumber, asObject, asString, at } from './json-access.js';
+import { type JsonValue, parseLenientJson } from './lenient-json.js';
+
+export type { Direction, IntervalPoint } from './iperf3-intervals.js';
+export type { UdpTotals } from './iperf3-totals.js';
+
+export interface DirectionResult {
+  direction: Direction;
+  sender: 'client' | 'server';
+  // The sender's and the receiver's interval reports. The receiver's come from
+  // the server's JSON for a normal client run (--get-server-output).
+  sent: IntervalPoint[];
+  received: IntervalPoint[];
+  // Of the receiver's intervals when there are any, else the sender's; -O
+  // warm-up intervals left out.
+  medianBitsPerSecond: number | undefined;
+  senderBitsPerSecond: number | undefined;
+  receiverBitsPerSecond: number | undefined;
+  bytesSent: number | undefined;
+  bytesReceived: number | undefined;
+  udp: UdpTotals | undefined;
+  // TCP: segments the sender retransmitted.
+  retransmits: number | undefined;
+}
+
+export interface Iperf3Result {
+  // Which side wrote the document: the client has start.connecting_to.
+  role: 'client' | 'server' | 'unknown';
+  version: string | undefined;
+  protocol: 'udp' | 'tcp' | undefined;
+  numStreams: number | undefined;
+  durationS: number | undefined;
+  targetBitsPerSecond: number | undefined;
+  reverse: boolean;
+  bidir: boolean;
+  // Epoch seconds when the test started, on this document's host.
+  startedAt: number | undefined;
+  // The main direction first; a --bidir run has both.
+  directions: DirectionResult[];
+  // iperf3's own "error": "unable to connect to server: ...", "the server is
+  // busy running a test. try again later", "interrupt - the client has terminated".
+  error: string | undefined;
+  serverError: string | undefined;
+  // The JSON was whole, it has end totals and no error.
+  complete: boolean;
+}
+
+function roleOf(doc: JsonValue | undefined): Iperf3Result['role'] {
+  if (at(doc, 'start', 'connecting_to') !== undefined) return 'client';
+  if (at(doc, 'start', 'accepted_connection') !== undefined) return 'server';
+  if (at(doc, 'server_output_json') !== undefined) return 'client';
+  return 'unknown';
+}
+
+function emptyResult(): Iperf3Result {
+  return {
+    role: 'unknown',
+    version: undefined,
+    protocol: undefined,
+    numStreams: undefined,
+    durationS: undefined,
+    targetBitsPerSecond: undefined,
+    reverse: false,
+    bidir: false,
+    startedAt: undefined,
+    directions: [],
+    error: undefined,
+    serverError: undefined,
+    complete: false,
+  };
+}
+
+// Reads a client's `-J --get-server-output` document, or a server's `-J`
+// document. `peerText` is the other side's JSON when it was captured apart
+// (a server's file next to a client without --get-server-output). Never
+// throws: a cut or garbled document gives what it held, plus warnings.
+export function parseIperf3Result(text: string, peerText?: string): ParseResult<Iperf3Result> {
+  const warnings = new WarningList();
+  const result = emptyResult();
+  const parsed = parseLenientJson(text);
+  if (parsed.problem) warnings.add(`iperf3 JSON: ${parsed.problem}`);
+  const doc = asObject(parsed.value);
+  if (!doc) {
+    warnings.add('no iperf3 JSON object in the output');
+    return { value: result, warnings: warnings.done() };
+  }
+  result.role = roleOf(doc);
+  let peer: JsonValue | undefined = doc['server_output_json'];
+  let peerComplete = true;
+  if (peer === undefined && peerText !== undefined) {
+    const p = parseLenientJson(peerText);
+    if (p.problem) warnings.add(`peer iperf3 JSON: ${p.problem}`);
+    peer = p.value;
+    peerComplete = p.complete;
+  }
+
+  const testStart = at(doc, 'start', 'test_start') ?? at(peer, 'start', 'test_start');
+  const protocol = asString(at(testStart, 'protocol'))?.toLowerCase();
+  result.protocol = protocol === 'udp' || protocol === 'tcp' ? protocol : undefined;
+  result.version = asString(at(doc, 'start', 'version'));
+  result.numStreams = asNumber(at(testStart, 'num_streams'));
+  result.durationS = asNumber(at(testStart, 'duration'));
+  result.targetBitsPerSecond =
+    asNumber(at(testStart, 'target_bitrate')) ?? asNumber(at(doc, 'start', 'target_bitrate'));
+  result.reverse = asBoolean(at(testStart, 'reverse')) ?? false;
+  result.startedAt = asNumber(at(doc, 'start', 'timestamp', 'timesecs'));
+  result.error = asString(doc['error']);
+  result.serverError = asString(at(peer, 'error'));
+
+  const main: Direction = result.reverse ? 'server-to-client' : 'client-to-server';
+  // Which side sends in direction d, for documents without `sender` flags.
+  const sendsIn = (role: Iperf3Result['role']) => (d: Direction) =>
+    role === 'unknown' ? undefined : (role === 'client') === (d === 'client-to-server');
+  const peerRole =
+    result.role === 'client' ? 'server' : result.role === 'server' ? 'client' : 'unknown';
+  const series: SideIntervals[] = [
+    ...readIntervals(doc, main, sendsIn(result.role), (w) => warnings.add(w)),
+    ...readIntervals(peer, main, sendsIn(peerRole), (w) => warnings.add(`server output: ${w}`)),
+  ];
+  result.bidir =
+    series.some((s) => s.direction !== main) ||
+    at(doc, 'end', 'sum_sent_bidir_reverse') !== undefined;
+
+  // The client's totals first: after the results exchange it holds both
+  // sides; the server's document only its own half.
+  const docs = result.role === 'server' ? [peer, doc] : [doc, peer];
+  const directions: Direction[] = result.bidir ? ['client-to-server', 'server-to-client'] : [main];
+  for (const direction of directions) {
+    const [sentKey, receivedKey, sumKey] = totalKeys(result.bidir && direction !== main);
+    const sent = firstSeen(docs, sentKey);
+    const received = firstSeen(docs, receivedKey);
+    const pick = (side: 'sent' | 'received') =>
+      series.filter((s) => s.direction === direction && s.side === side).flatMap((s) => s.points);
+    const sentPoints = pick('sent');
+    const receivedPoints = pick('received');
+    // An error before any traffic (refused, busy) leaves nothing to report.
+    if (!sent && !received && sentPoints.length + receivedPoints.length === 0) continue;
+    const basis = (receivedPoints.length > 0 ? receivedPoints : sentPoints).filter(
+      (p) => !p.omitted,
+    );
+    result.directions.push({
+      direction,
+      sender: direction === 'client-to-server' ? 'client' : 'server',
+      sent: sentPoints,
+      received: receivedPoints,
+      medianBitsPerSecond: median(basis.map((p) => p.bitsPerSecond)),
+      senderBitsPerSecond: asNumber(sent?.['bits_per_second']),
+      receiverBitsPerSecond: asNumber(received?.['bits_per_second']),
+      bytesSent: asNumber(sent?.['bytes']),
+      bytesReceived: asNumber(received?.['bytes']),
+      udp:
+        result.protocol === 'udp'
+          ? (udpTotals(received) ?? udpTotals(firstSeen(docs, sumKey)))
+          : undefined,
+      retransmits: result.protocol === 'tcp' ? asNumber(sent?.['retransmits']) : undefined,
+    });
+  }
+
+  const hasTotals = result.directions.some((d) => d.bytesSent !== undefined);
+  if (!hasTotals && !result.error) warnings.add('no end totals: the run was cut short');
+  if (result.protocol === undefined && !result.error) warnings.add('no test_start.protocol');
+  result.complete = parsed.complete && peerComplete && hasTotals && !result.error;
+  return { value: result, warnings: warnings.done() };
+}

@@ -1,0 +1,93 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { builtinProfilesDir } from './builtin-profiles.js';
+import { enforceCaps, resolveCaps } from './profile-caps.js';
+import { ProfileError, profileError } from './profile-error.js';
+import { IssueList } from './profile-issues.js';
+import { readProfile } from './profile-schema.js';
+import type { Caps, Profile } from './profile-types.js';
+
+export { applyOverrides, type Overrides, totalDuration } from './profile-caps.js';
+export { ProfileError } from './profile-error.js';
+export { type Caps, DEFAULT_CAPS, type Phase, type Profile } from './profile-types.js';
+
+export interface LoadOptions {
+  // Raised caps; only from an explicit operator option, never from a profile.
+  caps?: Partial<Caps>;
+}
+
+// Validates YAML text. `file` names it in errors ("microburst.yaml:7:12: ...").
+export function parseProfile(text: string, file: string, opts: LoadOptions = {}): Profile {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const issues = new IssueList(file, lines);
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      // The yaml library's own message, first line only: the rest is a snippet.
+      issues.addAt(e.pos[0], (e.message.split('\n')[0] ?? e.code).replace(/ at line \d+.*$/, ''));
+    }
+    throw new ProfileError('syntax', issues.items);
+  }
+  const profile = readProfile(doc, file, issues);
+  if (!profile) throw new ProfileError('schema', issues.items);
+  enforceCaps(profile, resolveCaps(opts.caps), (path) => issues.positions.get(path));
+  return profile;
+}
+
+function looksLikePath(nameOrPath: string): boolean {
+  return nameOrPath.includes('/') || /\.ya?ml$/i.test(nameOrPath);
+}
+
+async function builtinNames(): Promise<string[]> {
+  const dir = builtinProfilesDir();
+  if (!dir) return [];
+  const files = await readdir(dir);
+  return files
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+// A built-in name ("microburst") or a path to a YAML file ("./mine.yaml").
+export async function loadProfile(nameOrPath: string, opts: LoadOptions = {}): Promise<Profile> {
+  let file = nameOrPath;
+  if (!looksLikePath(nameOrPath)) {
+    const names = await builtinNames();
+    if (!names.includes(nameOrPath)) {
+      throw profileError(
+        'not-found',
+        nameOrPath,
+        `no built-in profile "${nameOrPath}" (built-in: ${names.join(', ') || 'none found'})`,
+        'pass a built-in name or a path to a YAML file (with a / or a .yaml suffix)',
+      );
+    }
+    file = join(builtinProfilesDir() ?? '', `${nameOrPath}.yaml`);
+  }
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e);
+    throw profileError('not-found', file, `cannot read the profile: ${why}`);
+  }
+  // Built-ins are named by their file name only, user files by the path given.
+  const shown = file === nameOrPath ? file : basename(file);
+  return parseProfile(text, shown, opts);
+}
+
+export interface ProfileSummary {
+  name: string;
+  description: string;
+  file: string;
+}
+
+// The built-in profiles, by name. A broken built-in is a bug: it throws.
+export async function listProfiles(): Promise<ProfileSummary[]> {
+  const out: ProfileSummary[] = [];
+  for (const name of await builtinNames()) {
+    const p = await loadProfile(name);
+    out.push({ name: p.name, description: p.description, file: `${name}.yaml` });
+  }
+  return out;
+}

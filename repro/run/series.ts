@@ -1,0 +1,136 @@
+import type { Sample } from '../sampler/parse.js';
+
+// The sampler time series on one time axis (the operator's clock), and what
+// moved in it. Pure.
+
+export interface HostSamples {
+  host: string;
+  // Host clock minus operator clock, from the clock check, with its bound.
+  offsetMs: number;
+  errorMs: number;
+  samples: Sample[];
+}
+
+export interface Series {
+  host: string;
+  key: string;
+  points: Array<[tMs: number, value: bigint]>;
+}
+
+export interface Movement {
+  host: string;
+  key: string;
+  delta: bigint;
+  // First and last sample interval in which the counter rose (operator clock).
+  from: number;
+  to: number;
+  peakRatePerSec: number;
+}
+
+export function alignedMs(hostNs: bigint, offsetMs: number): number {
+  return Number(hostNs / 1000n) / 1000 - offsetMs;
+}
+
+// Every softnet counter per CPU, and the interface counters that moved at
+// all during the run (a node with 200 idle veths must not bloat the bundle),
+// plus the data interfaces' byte and packet counters for throughput.
+export function toSeries(h: HostSamples, always: string[] = []): Series[] {
+  const map = new Map<string, Array<[number, bigint]>>();
+  const put = (key: string, t: number, v: bigint) => {
+    const a = map.get(key) ?? [];
+    if (!a.length) map.set(key, a);
+    a.push([t, v]);
+  };
+  for (const s of h.samples) {
+    const t = alignedMs(s.hostNs, h.offsetMs);
+    for (const r of s.softnet) {
+      put(`softnet.cpu${r.cpu}.dropped`, t, r.dropped);
+      put(`softnet.cpu${r.cpu}.time_squeeze`, t, r.timeSqueeze);
+      put(`softnet.cpu${r.cpu}.processed`, t, r.processed);
+      if (r.flowLimitCount !== undefined)
+        put(`softnet.cpu${r.cpu}.flow_limit_count`, t, r.flowLimitCount);
+    }
+    for (const [iface, counters] of Object.entries(s.ifaces))
+      for (const [c, v] of Object.entries(counters)) put(`iface.${iface}.${c}`, t, v);
+    if (s.ethtool)
+      for (const [c, v] of Object.entries(s.ethtool.stats))
+        put(`ethtool.${s.ethtool.iface}.${c}`, t, v);
+  }
+  const out: Series[] = [];
+  for (const [key, points] of map) {
+    const moved = points.length > 1 && points[points.length - 1]![1] !== points[0]![1];
+    if (key.startsWith('softnet.') || moved || always.includes(key))
+      out.push({ host: h.host, key, points });
+  }
+  return out;
+}
+
+// Where and when a counter rose, and its peak rate between two samples.
+// softnet counters are 32-bit and may wrap; a drop in value is a wrap or reset
+// and counts from zero, never as a negative rate.
+export function movement(s: Series): Movement | undefined {
+  let delta = 0n;
+  let from = Number.NaN;
+  let to = Number.NaN;
+  let peak = 0;
+  for (let i = 1; i < s.points.length; i++) {
+    const [t0, v0] = s.points[i - 1]!;
+    const [t1, v1] = s.points[i]!;
+    let d = v1 - v0;
+    if (d < 0n) d = s.key.startsWith('softnet.') && v0 > 0x7fffffffn ? v1 + 0x100000000n - v0 : v1;
+    if (d === 0n) continue;
+    delta += d;
+    if (Number.isNaN(from)) from = t0;
+    to = t1;
+    const dt = (t1 - t0) / 1000;
+    if (dt > 0) peak = Math.max(peak, Number(d) / dt);
+  }
+  return delta > 0n
+    ? { host: s.host, key: s.key, delta, from, to, peakRatePerSec: peak }
+    : undefined;
+}
+
+// Long format, one value per line: loads as-is into a spreadsheet or pandas.
+export function seriesCsv(all: Series[]): string {
+  const lines = ['t_ms,host,key,value'];
+  for (const s of all)
+    for (const [t, v] of s.points) lines.push(`${t.toFixed(3)},${s.host},${s.key},${v}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export interface SamplerStats {
+  host: string;
+  samples: number;
+  intervalMs: { target: number; p50: number; p99: number; max: number };
+  // Worst deviation from the target interval at p99, ms.
+  jitterP99Ms: number;
+  cpuPercent?: number;
+}
+
+export function samplerStats(h: HostSamples, targetMs: number): SamplerStats {
+  const gaps: number[] = [];
+  for (let i = 1; i < h.samples.length; i++)
+    gaps.push(Number(h.samples[i]!.hostNs - h.samples[i - 1]!.hostNs) / 1e6);
+  const sorted = [...gaps].sort((a, b) => a - b);
+  const q = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+  const dev = gaps.map((g) => Math.abs(g - targetMs)).sort((a, b) => a - b);
+  const lastCpu = [...h.samples].reverse().find((s) => s.cpuTicks !== undefined);
+  const first = h.samples[0];
+  const elapsedS = lastCpu && first ? Number(lastCpu.hostNs - first.hostNs) / 1e9 : 0;
+  return {
+    host: h.host,
+    samples: h.samples.length,
+    intervalMs: {
+      target: targetMs,
+      p50: q(0.5),
+      p99: q(0.99),
+      max: sorted[sorted.length - 1] ?? Number.NaN,
+    },
+    jitterP99Ms: dev[Math.min(dev.length - 1, Math.floor(0.99 * dev.length))] ?? Number.NaN,
+    // USER_HZ is 100 on Linux: ticks / 100 = seconds.
+    ...(lastCpu?.cpuTicks !== undefined && elapsedS > 0
+      ? { cpuPercent: (lastCpu.cpuTicks / 100 / elapsedS) * 100 }
+      : {}),
+  };
+}

@@ -1,0 +1,116 @@
+import { DropkitError } from '../../kit/errors.js';
+import type { ExecResult, Transport } from '../../kit/transport/types.js';
+import { clientArgv, serverArgv } from '../iperf3-args.js';
+import type { Phase } from '../profile-types.js';
+import { busyPorts, PORTS_SCRIPT } from './ports.js';
+
+export interface PhaseRun {
+  phase: string;
+  serverArgv: string[];
+  clientArgv: string[];
+  clientJson: string;
+  serverJson: string;
+  clientStderr: string;
+  serverStderr: string;
+  startedAt: number;
+  endedAt: number;
+}
+
+export async function portBusy(t: Transport, port: number, signal?: AbortSignal): Promise<boolean> {
+  const r = await t.exec({
+    script: PORTS_SCRIPT,
+    timeoutMs: 5000,
+    ...(signal ? { signal } : {}),
+    step: 'port check',
+  });
+  return busyPorts(r.stdout.toString('utf8')).has(port);
+}
+
+// One phase: a one-off iperf3 server on the receiver, then the client on the
+// sender. Both are tied to their channels, so an interrupted run stops them
+// (SIGTERM: iperf3 still writes its JSON) and a lost connection kills them.
+export async function runPhase(
+  sender: Transport,
+  receiver: Transport,
+  phase: Phase,
+  o: {
+    serverAddress: string;
+    port: number;
+    duration: number;
+    signal: AbortSignal;
+    stop: AbortSignal;
+  },
+): Promise<PhaseRun> {
+  const sArgv = serverArgv({
+    port: o.port,
+    oneOff: true,
+    json: true,
+    idleTimeoutS: o.duration + 30,
+  });
+  const cArgv = clientArgv(phase, {
+    serverAddress: o.serverAddress,
+    port: o.port,
+    duration: o.duration,
+    json: true,
+    getServerOutput: true,
+    connectTimeoutMs: 5000,
+  });
+  const startedAt = Date.now();
+  const limit = (o.duration + 45) * 1000;
+  const server: Promise<ExecResult> = receiver.exec({
+    argv: sArgv,
+    tied: true,
+    release: o.stop,
+    signal: o.signal,
+    timeoutMs: limit,
+    step: `iperf3 server (${phase.name})`,
+  });
+  let serverDone: ExecResult | undefined;
+  void server.then((r) => (serverDone = r)).catch(() => undefined);
+  // Wait until it listens: a client started too early gets "connection refused".
+  for (let i = 0; ; i++) {
+    if (serverDone) {
+      throw new DropkitError({
+        code: 'COMMAND_FAILED',
+        message: `iperf3 server exited before listening: ${(serverDone.stderr || serverDone.stdout.toString()).trim().split('\n').slice(-1)[0] ?? ''}`,
+        host: receiver.info.name,
+        step: 'iperf3 server',
+        hint: 'is the port free and iperf3 working on the receiver?',
+      });
+    }
+    if (await portBusy(receiver, o.port, o.signal)) break;
+    if (i > 50 || o.signal.aborted) {
+      throw new DropkitError({
+        code: 'COMMAND_FAILED',
+        message: `iperf3 server did not listen on port ${o.port} within 5 s`,
+        host: receiver.info.name,
+        step: 'iperf3 server',
+      });
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const client = await sender.exec({
+    argv: cArgv,
+    tied: true,
+    release: o.stop,
+    signal: o.signal,
+    timeoutMs: limit,
+    step: `iperf3 client (${phase.name})`,
+  });
+  // The one-off server exits by itself after the test; give it a moment.
+  const srv = await Promise.race([
+    server,
+    new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000).unref()),
+  ]);
+  return {
+    phase: phase.name,
+    serverArgv: sArgv,
+    clientArgv: cArgv,
+    clientJson: client.stdout.toString('utf8'),
+    serverJson: srv?.stdout.toString('utf8') ?? '',
+    clientStderr: client.stderr,
+    serverStderr: srv?.stderr ?? '',
+    startedAt,
+    endedAt: Date.now(),
+  };
+}

@@ -1,0 +1,97 @@
+import { shellQuote } from '../../kit/shell-quote.js';
+
+// The on-host sampler: a shell loop that prints one framed sample every
+// interval, streamed back over the already-open SSH connection. It stops when
+// killed (by its DROPKIT_TAG) or after maxSeconds, so it can never outlive a
+// lost connection by long.
+//
+// Cost is forks. Under bash 5 (nearly every server) a sample forks nothing:
+// the clock is $EPOCHREALTIME and the sleep is `read -t` on a pipe that never
+// sees EOF. Elsewhere (dash, busybox) it falls back to POSIX sh, which forks
+// `date` and `sleep` once per sample. softnet_stat and sysfs counters are
+// read with the shell's own `read` in both (seq_file and sysfs support
+// byte-wise reads, unlike procfs sysctls). Deadlines are absolute, so the
+// loop does not drift by its own run time.
+//
+// Output, one sample:
+//   S <seq> <host ns>
+//   <softnet_stat rows as printed>
+//   N <iface>/<counter> <value>        every sysfs statistics counter
+//   X <iface> <ethtool -S line>        every Nth sample, data interface only
+//   C <cpu ticks>                      every Nth sample: the sampler's own CPU so far
+//   E
+
+export interface SamplerOptions {
+  intervalMs: number;
+  // ethtool -S of the data interface every this many samples (lower rate).
+  ethtoolEvery: number;
+  dataIface?: string;
+  maxSeconds: number;
+  // Force the POSIX variant (tests).
+  posixOnly?: boolean;
+}
+
+// The part both variants share: one sample's body, after `printf 'S …'`.
+const BODY = `
+  while read -r l; do printf '%s\\n' "$l"; done < /proc/net/softnet_stat
+  for f in /sys/class/net/*/statistics/*; do
+    read -r v < "$f" 2>/dev/null || continue
+    i=\${f%/statistics/*}; printf 'N %s/%s %s\\n' "\${i##*/}" "\${f##*/}" "$v"
+  done
+  if [ -n "$E" ] && [ -n "$di" ] && [ $((seq % every)) -eq 0 ]; then
+    $E -S "$di" 2>/dev/null | while read -r l; do printf 'X %s %s\\n' "$di" "$l"; done
+  fi
+  if [ $((seq % every)) -eq 0 ]; then
+    # The sampler's own CPU (utime+stime+cutime+cstime, USER_HZ ticks, which
+    # the kernel always reports at 100/s), so its cost is measured, not guessed.
+    read -r st < /proc/$$/stat; set -- \${st#*) }; printf 'C %s\\n' $(($12 + $13 + $14 + $15))
+  fi
+  printf 'E\\n'
+  seq=$((seq + 1))`;
+
+function bashVariant(): string {
+  return `
+exec 9<> <(:)
+E=''; command -v ethtool >/dev/null 2>&1 && E=ethtool
+now() { t=\${EPOCHREALTIME//[!0-9]/}; t=$((t * 1000)); }
+now; start=$t; next=$t; seq=0
+while :; do
+  now
+  printf 'S %s %s\\n' "$seq" "$t"${BODY}
+  [ $((t - start)) -ge $((max * 1000000000)) ] && exit 0
+  next=$((next + iv))
+  now
+  d=$((next - t))
+  if [ "$d" -le 0 ]; then next=$t; continue; fi
+  printf -v s '%d.%06d' $((d / 1000000000)) $(((d % 1000000000) / 1000))
+  read -t "$s" -u 9
+done
+`;
+}
+
+function posixVariant(): string {
+  return `
+E=''; command -v ethtool >/dev/null 2>&1 && E=ethtool
+start=$(date +%s%N); next=$start; seq=0
+while :; do
+  t=$(date +%s%N)
+  printf 'S %s %s\\n' "$seq" "$t"${BODY}
+  [ $((t - start)) -ge $((max * 1000000000)) ] && exit 0
+  next=$((next + iv))
+  # One clock read per sample: the sleep is computed from the sample's start,
+  # so it overshoots by this sample's work and the next one corrects it.
+  d=$((next - t))
+  if [ "$d" -le 0 ]; then next=$t; continue; fi
+  sleep "$((d / 1000000000)).$(printf '%09d' $((d % 1000000000)))"
+done
+`;
+}
+
+export function samplerScript(o: SamplerOptions): string {
+  const vars = `iv=${Math.round(o.intervalMs * 1e6)}; every=${Math.max(1, Math.round(o.ethtoolEvery))}; di=${o.dataIface ? shellQuote(o.dataIface) : "''"}; max=${Math.round(o.maxSeconds)}`;
+  const bash = `${vars}\n${bashVariant()}`;
+  const pick = o.posixOnly
+    ? ''
+    : `if command -v bash >/dev/null 2>&1 && bash -c '[ -n "$EPOCHREALTIME" ]' 2>/dev/null; then exec bash -c ${shellQuote(bash)}; fi\n`;
+  return `${pick}${vars}\n${posixVariant()}`;
+}
