@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# `npm run demo`: builds the lab and runs the main job end to end.
+# `npm run demo`: the seed story on the lab, end to end. Two "VMs" with real
+# sshd; the receiver's backlog shrunk to 10 packets and its RPS steered to
+# CPU 1; a 10 s UDP microburst; a verified, redacted pair bundle whose
+# summary names the backlog drops, where and when, with the fix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 npx tsc -p tsconfig.build.json
 repro() { node dist/kit/cli/repro.js "$@"; }
+collect() { node dist/kit/cli/collect.js "$@"; }
+out=${DEMO_OUT:-demo-bundles}
+mkdir -p "$out"
 
 echo "== repro lab up"
 repro lab up
@@ -12,4 +18,24 @@ echo
 echo "== repro doctor --pair vmA vmB"
 repro doctor --pair vmA vmB
 echo
-echo "The lab stays up for you to explore (repro lab status); remove it with: node dist/kit/cli/repro.js lab down"
+# The impairment is machine-wide (one kernel): always undo it.
+trap 'echo; echo "== repro lab impair --reset"; repro lab impair --reset' EXIT
+echo "== repro lab impair --backlog 10 --rps-to-cpu 1"
+repro lab impair --backlog 10 --rps-to-cpu 1
+echo
+echo "== repro run --pair vmA vmB --profile microburst --out $out"
+set +e
+repro run --pair vmA vmB --profile microburst --out "$out" | tee "$out/last-run.txt"
+rc=${PIPESTATUS[0]}
+set -e
+[ "$rc" -eq 0 ] || { echo "repro run exited $rc" >&2; exit "$rc"; }
+bundle=$(sed -n 's/^bundle: //p' "$out/last-run.txt")
+echo
+echo "== collect verify $bundle"
+collect verify "$bundle"
+echo
+echo "== collect show $bundle (first screen)"
+collect show "$bundle" | head -n 40
+echo
+echo "The bundle is at: $bundle"
+echo "The lab stays up (repro lab status); remove it with: node dist/kit/cli/repro.js lab down"

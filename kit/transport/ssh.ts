@@ -185,11 +185,17 @@ export class SshTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await new Promise<void>((resolve) => {
-      this.client.once('close', () => resolve());
-      this.client.end();
-      setTimeout(resolve, 2000).unref();
-    });
+    // A lost connection has already closed: waiting for 'close' would hang.
+    if (!this.lost) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 2000);
+        this.client.once('close', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        this.client.end();
+      });
+    }
     for (const hop of [...this.hops].reverse()) hop.end();
   }
 }

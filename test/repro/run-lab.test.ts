@@ -1,0 +1,297 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { impair, resetImpairments } from '../../kit/lab/impair.js';
+import { cli } from '../cli-helpers.js';
+import { canRunLab } from '../lab-available.js';
+import {
+  LAB_SSH_CONFIG,
+  labHost,
+  labState,
+  restartSshd,
+  sshdPidsIn,
+  strayProcesses,
+} from '../lab-helpers.js';
+
+const config = mkdtempSync(join(tmpdir(), 'dropkit-cases-'));
+const out = mkdtempSync(join(tmpdir(), 'dropkit-repro-'));
+const env = { XDG_CONFIG_HOME: config };
+
+function bundleOf(stdout: string): string {
+  const m = stdout.match(/"file": "([^"]+)"/) ?? stdout.match(/^bundle: (.+)$/m);
+  if (!m) throw new Error(`no bundle in: ${stdout}`);
+  return m[1]!;
+}
+
+async function extract(file: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'dropkit-x-'));
+  await execa('tar', ['-xzf', file, '-C', dir, '--strip-components=1']);
+  return dir;
+}
+
+async function noneLeft(): Promise<void> {
+  // Samplers and iperf3 must be gone from both hosts.
+  for (let i = 0; i < 30; i++) {
+    const left = [...(await strayProcesses('vmA')), ...(await strayProcesses('vmB'))];
+    if (!left.length) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect([...(await strayProcesses('vmA')), ...(await strayProcesses('vmB'))]).toEqual([]);
+}
+
+describe.skipIf(!canRunLab())('repro run on the lab', () => {
+  afterEach(async () => {
+    await resetImpairments(await labState(), () => undefined);
+    await noneLeft();
+  });
+  afterAll(() => {
+    rmSync(config, { recursive: true, force: true });
+  });
+
+  it('reproduces backlog drops on the receiver, names them with the window, and bundles the evidence', async () => {
+    await impair(await labState(), { backlog: 10, rpsToCpu: 1 }, () => undefined);
+    const r = await cli(
+      'repro',
+      [
+        'run',
+        '--pair',
+        'vmA',
+        'vmB',
+        '--profile',
+        'microburst',
+        '--duration',
+        '3',
+        '--out',
+        out,
+        '--json',
+      ],
+      env,
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout);
+    const vmB = await labHost('vmB');
+    const backlog = res.findings.find((f: { class: string }) => f.class === 'BACKLOG');
+    expect(backlog.host).toBe(vmB.hostname);
+    expect(backlog.line).toContain('sysctl -w net.core.netdev_max_backlog=');
+    const dir = await extract(res.file);
+    const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+    // The first finding is the backlog, with its exact fix.
+    expect(summary.split('## Findings')[1]!.trim().split('\n')[0]).toMatch(
+      /^- \*\*BACKLOG\*\* .*sysctl -w net\.core\.netdev_max_backlog=\d+/,
+    );
+    // softnet dropped and the veth's dropped both moved, with when.
+    expect(summary).toMatch(
+      /\| .*receiver.* \| softnet\.cpu1\.dropped \| [\d,]+ \| [\d,]+\/s \| \d{4}-\d\d-\d\d [\d:.]+ UTC → /,
+    );
+    expect(summary).toMatch(/\| .*receiver.* \| iface\.eth0\.rx_dropped \| [\d,]+ \|/);
+    expect(summary).toMatch(/\| burst \| client-to-server \| UDP \|/);
+    const csv = readFileSync(join(dir, 'repro/series.csv'), 'utf8');
+    expect(csv.split('\n')[0]).toBe('t_ms,host,key,value');
+    expect(csv).toMatch(/,softnet\.cpu1\.dropped,\d+/);
+    const meta = JSON.parse(readFileSync(join(dir, 'repro/series-meta.json'), 'utf8'));
+    expect(meta.hosts).toHaveLength(2);
+    expect(Math.abs(meta.hosts[0].offsetMs)).toBeLessThan(1000);
+    expect(meta.hosts[1].sampler.samples).toBeGreaterThan(20);
+    for (const p of [
+      'repro/iperf3/burst-client.json',
+      'repro/iperf3/burst-server.json',
+      'repro/profile.yaml',
+      'repro/commands.txt',
+      'repro/repro.sh',
+    ]) {
+      expect(readFileSync(join(dir, p)).length, p).toBeGreaterThan(0);
+    }
+    const hosts = readdirSync(join(dir, 'hosts'));
+    expect(hosts).toHaveLength(2);
+    for (const h of hosts)
+      expect(readdirSync(join(dir, 'hosts', h)).sort()).toEqual(['after', 'before', 'delta.json']);
+    const v = await cli('collect', ['verify', res.file]);
+    expect(v.exitCode, v.stdout).toBe(0);
+  });
+
+  it('with the impairment reset, backlog drops are at or near zero', async () => {
+    const r = await cli(
+      'repro',
+      [
+        'run',
+        '--pair',
+        'vmA',
+        'vmB',
+        '--profile',
+        'microburst',
+        '--duration',
+        '3',
+        '--out',
+        out,
+        '--json',
+      ],
+      env,
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout);
+    expect(res.findings.map((f: { class: string }) => f.class)).not.toContain('BACKLOG');
+    const dropped = res.repro.moved.filter((m: { key: string }) =>
+      /softnet\.cpu\d+\.dropped/.test(m.key),
+    );
+    for (const m of dropped) expect(Number(m.delta)).toBeLessThan(100);
+  });
+
+  it('a gentle TCP run gives no finding', async () => {
+    const profile = join(out, 'gentle.yaml');
+    writeFileSync(
+      profile,
+      'name: gentle\ndescription: one slow TCP stream\nduration: 2\nphases:\n  - name: trickle\n    protocol: tcp\n    streams: 1\n    bitrate: 50M\n',
+    );
+    const r = await cli(
+      'repro',
+      ['run', '--pair', 'vmA', 'vmB', '--profile', profile, '--out', out, '--json'],
+      env,
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).findings).toEqual([]);
+  });
+
+  it('repro.sh from the bundle runs between the lab hosts by hand and shows the counters', async () => {
+    const files = readdirSync(out).filter((f) => f.endsWith('.tar.gz'));
+    const dir = await extract(join(out, files[0]!));
+    const script = readFileSync(join(dir, 'repro/repro.sh'));
+    const vmB = await labHost('vmB');
+    const ssh = (host: string, args: string) =>
+      execa(
+        'ssh',
+        [
+          '-F',
+          LAB_SSH_CONFIG,
+          '-o',
+          'BatchMode=yes',
+          host,
+          `d=$(mktemp -d) && cd "$d" && DURATION=1 sh -s ${args}; rc=$?; rm -rf "$d"; exit $rc`,
+        ],
+        { input: script, reject: false },
+      );
+    const server = ssh('vmB', 'server');
+    await new Promise((r) => setTimeout(r, 1000));
+    const client = await ssh('vmA', `client ${vmB.address}`);
+    const srv = await server;
+    expect(client.exitCode, client.stderr).toBe(0);
+    expect(srv.exitCode, srv.stderr).toBe(0);
+    expect(client.stdout).toMatch(/softnet/i);
+    expect(srv.stdout).toMatch(/softnet/i);
+  });
+});
+
+describe.skipIf(!canRunLab())('repro run: bad input and faults', () => {
+  afterEach(async () => {
+    await noneLeft();
+  });
+
+  it('an unknown profile, a malformed YAML, and a duration above the cap are clear usage errors', async () => {
+    const unknown = await cli('repro', ['run', '--pair', 'vmA', 'vmB', '--profile', 'nosuch']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/microburst/);
+    const bad = join(out, 'bad.yaml');
+    writeFileSync(
+      bad,
+      'name: bad\ndescription: x\nphases:\n  - name: p\n    protocol: udp\n    streams: -3\n    bitrate: 1G\n',
+    );
+    const malformed = await cli('repro', ['run', '--pair', 'vmA', 'vmB', '--profile', bad]);
+    expect(malformed.exitCode).toBe(2);
+    expect(malformed.stderr).toMatch(/bad\.yaml:6:\d+: .*streams/);
+    const broken = join(out, 'broken.yaml');
+    writeFileSync(broken, 'name: x\nphases: [\n  - {\n');
+    const syntax = await cli('repro', ['run', '--pair', 'vmA', 'vmB', '--profile', broken]);
+    expect(syntax.exitCode).toBe(2);
+    expect(syntax.stderr).toMatch(/broken\.yaml:\d+/);
+    const long = await cli('repro', ['run', '--pair', 'vmA', 'vmB', '--duration', '4000']);
+    expect(long.exitCode).toBe(2);
+    expect(long.stderr).toMatch(/above the 300 s duration cap/);
+  });
+
+  it('iperf3 missing on the receiver fails the preflight, naming the host', async () => {
+    const vmB = await labHost('vmB');
+    const [sshd] = await sshdPidsIn(vmB.netns);
+    // Hide iperf3 in vmB's own mount namespace only, as on a host without it.
+    await execa('nsenter', [
+      '-t',
+      String(sshd),
+      '-m',
+      'mount',
+      '--bind',
+      '/dev/null',
+      '/usr/bin/iperf3',
+    ]);
+    try {
+      const r = await cli('repro', ['run', '--pair', 'vmA', 'vmB', '--out', out], env);
+      expect(r.exitCode).toBe(4);
+      expect(r.stderr).toMatch(/error: vmB: preflight: .*iperf3/);
+      expect(r.stderr).toMatch(/hint: .*iperf3/);
+    } finally {
+      await execa('nsenter', ['-t', String(sshd), '-m', 'umount', '/usr/bin/iperf3']);
+    }
+  });
+
+  it('a busy port is refused, naming the host and step', async () => {
+    const vmB = await labHost('vmB');
+    await execa('ip', [
+      'netns',
+      'exec',
+      vmB.netns,
+      'iperf3',
+      '-s',
+      '-p',
+      '5290',
+      '-D',
+      '-I',
+      join(out, 'busy.pid'),
+    ]);
+    try {
+      const r = await cli(
+        'repro',
+        ['run', '--pair', 'vmA', 'vmB', '--port', '5290', '--out', out],
+        env,
+      );
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toMatch(/error: vmB: port: port 5290 is already in use/);
+    } finally {
+      process.kill(Number(readFileSync(join(out, 'busy.pid'), 'utf8')), 'SIGTERM');
+    }
+  });
+
+  it("B's sshd killed mid-run: a partial bundle, a clear error, nothing left running", async () => {
+    const vmB = await labHost('vmB');
+    const child = cli(
+      'repro',
+      ['run', '--pair', 'vmA', 'vmB', '--duration', '6', '--out', out, '--json'],
+      env,
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 2500));
+      for (const p of await sshdPidsIn(vmB.netns)) process.kill(p, 'SIGKILL');
+      const r = await child;
+      expect(r.exitCode).toBe(3);
+      const res = JSON.parse(r.stdout);
+      expect(res.status).toBe('partial');
+      expect(JSON.stringify(res.error)).toMatch(/vmB/);
+      expect(JSON.stringify(res.hosts)).toMatch(/partial/);
+    } finally {
+      await restartSshd('vmB');
+    }
+  });
+
+  it('SIGINT mid-run: exit 130, the bundle keeps what was captured, nothing left running', async () => {
+    const child = cli('repro', ['run', '--pair', 'vmA', 'vmB', '--duration', '8', '--out', out]);
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(r.stderr).toMatch(/SIGINT: stopping and cleaning up/);
+    expect(r.stderr).toMatch(/cleanup .*no dropkit process left/);
+    const file = bundleOf(r.stdout);
+    const dir = await extract(file);
+    const run = JSON.parse(readFileSync(join(dir, 'repro/run.json'), 'utf8'));
+    expect(run.interrupted).toBe(true);
+    expect(readdirSync(join(dir, 'hosts')).length).toBe(2);
+  });
+});
