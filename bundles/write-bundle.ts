@@ -185,9 +185,21 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
     (input.hosts.length === 1
       ? hostDirs.get(input.hosts[0]!.label)!
       : `${input.hosts.length}-hosts`);
-  const name = bundleName(createdAt, input.kind, label);
-  const file = join(outDir, `${name}.tar.gz`);
-  const written = await writeTarGz(file, name, entries, createdAt);
+  const base = bundleName(createdAt, input.kind, label);
+  // Two bundles of one host within a second share a name: take the next
+  // free suffix rather than fail (and never overwrite).
+  let name = base;
+  let file = join(outDir, `${name}.tar.gz`);
+  let written: { bytes: number; sha256: string } | undefined;
+  for (let n = 2; !written; n++) {
+    try {
+      written = await writeTarGz(file, name, entries, createdAt);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || n > 99) throw e;
+      name = `${base}-${n}`;
+      file = join(outDir, `${name}.tar.gz`);
+    }
+  }
 
   if (redactor) {
     // Fails closed: the bytes that would ship are read back and scanned for

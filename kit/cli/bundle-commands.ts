@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { checkCaseId } from '../../bundles/case-secret.js';
-import { type NodeCapture, nodeBundleParts } from '../../bundles/node-bundle.js';
-import { readSummary, verifyBundle } from '../../bundles/verify.js';
-import { type WrittenBundle, writeBundle } from '../../bundles/write-bundle.js';
+import type { NodeCapture } from '../../bundles/node-bundle.js';
 import { takeSnapshot } from '../../collectors/snapshot/take.js';
 import { asDropkitError, DropkitError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
@@ -16,37 +14,7 @@ import {
   openOptions,
   printJson,
 } from './common.js';
-
-export function printWritten(
-  w: WrittenBundle,
-  json: boolean,
-  extra: Record<string, unknown> = {},
-): void {
-  if (json) {
-    printJson({
-      ok: true,
-      file: w.file,
-      bytes: w.bytes,
-      sha256: w.sha256,
-      mapFile: w.mapFile ?? null,
-      status: w.manifest.status,
-      hosts: w.manifest.hosts,
-      ...extra,
-    });
-    return;
-  }
-  process.stdout.write(
-    `bundle: ${w.file}\nsize:   ${w.bytes.toLocaleString('en-US')} bytes\nsha256: ${w.sha256}\n`,
-  );
-  if (w.mapFile)
-    process.stdout.write(
-      `map:    ${w.mapFile} (original ↔ pseudonym; keep it, do not attach it)\n`,
-    );
-  if (w.manifest.status === 'partial') {
-    for (const h of w.manifest.hosts.filter((x) => x.status !== 'complete'))
-      process.stdout.write(`PARTIAL: ${h.host} ${h.status}${h.error ? `: ${h.error}` : ''}\n`);
-  }
-}
+import { printWritten } from './print-bundle.js';
 
 export function registerBundle(program: Command): void {
   program
@@ -101,6 +69,11 @@ export function registerBundle(program: Command): void {
             cmd.error('error: give --node HOST (repeatable) or --local', { exitCode: 2 });
           if (opts.case) checkCaseId(opts.case);
           const g = cmd.optsWithGlobals() as GlobalOptions;
+          // The writer (archiver, redaction) loads while the hosts are snapshotted.
+          const modules = Promise.all([
+            import('../../bundles/node-bundle.js'),
+            import('../../bundles/write-bundle.js'),
+          ]);
           const logs: string[] = [];
           const log = (l: string) => {
             logs.push(`${new Date().toISOString()} ${l}`);
@@ -147,6 +120,7 @@ export function registerBundle(program: Command): void {
               hint: 'run `collect doctor` on the hosts',
             });
           }
+          const [{ nodeBundleParts }, { writeBundle }] = await modules;
           const createdAt = new Date();
           if (!opts.redact)
             log(
@@ -186,6 +160,7 @@ export function registerBundle(program: Command): void {
     .addHelpText('after', examples(['collect verify 20261127T141502Z-node-case-4711.tar.gz']))
     .action(
       action(async (file: string, opts: { json?: boolean }) => {
+        const { verifyBundle } = await import('../../bundles/verify.js');
         const r = await verifyBundle(file);
         if (opts.json) printJson({ file: r.file, ok: r.ok, files: r.files, problems: r.problems });
         else {
@@ -207,6 +182,7 @@ export function registerBundle(program: Command): void {
     .addHelpText('after', examples(['collect show 20261127T141502Z-node-case-4711.tar.gz | less']))
     .action(
       action(async (file: string) => {
+        const { readSummary } = await import('../../bundles/verify.js');
         process.stdout.write(await readSummary(file));
         return EXIT.OK;
       }),

@@ -15,7 +15,6 @@ import { parseRate } from '../../repro/units.js';
 import { DropkitError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { createProgress } from '../progress.js';
-import { printWritten } from './bundle-commands.js';
 import {
   action,
   collect,
@@ -26,6 +25,7 @@ import {
   positiveInt,
   printJson,
 } from './common.js';
+import { printWritten } from './print-bundle.js';
 
 interface RunOpts {
   pair: string[];

@@ -26,6 +26,7 @@ export interface SamplerStream {
     x: string[];
     xIface?: string;
     cpu?: number;
+    inX?: boolean;
   };
   warnings: string[];
 }
@@ -57,12 +58,12 @@ export function feedSampler(st: SamplerStream, chunk: string): Sample[] {
       st.current = undefined;
     } else if (line.startsWith('N ')) c.n.push(line.slice(2));
     else if (line.startsWith('C ')) c.cpu = Number(line.slice(2));
-    else if (line.startsWith('X ')) {
-      const rest = line.slice(2);
-      const sp = rest.indexOf(' ');
-      c.xIface = rest.slice(0, sp);
-      c.x.push(rest.slice(sp + 1));
-    } else c.softnet.push(line);
+    else if (line.startsWith('X< ')) {
+      c.xIface = line.slice(3);
+      c.inX = true;
+    } else if (line === 'X>') c.inX = false;
+    else if (c.inX) c.x.push(line);
+    else c.softnet.push(line);
   }
   return out;
 }
@@ -82,6 +83,7 @@ function finish(c: NonNullable<SamplerStream['current']>): Sample {
     softnet: parseSoftnetStat(c.softnet.join('\n')).value.rows,
     ifaces,
   };
+  if (c.cpu !== undefined && Number.isFinite(c.cpu)) s.cpuTicks = c.cpu;
   if (c.x.length && c.xIface)
     s.ethtool = { iface: c.xIface, stats: parseEthtoolStats(c.x.join('\n')).value.stats };
   return s;

@@ -17,7 +17,7 @@ import { shellQuote } from '../../kit/shell-quote.js';
 //   S <seq> <host ns>
 //   <softnet_stat rows as printed>
 //   N <iface>/<counter> <value>        every sysfs statistics counter
-//   X <iface> <ethtool -S line>        every Nth sample, data interface only
+//   X< <iface> … ethtool -S output … X>  every Nth sample, data interface only
 //   C <cpu ticks>                      every Nth sample: the sampler's own CPU so far
 //   E
 
@@ -39,12 +39,13 @@ const BODY = `
     i=\${f%/statistics/*}; printf 'N %s/%s %s\\n' "\${i##*/}" "\${f##*/}" "$v"
   done
   if [ -n "$E" ] && [ -n "$di" ] && [ $((seq % every)) -eq 0 ]; then
-    $E -S "$di" 2>/dev/null | while read -r l; do printf 'X %s %s\\n' "$di" "$l"; done
+    # Framed, not prefixed line by line: a pipe into a read loop costs a fork.
+    printf 'X< %s\\n' "$di"; $E -S "$di" 2>/dev/null; printf '\\nX>\\n'
   fi
   if [ $((seq % every)) -eq 0 ]; then
     # The sampler's own CPU (utime+stime+cutime+cstime, USER_HZ ticks, which
     # the kernel always reports at 100/s), so its cost is measured, not guessed.
-    read -r st < /proc/$$/stat; set -- \${st#*) }; printf 'C %s\\n' $(($12 + $13 + $14 + $15))
+    read -r st < /proc/$$/stat; set -- \${st#*) }; printf 'C %s\\n' $((\${12} + \${13} + \${14} + \${15}))
   fi
   printf 'E\\n'
   seq=$((seq + 1))`;

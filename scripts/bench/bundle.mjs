@@ -1,0 +1,80 @@
+// Targets (bundles issue): `collect bundle --local` at most 0.1x the wall
+// time of `sos report --batch -o networking` (redaction and archive
+// included), run alternately on the same machine; `collect bundle --node vmA`
+// on the lab under 1 s end to end. Prints medians and peak memory.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureLab, median, report } from './lib.mjs';
+
+// GNU time's %M: peak resident set size of the command, in KiB.
+function measured(cmd, args, env) {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} exited ${r.status}: ${r.stderr.slice(-500)}`);
+  const kib = Number(r.stderr.trim().split('\n').pop());
+  return { ms, mib: kib / 1024 };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'dropkit-bench-'));
+const env = { XDG_CONFIG_HOME: join(work, 'cfg') };
+mkdirSync(join(work, 'sos'));
+try {
+  const dk = [];
+  const sos = [];
+  for (let i = 0; i < 3; i++) {
+    dk.push(
+      measured(
+        'node',
+        ['dist/kit/cli/collect.js', 'bundle', '--local', '--out', join(work, 'dk')],
+        env,
+      ),
+    );
+    sos.push(
+      measured(
+        'sos',
+        ['report', '--batch', '-o', 'networking', '--tmp-dir', join(work, 'sos'), '--quiet'],
+        {},
+      ),
+    );
+  }
+  const dm = median(dk.map((x) => x.ms));
+  const sm = median(sos.map((x) => x.ms));
+  report(
+    'collect bundle --local',
+    dk.map((x) => x.ms),
+  );
+  console.log(`  peak memory: median ${median(dk.map((x) => x.mib)).toFixed(0)} MiB`);
+  report(
+    'sos report --batch -o networking',
+    sos.map((x) => x.ms),
+  );
+  console.log(`  peak memory: median ${median(sos.map((x) => x.mib)).toFixed(0)} MiB`);
+  console.log(
+    `ratio dropkit/sos: ${(dm / sm).toFixed(3)} (target <= 0.1: ${dm / sm <= 0.1 ? 'met' : 'MISSED'})`,
+  );
+
+  const restore = ensureLab({ DROPKIT_LAB: 'bench' });
+  try {
+    const lab = [];
+    for (let i = 0; i < 5; i++)
+      lab.push(
+        measured(
+          'node',
+          ['dist/kit/cli/collect.js', 'bundle', '--node', 'vmA', '--out', join(work, 'lab')],
+          { ...env, DROPKIT_LAB: 'bench' },
+        ).ms,
+      );
+    report('collect bundle --node vmA (lab, end to end)', lab, 1000);
+  } finally {
+    restore();
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
