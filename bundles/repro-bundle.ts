@@ -20,6 +20,7 @@ import {
   toSeries,
 } from '../repro/run/series.js';
 import { samplerScript } from '../repro/sampler/script.js';
+import { kernelHasReasons, traceCsv, traceTotals } from '../repro/trace/parse.js';
 import type { BundleEntry } from './entries.js';
 import { toSummaryFinding } from './findings-summary.js';
 import { SUMMARY_JSON, SUMMARY_MD } from './manifest.js';
@@ -69,10 +70,21 @@ export function reproBundleParts(
     .map((h) => {
       const after = { ...h.after!.snapshot, host: labelOf(h) };
       const before = h.before ? { ...h.before.snapshot, host: labelOf(h) } : undefined;
+      const tr = h.trace?.stream;
       return {
         after,
         ...(before ? { before, delta: snapshotDelta(before, after) } : {}),
         series: series.filter((s) => s.host === labelOf(h)),
+        ...(tr && !tr.unavailable && tr.intervals.length
+          ? {
+              trace: {
+                host: labelOf(h),
+                kernelHasReasons: kernelHasReasons(tr),
+                capped: (tr.overruns ?? 0) > 0,
+                entries: traceTotals(tr),
+              },
+            }
+          : {}),
       };
     });
   const boot = new Map(inputs.map((i) => [i.after.host, i.after.facts.bootId]));
@@ -257,6 +269,31 @@ export function reproBundleParts(
         leftoverProcesses: h.leftovers ?? null,
         doctor: h.doctor?.checks ?? null,
       })),
+    }),
+    ...rec.hosts.flatMap((h) => {
+      const tr = h.trace?.stream;
+      if (!tr) return [];
+      // Paths name the role: file names are not redacted, host names would leak.
+      const name = h.role;
+      return [
+        { path: `repro/trace/${name}-kfree_skb.csv`, bytes: Buffer.from(traceCsv(labelOf(h), tr)) },
+        {
+          path: `repro/trace/${name}-kfree_skb-format.txt`,
+          bytes: Buffer.from(`${tr.format.join('\n')}\n`),
+        },
+        json(`repro/trace/${name}-meta.json`, {
+          host: labelOf(h),
+          event: 'skb:kfree_skb',
+          instance: h.trace!.instance,
+          aggregation:
+            'on the host, by reason and drop location (symbol, offset stripped), per 1 s interval',
+          bufferKbPerCpu: 1024,
+          eventsLostToTheCap: tr.overruns ?? null,
+          kernelHasReasons: kernelHasReasons(tr),
+          unavailable: tr.unavailable ?? null,
+          totals: traceTotals(tr),
+        }),
+      ];
     }),
     ...rec.phases.flatMap((p) => [
       { path: `repro/iperf3/${p.phase}-client.json`, bytes: Buffer.from(p.clientJson) },

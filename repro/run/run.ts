@@ -12,6 +12,7 @@ import { bareAddress, chooseServerAddress } from './address.js';
 import { liveStatus } from './live.js';
 import { busyPorts, PORTS_SCRIPT, pickPort } from './ports.js';
 import { SamplerSession } from './sampler-session.js';
+import { TraceSession } from './trace-session.js';
 import { type PhaseRun, runPhase } from './traffic.js';
 
 export interface RunOptions {
@@ -35,6 +36,9 @@ export interface HostRun {
   before?: TakenSnapshot;
   after?: TakenSnapshot;
   sampler?: SamplerSession;
+  // skb:kfree_skb drop reasons, on the receiver when tracefs allows.
+  trace?: TraceSession;
+  traceSkipped?: string;
   dataIface?: string;
   // The first thing that went wrong on this host, with the step.
   failure?: { step: string; message: string };
@@ -284,6 +288,33 @@ export async function runRepro(o: RunOptions): Promise<RunRecord> {
         });
     });
 
+    await step(
+      'drop tracing',
+      async () => {
+        const f = receiver.doctor?.facts;
+        const privileged = f?.uid === 0 || f?.sudo === 'passwordless';
+        if (!f || (f.kfreeSkb !== 'reason' && f.kfreeSkb !== 'location')) {
+          receiver.traceSkipped = `skb:kfree_skb not available (${f?.tracefs ?? 'unknown'})`;
+          return;
+        }
+        if (!privileged) {
+          receiver.traceSkipped = 'needs root or passwordless sudo';
+          return;
+        }
+        // The receiver only: that is where a burst's drops happen, and on one
+        // kernel (containers, the lab) a second tracer would count them twice.
+        receiver.trace = new TraceSession(tr, {
+          runId: rec.runId,
+          intervalMs: 1000,
+          maxSeconds: duration + 120,
+          signal: o.signal,
+        });
+        receiver.trace.start();
+      },
+      () =>
+        receiver.trace ? `skb:kfree_skb on ${receiver.spec}` : `skipped: ${receiver.traceSkipped}`,
+    );
+
     const trafficStart = Date.now();
     const ticker = setInterval(() => {
       o.progress.status(liveStatus(rec, trafficStart, duration));
@@ -310,7 +341,7 @@ export async function runRepro(o: RunOptions): Promise<RunRecord> {
       o.progress.done();
     }
     await step('samplers stopped', async () => {
-      await Promise.all(both.map((h) => h.sampler?.stop()));
+      await Promise.all(both.flatMap((h) => [h.sampler?.stop(), h.trace?.stop()]));
     });
     await step('snapshots after', async () => {
       const [as, ar] = await Promise.all([
@@ -324,7 +355,7 @@ export async function runRepro(o: RunOptions): Promise<RunRecord> {
     rec.error = asDropkitError(e, { code: 'COMMAND_FAILED' });
     if (o.signal.aborted) rec.interrupted = true;
     stop.abort();
-    await Promise.all(both.map((h) => h.sampler?.stop()));
+    await Promise.all(both.flatMap((h) => [h.sampler?.stop(), h.trace?.stop()]));
     // Keep what can still be had: an "after" snapshot of every host that
     // still answers, so the bundle shows what moved up to the failure.
     await Promise.all(
@@ -357,9 +388,11 @@ async function cleanup(rec: RunRecord, progress: Progress): Promise<void> {
       const t = h.transport;
       if (!t) return;
       try {
-        await t.sweep({ name: 'DROPKIT_RUN', value: rec.runId }, false, 'kill');
+        // Root where we ran something as root (the tracer), so it can be reaped.
+        const root = !t.info.isRoot && h.doctor?.facts?.sudo === 'passwordless';
+        await t.sweep({ name: 'DROPKIT_RUN', value: rec.runId }, root, 'kill');
         const left = (
-          await t.sweep({ name: 'DROPKIT_RUN', value: rec.runId }, false, 'list')
+          await t.sweep({ name: 'DROPKIT_RUN', value: rec.runId }, root, 'list')
         ).trim();
         h.leftovers = left ? left.split('\n') : [];
         if (h.leftovers.length)

@@ -15,6 +15,18 @@ import {
   strayProcesses,
 } from '../lab-helpers.js';
 
+// dropkit's tracefs instances, seen from vmB's own mount namespace.
+async function tracefsInstances(): Promise<string[]> {
+  const vmB = await labHost('vmB');
+  const [sshd] = await sshdPidsIn(vmB.netns);
+  const r = await execa(
+    'nsenter',
+    ['-t', String(sshd), '-m', 'ls', '/sys/kernel/tracing/instances'],
+    { reject: false },
+  );
+  return r.stdout.split('\n').filter((l) => l.startsWith('dropkit-'));
+}
+
 const config = mkdtempSync(join(tmpdir(), 'dropkit-cases-'));
 const out = mkdtempSync(join(tmpdir(), 'dropkit-repro-'));
 const env = { XDG_CONFIG_HOME: config };
@@ -107,8 +119,45 @@ describe.skipIf(!canRunLab())('repro run on the lab', () => {
     expect(hosts).toHaveLength(2);
     for (const h of hosts)
       expect(readdirSync(join(dir, 'hosts', h)).sort()).toEqual(['after', 'before', 'delta.json']);
+    // The drop-reason trace on the receiver names the kernel's own reason and place.
+    const trace = JSON.parse(readFileSync(join(dir, 'repro/trace/receiver-meta.json'), 'utf8'));
+    expect(trace.totals).toContainEqual(
+      expect.objectContaining({ reason: 'CPU_BACKLOG', location: 'enqueue_to_backlog' }),
+    );
+    expect(summary).toContain('kfree_skb CPU_BACKLOG at enqueue_to_backlog');
+    expect(await tracefsInstances()).toEqual([]);
     const v = await cli('collect', ['verify', res.file]);
     expect(v.exitCode, v.stdout).toBe(0);
+  });
+
+  it('a UDP flood without impairment is a SOCKET finding, not a BACKLOG one', async () => {
+    const r = await cli(
+      'repro',
+      [
+        'run',
+        '--pair',
+        'vmA',
+        'vmB',
+        '--profile',
+        'udp-flood',
+        '--duration',
+        '3',
+        '--out',
+        out,
+        '--json',
+      ],
+      env,
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout);
+    const classes = res.findings.map((f: { class: string }) => f.class);
+    expect(classes).toContain('SOCKET');
+    expect(classes).not.toContain('BACKLOG');
+    const dir = await extract(res.file);
+    const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/Udp RcvbufErrors: \+[\d,]+/);
+    expect(summary).toMatch(/kfree_skb SOCKET_RCVBUFF/);
+    expect(await tracefsInstances()).toEqual([]);
   });
 
   it('with the impairment reset, backlog drops are at or near zero', async () => {

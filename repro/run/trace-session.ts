@@ -1,0 +1,51 @@
+import type { ExecResult, Transport } from '../../kit/transport/types.js';
+import { feedTrace, newTraceStream, type TraceStream } from '../trace/parse.js';
+import { traceScript } from '../trace/script.js';
+
+// Drop-reason tracing on one host for the length of the traffic. Root (sudo
+// -n when needed), tied to the channel: releasing it, or losing the
+// connection, runs the script's teardown (disable the event, remove the
+// private instance).
+export class TraceSession {
+  readonly stream: TraceStream = newTraceStream();
+  private readonly release = new AbortController();
+  private running: Promise<ExecResult | Error> | undefined;
+
+  constructor(
+    private readonly t: Transport,
+    private readonly opts: {
+      runId: string;
+      intervalMs: number;
+      maxSeconds: number;
+      signal?: AbortSignal;
+    },
+  ) {}
+
+  get instance(): string {
+    return `dropkit-${this.opts.runId}`;
+  }
+
+  start(): void {
+    this.running = this.t
+      .exec({
+        argv: [
+          'sh',
+          '-c',
+          traceScript({ instance: this.instance, intervalMs: this.opts.intervalMs }),
+        ],
+        root: true,
+        tied: true,
+        release: this.release.signal,
+        ...(this.opts.signal ? { signal: this.opts.signal } : {}),
+        timeoutMs: (this.opts.maxSeconds + 30) * 1000,
+        step: 'drop tracing',
+        onStdout: (c) => feedTrace(this.stream, c.toString('utf8')),
+      })
+      .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+  }
+
+  async stop(): Promise<ExecResult | Error | undefined> {
+    this.release.abort();
+    return this.running;
+  }
+}

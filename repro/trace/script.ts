@@ -1,0 +1,77 @@
+import { shellQuote } from '../../kit/shell-quote.js';
+
+// Drop-reason tracing on a host (root): skb:kfree_skb in a PRIVATE tracefs
+// instance (never the global buffer or anyone else's instance), aggregated
+// on the host by reason and drop location, per interval, so only counts
+// cross the network. The kernel prints reason names itself, from its own
+// enum (numbers differ across kernels); the event's format file is sent
+// first as evidence. Kernels without a reason field are grouped by location.
+//
+// Cost is bounded: the instance's buffer is small (1 MiB per CPU), and when
+// awk cannot keep up the kernel overwrites events instead of slowing the
+// host; the overrun count is reported, so the bundle says the trace was
+// capped. Teardown (disable, rmdir) runs on SIGTERM (the tied channel's stop,
+// or a lost connection) and on any exit.
+//
+// Output:
+//   F< … format file … F>
+//   I <count> <reason|-> <location>   aggregated counts, one block per interval
+//   T <uptime-seconds>                end of an interval
+//   O <overruns>                      events lost to the cap, at the end
+//   Q <reason for not tracing>        when tracing cannot run
+
+export function traceScript(o: {
+  instance: string;
+  intervalMs: number;
+  bufferKb?: number;
+}): string {
+  const ticks = Math.max(1, Math.round(o.intervalMs / 250));
+  return `
+T=/sys/kernel/tracing; [ -d "$T/instances" ] || T=/sys/kernel/debug/tracing
+[ -d "$T/instances" ] || { echo "Q tracefs not mounted"; exit 0; }
+E=events/skb/kfree_skb
+[ -e "$T/$E/format" ] || { echo "Q no skb:kfree_skb event"; exit 0; }
+I="$T/instances/"${shellQuote(o.instance)}
+mkdir "$I" 2>/dev/null || { echo "Q cannot create a tracefs instance"; exit 0; }
+a=''
+done_=''
+cleanup() {
+  [ -n "$done_" ] && return; done_=1
+  if [ -n "$a" ]; then
+    echo end > "$I/trace_marker" 2>/dev/null
+    # awk exits on the end marker; never wait on it for long.
+    (sleep 1; kill "$a" 2>/dev/null) & k=$!
+    wait "$a" 2>/dev/null; kill "$k" 2>/dev/null
+  fi
+  o=0; for s in "$I"/per_cpu/cpu*/stats; do v=$(sed -n 's/^overrun: //p' "$s" 2>/dev/null); o=$((o + \${v:-0})); done
+  echo 0 > "$I/$E/enable" 2>/dev/null
+  rmdir "$I" 2>/dev/null
+  printf 'O %s\\n' "$o"
+}
+trap cleanup EXIT
+trap 'exit 0' TERM INT HUP
+printf 'F<\\n'; cat "$T/$E/format"; printf '\\nF>\\n'
+echo ${o.bufferKb ?? 1024} > "$I/buffer_size_kb"
+echo 1 > "$I/$E/enable"
+# mawk reads pipes in blocks unless told to be interactive.
+W=''; awk -W version 2>&1 | grep -q mawk && W='-W interactive'
+awk $W '
+  function flush(ts) { for (k in c) printf "I %d %s\\n", c[k], k; delete c; printf "T %s\\n", ts; fflush() }
+  /tracing_mark_write: tick/ { sub(":", "", $4); flush($4); next }
+  /tracing_mark_write: end/ { sub(":", "", $4); flush($4); exit }
+  / kfree_skb: / {
+    loc = "-"; rsn = "-"
+    if (match($0, /location=[^ ]+/)) { loc = substr($0, RSTART + 9, RLENGTH - 9); sub(/\\+0x.*/, "", loc) }
+    if (match($0, /reason: [A-Z0-9_]+/)) rsn = substr($0, RSTART + 8, RLENGTH - 8)
+    c[rsn " " loc]++
+  }
+' < "$I/trace_pipe" &
+a=$!
+n=0
+while kill -0 "$a" 2>/dev/null; do
+  sleep 0.25
+  n=$((n + 1))
+  [ $((n % ${ticks})) -eq 0 ] && echo tick > "$I/trace_marker"
+done
+`;
+}
