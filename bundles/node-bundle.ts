@@ -1,6 +1,7 @@
 import { checkedCounters, diagnose } from '../collectors/diagnosis/findings.js';
 import { toJson } from '../collectors/json.js';
 import type { TakenSnapshot } from '../collectors/snapshot/take.js';
+import { kernelHasReasons, type TraceStream, traceCsv, traceTotals } from '../repro/trace/parse.js';
 import { toSummaryFinding } from './findings-summary.js';
 import { SUMMARY_JSON, SUMMARY_MD } from './manifest.js';
 import { dedupeSharedKernel, findingSeverityOrder } from './order.js';
@@ -16,6 +17,7 @@ export interface NodeCapture {
   user?: string;
   taken?: TakenSnapshot;
   error?: string;
+  trace?: TraceStream;
 }
 
 function specHost(spec: string): string {
@@ -23,6 +25,34 @@ function specHost(spec: string): string {
     .replace(/^[^@]*@/, '')
     .replace(/:\d+$/, '')
     .replace(/^\[|\]$/g, '');
+}
+
+function traceInput(c: NodeCapture) {
+  const tr = c.trace;
+  if (!c.taken || !tr || tr.unavailable || !tr.intervals.length) return {};
+  const host = c.taken.snapshot.facts.hostname ?? specHost(c.spec);
+  return {
+    trace: {
+      host,
+      kernelHasReasons: kernelHasReasons(tr),
+      capped: (tr.overruns ?? 0) > 0,
+      entries: traceTotals(tr),
+    },
+  };
+}
+
+function traceFiles(label: string, tr: TraceStream | undefined) {
+  if (!tr) return [];
+  return [
+    { path: 'trace/kfree_skb.csv', bytes: Buffer.from(traceCsv(label, tr)) },
+    { path: 'trace/kfree_skb-format.txt', bytes: Buffer.from(`${tr.format.join('\n')}\n`) },
+    {
+      path: 'trace/meta.json',
+      bytes: Buffer.from(
+        `${toJson({ event: 'skb:kfree_skb', aggregation: 'on the host, by reason and drop location, per 1 s', bufferKbPerCpu: 1024, eventsLostToTheCap: tr.overruns ?? null, kernelHasReasons: kernelHasReasons(tr), unavailable: tr.unavailable ?? null, totals: traceTotals(tr) })}\n`,
+      ),
+    },
+  ];
 }
 
 export function nodeBundleParts(
@@ -46,6 +76,7 @@ export function nodeBundleParts(
               path: 'snapshot.json',
               bytes: Buffer.from(`${toJson({ ...c.taken.snapshot, host: label })}\n`),
             },
+            ...traceFiles(label, c.trace),
           ]
         : [],
     };
@@ -58,6 +89,7 @@ export function nodeBundleParts(
               ...c.taken.snapshot,
               host: c.taken.snapshot.facts.hostname ?? specHost(c.spec),
             },
+            ...traceInput(c),
           })
         : [],
     )

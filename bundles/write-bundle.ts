@@ -150,9 +150,12 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
     const r = redactor?.redactBuffer(p.entry.bytes, p.entry.path);
     const bytes = r ? r.buffer : p.entry.bytes;
     const counts = r ? addCounts(totals, r.counts) : {};
-    entries.push({ path: p.entry.path, bytes });
+    // Paths carry interface names (ethtool/<iface>/…), which can be as
+    // telling as the host's name: they are redacted like the contents.
+    const path = red(p.entry.path);
+    entries.push({ path, bytes });
     files.push({
-      path: p.entry.path,
+      path,
       sha256: sha256(bytes),
       bytes: bytes.length,
       ...p.meta,

@@ -2,9 +2,13 @@ import type { Command } from 'commander';
 import { checkCaseId } from '../../bundles/case-secret.js';
 import type { NodeCapture } from '../../bundles/node-bundle.js';
 import { takeSnapshot } from '../../collectors/snapshot/take.js';
+import { TraceSession } from '../../repro/run/trace-session.js';
+import type { TraceStream } from '../../repro/trace/parse.js';
 import { asDropkitError, DropkitError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { RUN_ID } from '../transport/command-line.js';
 import { openAll } from '../transport/open.js';
+import type { Transport } from '../transport/types.js';
 import {
   action,
   collect,
@@ -12,9 +16,42 @@ import {
   type GlobalOptions,
   interrupt,
   openOptions,
+  positiveInt,
   printJson,
 } from './common.js';
 import { printWritten } from './print-bundle.js';
+
+// Drop reasons for a while before the snapshot: the cause of drops happening
+// now, where counters alone only say "since boot". Each host gets its own
+// instance name: on one kernel (containers, the lab) tracefs is shared.
+async function traceFor(
+  t: Transport,
+  seconds: number,
+  index: number,
+  log: (l: string) => void,
+): Promise<TraceStream | undefined> {
+  const s = new TraceSession(t, {
+    runId: `${RUN_ID}-${index}`,
+    intervalMs: 1000,
+    maxSeconds: seconds + 10,
+    signal: interrupt.signal,
+  });
+  log(`${t.info.name}: tracing drop reasons for ${seconds} s`);
+  s.start();
+  await new Promise<void>((r) => {
+    const timer = setTimeout(r, seconds * 1000);
+    interrupt.signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      r();
+    });
+  });
+  const end = await s.stop();
+  if (s.stream.unavailable || end instanceof Error) {
+    log(`${t.info.name}: drop tracing skipped: ${s.stream.unavailable ?? (end as Error).message}`);
+    return s.stream.unavailable ? s.stream : undefined;
+  }
+  return s.stream;
+}
 
 export function registerBundle(program: Command): void {
   program
@@ -40,6 +77,11 @@ export function registerBundle(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--trace-drops <seconds>',
+      'trace skb:kfree_skb drop reasons for this long first (root, tracefs)',
+      positiveInt,
+    )
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -47,6 +89,7 @@ export function registerBundle(program: Command): void {
         'collect bundle --node vmA --node vmB',
         'collect bundle --local --case 2611270040001234 --out /tmp',
         'collect bundle --node azureuser@10.0.0.4 --redact-keyword contoso',
+        'collect bundle --node vmB --trace-drops 10',
       ]),
     )
     .action(
@@ -60,6 +103,7 @@ export function registerBundle(program: Command): void {
             note?: string;
             redact: boolean;
             redactKeyword: string[];
+            traceDrops?: number;
             json?: boolean;
           },
           cmd: Command,
@@ -82,7 +126,7 @@ export function registerBundle(program: Command): void {
           // Hosts in parallel, each over its own connection.
           const opened = await openAll(specs, openOptions(g));
           const captures: NodeCapture[] = await Promise.all(
-            opened.map(async (o): Promise<NodeCapture> => {
+            opened.map(async (o, index): Promise<NodeCapture> => {
               if ('error' in o) {
                 const e = asDropkitError(o.error, {
                   code: 'CONNECT_FAILED',
@@ -93,12 +137,20 @@ export function registerBundle(program: Command): void {
                 return { spec: o.spec, error: e.oneLine };
               }
               try {
+                const trace = opts.traceDrops
+                  ? await traceFor(o.transport, opts.traceDrops, index, log)
+                  : undefined;
                 const taken = await takeSnapshot(o.transport, { signal: interrupt.signal });
                 const failed = taken.snapshot.sources.filter((s) => !s.ok).length;
                 log(
                   `${o.spec}: snapshot ${taken.raw.length} sources in ${taken.snapshot.durationMs} ms${failed ? `, ${failed} not collected` : ''}`,
                 );
-                return { spec: o.spec, user: o.transport.info.user, taken };
+                return {
+                  spec: o.spec,
+                  user: o.transport.info.user,
+                  taken,
+                  ...(trace ? { trace } : {}),
+                };
               } catch (e) {
                 const err = asDropkitError(e, {
                   code: 'COMMAND_FAILED',

@@ -149,6 +149,29 @@ describe.skipIf(!canRunLab())('collect bundle on the lab', () => {
     chmodSync(ro, 0o755);
   });
 
+  it('--trace-drops traces drop reasons in a private instance first, and removes it', async () => {
+    const r = await cli(
+      'collect',
+      ['bundle', '--node', 'vmB', '--trace-drops', '2', '--out', out],
+      env,
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/vmB: tracing drop reasons for 2 s/);
+    const { entries } = await readTarGz(bundleOf(r.stdout));
+    const meta = entries.find((e) => e.path.endsWith('/trace/meta.json'));
+    expect(meta).toBeDefined();
+    const m = JSON.parse(meta!.bytes.toString());
+    expect(m.kernelHasReasons).toBe(true);
+    expect(m.unavailable).toBeNull();
+    expect(entries.some((e) => e.path.endsWith('/trace/kfree_skb-format.txt'))).toBe(true);
+    const vmB = (await labState()).layout.hosts[1]!;
+    const sshd = (await execa('ip', ['netns', 'pids', vmB.netns])).stdout.split(/\s+/)[0]!;
+    const inst = await execa('nsenter', ['-t', sshd, '-m', 'ls', '/sys/kernel/tracing/instances'], {
+      reject: false,
+    });
+    expect(inst.stdout.split('\n').filter((l) => l.startsWith('dropkit-'))).toEqual([]);
+  });
+
   it('an unreachable second host gives a partial bundle and exit code 3', async () => {
     const bad = `root@198.18.${TEST_LAB.octet}.97`;
     const r = await cli(
