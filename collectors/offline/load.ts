@@ -82,8 +82,16 @@ async function hostFrom(root: string, name: string, layout: LayoutEntry[]): Prom
     break;
   }
   if (takenAt === new Date(0).toISOString()) takenAt = (await stat(root)).mtime.toISOString();
-  return buildSnapshot({ host: name, takenAt, durationMs: 0, sections, specs: COLLECTORS })
-    .snapshot;
+  const snap = buildSnapshot({
+    host: name,
+    takenAt,
+    durationMs: 0,
+    sections,
+    specs: COLLECTORS,
+  }).snapshot;
+  // A bare snapshot directory has no name of its own: the host's is better.
+  if (name === 'host' && snap.facts.hostname) snap.host = snap.facts.hostname;
+  return snap;
 }
 
 export async function loadSnapshots(path: string): Promise<Snapshot[]> {

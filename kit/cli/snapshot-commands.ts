@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
 import { deltaView, hostView } from '../../collectors/analyze-json.js';
+import {
+  checkedCounters,
+  diagnose,
+  diagnoseAll,
+  type Finding,
+  findingLine,
+} from '../../collectors/diagnosis/findings.js';
 import { toJson } from '../../collectors/json.js';
 import { loadSnapshots } from '../../collectors/offline/load.js';
 import { takeSnapshot } from '../../collectors/snapshot/take.js';
@@ -83,15 +90,23 @@ export function registerSnapshot(program: Command): void {
       action(async (path: string, after: string | undefined, opts: { json?: boolean }) => {
         const first = await loadSnapshots(path);
         if (!after) {
+          // One capture: counters since boot.
+          const findings = first.flatMap((s) => diagnose({ after: s }));
           if (opts.json)
             process.stdout.write(
-              `${toJson({ schema: 'dropkit.analyze/1', hosts: first.map(hostView) })}\n`,
+              `${toJson({ schema: 'dropkit.analyze/1', hosts: first.map(hostView), findings: findings.map(findingView) })}\n`,
             );
-          else process.stdout.write(first.map(formatSnapshot).join('\n'));
+          else
+            process.stdout.write(
+              `${first.map(formatSnapshot).join('\n')}${formatFindings(
+                findings,
+                first.flatMap((s) => checkedCounters({ after: s })),
+              )}`,
+            );
           return EXIT.OK;
         }
         const second = await loadSnapshots(after);
-        const pairs = second.map((a) => {
+        const inputs = second.map((a) => {
           const b =
             first.find((x) => x.host === a.host) ??
             (first.length === 1 && second.length === 1 ? first[0] : undefined);
@@ -101,14 +116,46 @@ export function registerSnapshot(program: Command): void {
               message: `host ${a.host} is in ${after} but not in ${path}`,
               step: 'analyze',
             });
-          return snapshotDelta(b, a);
+          const before = { ...b, host: a.host };
+          return { before, after: a, delta: snapshotDelta(before, a) };
         });
+        const findings = diagnoseAll(inputs);
         if (opts.json) {
           process.stdout.write(
-            `${toJson({ schema: 'dropkit.analyze/1', hosts: second.map(hostView), deltas: pairs.map(deltaView) })}\n`,
+            `${toJson({ schema: 'dropkit.analyze/1', hosts: second.map(hostView), deltas: inputs.map((i) => deltaView(i.delta)), findings: findings.map(findingView) })}\n`,
           );
-        } else process.stdout.write(pairs.map(formatDelta).join('\n'));
+        } else
+          process.stdout.write(
+            `${inputs.map((i) => formatDelta(i.delta)).join('\n')}${formatFindings(
+              findings,
+              inputs.flatMap((i) => checkedCounters(i)),
+            )}`,
+          );
         return EXIT.OK;
       }),
     );
+}
+
+// findings[] of the analyze JSON: what the summary of a bundle says first.
+function findingView(f: Finding) {
+  return {
+    class: f.class,
+    severity: f.severity,
+    confidence: f.confidence,
+    host: f.host,
+    ...(f.iface ? { iface: f.iface } : {}),
+    ...(f.cpus ? { cpus: f.cpus } : {}),
+    packets: f.packets,
+    sinceBoot: f.sinceBoot,
+    title: f.title,
+    explanation: f.explanation,
+    evidence: f.evidence,
+    mitigation: f.mitigation,
+  };
+}
+
+function formatFindings(findings: Finding[], checked: string[]): string {
+  if (!findings.length)
+    return `\nfindings: none (checked ${[...new Set(checked)].length} counters)\n`;
+  return `\nfindings:\n${findings.map((f) => `  ${findingLine(f)}`).join('\n')}\n`;
 }

@@ -211,6 +211,48 @@ describe.skipIf(!canRunLab())('SSH transport against the lab sshd', () => {
     expect(await readFile(kh, 'utf8')).toBe(`${vm.address} ${pub[0]} ${pub[1]}\n`);
   });
 
+  it('authenticates with ssh-agent when the key is only in the agent', async () => {
+    const sock = join(dir, 'agent.sock');
+    const agent = await execa('ssh-agent', ['-a', sock, '-s']);
+    const pid = agent.stdout.match(/SSH_AGENT_PID=(\d+)/)![1]!;
+    const saved = process.env['SSH_AUTH_SOCK'];
+    try {
+      await execa('ssh-add', [`${TEST_LAB.stateDir}/id_ed25519`], { env: { SSH_AUTH_SOCK: sock } });
+      const vm = await labHost('vmA');
+      const cfg = join(dir, 'agent_config');
+      // No IdentityFile: only the agent holds the key.
+      await writeFile(
+        cfg,
+        `Host viaagent\n  HostName ${vm.address}\n  User root\n  IdentityFile ${join(dir, 'no-such-key')}\n  UserKnownHostsFile ${TEST_LAB.stateDir}/known_hosts\n`,
+      );
+      process.env['SSH_AUTH_SOCK'] = sock;
+      const t = await connectSsh('viaagent', { configFiles: [cfg] });
+      expect(t.info.authMethod).toBe('agent');
+      expect((await t.exec({ argv: ['true'] })).exitCode).toBe(0);
+      await t.close();
+    } finally {
+      if (saved === undefined) delete process.env['SSH_AUTH_SOCK'];
+      else process.env['SSH_AUTH_SOCK'] = saved;
+      process.kill(Number(pid), 'SIGTERM');
+    }
+  });
+
+  it('accepts a host recorded in a hashed known_hosts (ssh-keygen -H)', async () => {
+    const kh = join(dir, 'known_hosts_hashed');
+    await writeFile(kh, await readFile(`${TEST_LAB.stateDir}/known_hosts`, 'utf8'));
+    await execa('ssh-keygen', ['-H', '-f', kh]);
+    expect(await readFile(kh, 'utf8')).toMatch(/^\|1\|/);
+    const vm = await labHost('vmB');
+    const cfg = join(dir, 'hashed_config');
+    await writeFile(
+      cfg,
+      `Host hashed\n  HostName ${vm.address}\n  User root\n  IdentityFile ${TEST_LAB.stateDir}/id_ed25519\n  UserKnownHostsFile ${kh}\n  StrictHostKeyChecking yes\n`,
+    );
+    const t = await connectSsh('hashed', { configFiles: [cfg] });
+    expect(t.info.hostKey?.status).toBe('known');
+    await t.close();
+  });
+
   it('an unknown alias gives a clear error', async () => {
     const e = await expectError(connectSsh('no-such-alias-dropkit', opts()), 'UNKNOWN_HOST_ALIAS');
     expect(e.message).toContain('no-such-alias-dropkit');
