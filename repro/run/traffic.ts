@@ -1,6 +1,7 @@
 import { DropkitError } from '../../kit/errors.js';
 import type { ExecResult, Transport } from '../../kit/transport/types.js';
 import { clientArgv, serverArgv } from '../iperf3-args.js';
+import { parseIperf3Result } from '../iperf3-result.js';
 import type { Phase } from '../profile-types.js';
 import { busyPorts, PORTS_SCRIPT } from './ports.js';
 
@@ -97,12 +98,23 @@ export async function runPhase(
     timeoutMs: limit,
     step: `iperf3 client (${phase.name})`,
   });
+  // iperf3 -J exits 0 even when it could not connect: read its own verdict.
+  const result = parseIperf3Result(client.stdout.toString('utf8')).value;
+  if (result.error && !result.directions.some((d) => (d.bytesSent ?? 0) > 0) && !o.stop.aborted) {
+    throw new DropkitError({
+      code: 'COMMAND_FAILED',
+      message: `iperf3 client: ${result.error}`,
+      host: sender.info.name,
+      step: `traffic: ${phase.name}`,
+      hint: 'check that the receiver address is reachable from the sender and that no firewall drops the port (TCP and UDP)',
+    });
+  }
   // The one-off server exits by itself after the test; give it a moment.
   const srv = await Promise.race([
     server,
     new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000).unref()),
   ]);
-  return {
+  const run: PhaseRun = {
     phase: phase.name,
     serverArgv: sArgv,
     clientArgv: cArgv,
@@ -113,4 +125,5 @@ export async function runPhase(
     startedAt,
     endedAt: Date.now(),
   };
+  return run;
 }
