@@ -79,7 +79,8 @@ export function sweepScript(
     `[ -z "$pids" ] && exit 0`,
     `kill -TERM $pids 2>/dev/null`,
     // Give well-behaved processes (iperf3 writes its JSON on SIGTERM) a moment.
-    `i=0; while [ $i -lt 10 ]; do alive=''; for p in $pids; do [ -d /proc/$p ] && alive="$alive $p"; done; [ -z "$alive" ] && exit 0; sleep 0.1; i=$((i+1)); done`,
+    // A zombie (state Z) is dead, just not reaped yet: do not wait for it.
+    `i=0; while [ $i -lt 10 ]; do alive=''; for p in $pids; do read -r st < /proc/$p/stat 2>/dev/null || continue; set -- \${st#*) }; [ "$1" = Z ] || alive="$alive $p"; done; [ -z "$alive" ] && exit 0; sleep 0.1; i=$((i+1)); done`,
     `kill -KILL $alive 2>/dev/null`,
     `exit 0`,
     '',

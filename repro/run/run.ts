@@ -353,6 +353,19 @@ export async function runRepro(o: RunOptions): Promise<RunRecord> {
     });
   } catch (e) {
     rec.error = asDropkitError(e, { code: 'COMMAND_FAILED' });
+    // A lost host makes the other side fail too (the sender's iperf3 sees
+    // "connection refused"): name the root cause, the host that went away.
+    await new Promise((r) => setTimeout(r, 200));
+    const lost = both.find((h) => h.failure?.step === 'connection');
+    if (lost && rec.error.code !== 'ABORTED' && rec.error.host !== lost.spec) {
+      rec.error = new DropkitError({
+        code: 'CONNECTION_LOST',
+        message: `${lost.failure!.message} (during ${rec.error.step ?? 'the run'}; then ${rec.error.oneLine})`,
+        host: lost.spec,
+        step: rec.error.step ?? 'run',
+        hint: 'the host rebooted, sshd stopped, or the link dropped; its samplers and iperf3 stop by themselves when the connection closes',
+      });
+    }
     if (o.signal.aborted) rec.interrupted = true;
     stop.abort();
     await Promise.all(both.flatMap((h) => [h.sampler?.stop(), h.trace?.stop()]));

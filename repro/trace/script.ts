@@ -39,9 +39,10 @@ cleanup() {
   [ -n "$done_" ] && return; done_=1
   if [ -n "$a" ]; then
     echo end > "$I/trace_marker" 2>/dev/null
-    # awk exits on the end marker; never wait on it for long.
-    (sleep 1; kill "$a" 2>/dev/null) & k=$!
-    wait "$a" 2>/dev/null; kill "$k" 2>/dev/null
+    # awk exits on the end marker; never wait on it for long, and leave no
+    # helper process behind (it would hold the channel open).
+    i=0; while kill -0 "$a" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.05; i=$((i + 1)); done
+    kill "$a" 2>/dev/null; wait "$a" 2>/dev/null
   fi
   o=0; for s in "$I"/per_cpu/cpu*/stats; do v=$(sed -n 's/^overrun: //p' "$s" 2>/dev/null); o=$((o + \${v:-0})); done
   echo 0 > "$I/$E/enable" 2>/dev/null
