@@ -104,6 +104,10 @@ export function sshdConfig(dir: string, host: LabHost): string {
     'MaxSessions 64',
     'MaxStartups 64:30:128',
     'AllowTcpForwarding yes',
+    // A cut link is noticed on both sides within seconds, as with a cloud
+    // load balancer's idle timeout: the session ends and tied processes stop.
+    'ClientAliveInterval 2',
+    'ClientAliveCountMax 3',
     'LogLevel INFO',
     '',
   ].join('\n');
@@ -124,6 +128,8 @@ export function clientSshConfig(dir: string, layout: LabLayout): string {
       `  UserKnownHostsFile ${dir}/known_hosts`,
       '  StrictHostKeyChecking yes',
       '  ConnectTimeout 5',
+      '  ServerAliveInterval 2',
+      '  ServerAliveCountMax 3',
       '',
     );
   }

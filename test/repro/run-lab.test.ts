@@ -44,8 +44,9 @@ async function extract(file: string): Promise<string> {
 }
 
 async function noneLeft(): Promise<void> {
-  // Samplers and iperf3 must be gone from both hosts.
-  for (let i = 0; i < 30; i++) {
+  // Samplers and iperf3 must be gone from both hosts (after a cut link, once
+  // sshd's ClientAlive has ended the session: up to ~10 s).
+  for (let i = 0; i < 75; i++) {
     const left = [...(await strayProcesses('vmA')), ...(await strayProcesses('vmB'))];
     if (!left.length) return;
     await new Promise((r) => setTimeout(r, 200));
@@ -327,6 +328,28 @@ describe.skipIf(!canRunLab())('repro run: bad input and faults', () => {
     } finally {
       await restartSshd('vmB');
     }
+  });
+
+  it("B's link cut mid-run: the loss is detected by keepalive, a partial bundle, and B's processes stop once the session ends", async () => {
+    const vmB = await labHost('vmB');
+    const child = cli(
+      'repro',
+      ['run', '--pair', 'vmA', 'vmB', '--duration', '8', '--out', out, '--json'],
+      env,
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 2500));
+      await execa('ip', ['link', 'set', vmB.hostVeth, 'down']);
+      const r = await child;
+      expect(r.exitCode).toBe(3);
+      const res = JSON.parse(r.stdout);
+      expect(res.status).toBe('partial');
+      expect(res.error.host).toBe('vmB');
+      expect(res.error.code).toBe('CONNECTION_LOST');
+    } finally {
+      await execa('ip', ['link', 'set', vmB.hostVeth, 'up']);
+    }
+    // sshd's ClientAlive ends the session; tied processes then stop (noneLeft).
   });
 
   it('SIGINT mid-run: exit 130, the bundle keeps what was captured, nothing left running', async () => {
