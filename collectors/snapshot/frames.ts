@@ -92,3 +92,22 @@ function toNs(text: string | undefined): bigint | undefined {
   // busybox `date` prints a literal `N` for %N: no sub-second timing then.
   return text && /^\d+$/.test(text) && text.length > 12 ? BigInt(text) : undefined;
 }
+
+// The stderr stream of the same script: `<B> begin <id> <iface>` … `<B> end
+// <id> <iface>` around each section's stderr. Returns id/iface → text.
+export function parseStderrFrames(stderr: string, boundary: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const re = new RegExp(
+    `${boundary} begin (\\S+) (\\S+)\\n([\\s\\S]*?)\\n${boundary} end \\1 \\2\\n`,
+    'g',
+  );
+  for (const m of stderr.matchAll(re)) {
+    const text = m[3]!.trim();
+    if (text) out.set(stderrKey(m[1]!, m[2] === '-' ? undefined : m[2]), text);
+  }
+  return out;
+}
+
+export function stderrKey(id: string, iface?: string): string {
+  return iface ? `${id}\u0000${iface}` : id;
+}

@@ -13,6 +13,10 @@ export function newBoundary(): string {
 
 // One clock read per section: a section starts when the previous one ended.
 // Under bash 5 the clock is $EPOCHREALTIME (no fork); elsewhere `date`.
+// stderr is not captured in a subshell (a fork per section): it goes to the
+// exec's own stderr stream, framed with the same markers, and is matched
+// back to its section (parseStderrFrames). A file read needs no `timeout`
+// wrapper (procfs and /etc do not block): one fork for `cat`, nothing more.
 const PRELUDE = `
 T=''; command -v timeout >/dev/null 2>&1 && T=timeout
 S=''; [ "$(id -u)" = 0 ] || S='sudo -n'
@@ -21,12 +25,13 @@ now
 sec() {
   _id=$1; _if=$2; _to=$3; _root=$4; shift 4
   printf '%s begin %s %s %s\\n' "$B" "$_id" "$_if" "$_t"
+  printf '%s begin %s %s\\n' "$B" "$_id" "$_if" >&2
   _p=''; [ "$_root" = 1 ] && _p=$S
-  { _err=$( { $_p \${T:+$T $_to} "$@"; } 2>&1 1>&3 3>&- ); } 3>&1
+  if [ "$_to" = 0 ]; then $_p "$@"; else $_p \${T:+$T $_to} "$@"; fi
   _rc=$?
   now
   printf '\\n%s end %s %s rc=%s ns=%s\\n' "$B" "$_id" "$_if" "$_rc" "$_t"
-  [ -n "$_err" ] && printf '%s stderr %s %s\\n%s\\n%s stderr-end\\n' "$B" "$_id" "$_if" "$_err" "$B"
+  printf '\\n%s end %s %s\\n' "$B" "$_id" "$_if" >&2
   return 0
 }
 `;
@@ -50,7 +55,7 @@ function commandOf(spec: CollectorSpec): string {
 export function buildSnapshotScript(specs: readonly CollectorSpec[], boundary: string): string {
   const lines = [`B=${shellQuote(boundary)}`, PRELUDE.trim()];
   const line = (spec: CollectorSpec, iface: string) =>
-    `sec ${shellQuote(spec.id)} ${iface} ${spec.timeoutSec ?? 5} ${spec.needsRoot ? 1 : 0} ${commandOf(spec)}`;
+    `sec ${shellQuote(spec.id)} ${iface} ${spec.source.kind === 'file' ? 0 : (spec.timeoutSec ?? 5)} ${spec.needsRoot ? 1 : 0} ${commandOf(spec)}`;
   for (const spec of specs.filter((s) => s.scope === 'global')) lines.push(line(spec, '-'));
   const perIface = specs.filter((s) => s.scope === 'per-interface');
   if (perIface.length) {

@@ -4,7 +4,7 @@ import type { RawFile, Snapshot } from '../model.js';
 import { COLLECTORS } from '../registry.js';
 import type { CollectorSpec } from '../spec.js';
 import { buildSnapshot } from './build.js';
-import { parseFrames } from './frames.js';
+import { parseFrames, parseStderrFrames, stderrKey } from './frames.js';
 import { buildSnapshotScript, newBoundary } from './script.js';
 
 export interface TakenSnapshot {
@@ -33,6 +33,8 @@ export async function takeSnapshot(
     step: opts.step ?? 'snapshot',
   });
   const { sections, warnings } = parseFrames(r.stdout, boundary);
+  const errs = parseStderrFrames(r.stderr, boundary);
+  for (const s of sections) s.stderr = errs.get(stderrKey(s.id, s.iface)) ?? s.stderr;
   if (!sections.length) {
     throw new DropkitError({
       code: 'COMMAND_FAILED',

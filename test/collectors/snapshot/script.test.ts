@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { parseFrames } from '../../../collectors/snapshot/frames.js';
+import { parseFrames, parseStderrFrames } from '../../../collectors/snapshot/frames.js';
 import { buildSnapshotScript, newBoundary } from '../../../collectors/snapshot/script.js';
 import type { CollectorSpec } from '../../../collectors/spec.js';
 
@@ -36,6 +36,10 @@ for (const shell of [['dash'], ['busybox', 'sh']]) {
         encoding: 'buffer',
       });
       const { sections, warnings } = parseFrames(Buffer.from(r.stdout), b);
+      // stderr travels on its own stream, framed the same way.
+      const errs = parseStderrFrames(Buffer.from(r.stderr).toString(), b);
+      for (const s of sections)
+        s.stderr = errs.get(s.iface ? `${s.id}\u0000${s.iface}` : s.id) ?? '';
       expect(warnings).toEqual([]);
       const by = (id: string) => sections.find((s) => s.id === id)!;
       expect([...by('binary').stdout]).toEqual([0, 255, 10, 10]);
