@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { DropkitError } from '../errors.js';
 import { restoreImpairments } from './impair.js';
 import { clientSshConfig, type LabId, labIdFor, labLayout } from './layout.js';
@@ -112,7 +112,11 @@ export async function labUp(
   if (existing.hosts.length) await labDown({ id, log });
   const layout = labLayout(id, wanted);
   const dir = id.stateDir;
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await mkdir(dir, { recursive: true, mode: 0o711 });
+  // sshd reads authorized_keys as the logging-in user: non-root lab logins
+  // (tests of the sudo path) need to traverse, not list, the state dir.
+  await chmod(STATE_ROOT, 0o711);
+  await chmod(dir, 0o711);
   const state: LabState = {
     layout,
     createdAt: new Date().toISOString(),
