@@ -365,5 +365,7 @@ describe.skipIf(!canRunLab())('repro run: bad input and faults', () => {
     const run = JSON.parse(readFileSync(join(dir, 'repro/run.json'), 'utf8'));
     expect(run.interrupted).toBe(true);
     expect(readdirSync(join(dir, 'hosts')).length).toBe(2);
+    // The tracer's teardown ran on the interrupt too.
+    expect(await tracefsInstances()).toEqual([]);
   });
 });

@@ -93,4 +93,55 @@ describe('collect analyze BEFORE AFTER: fixture scenarios', () => {
     const quiet = await cli('collect', ['analyze', before, before]);
     expect(quiet.stdout).toMatch(/findings: none \(checked \d+ counters\)/);
   });
+  it('softnet time_squeeze rising: one SQUEEZE finding', async () => {
+    const softnet = fx('softnet_stat/blog-4cpu-11col-time_squeeze-nonzero.txt');
+    // 0x36 → 0x1036 on CPU 0: 4096 more squeezes, nothing dropped.
+    const raised = softnet.replace(/^(000060e1 00000000 )00000036/m, '$100001036');
+    const common = {
+      'net/sysfs-class-net.txt': 'eth0/rx_packets 1000\neth0/rx_dropped 0\n',
+      'host/hostname.txt': 'node-sq\n',
+    };
+    const before = snapshotDir({ ...common, 'proc/net/softnet_stat': softnet });
+    const after = snapshotDir({ ...common, 'proc/net/softnet_stat': raised });
+    const j = JSON.parse((await cli('collect', ['analyze', before, after, '--json'])).stdout);
+    expect(j.findings.map((f: { class: string }) => f.class)).toEqual(['SQUEEZE']);
+    expect(j.findings[0].mitigation.commands.join(' ')).toMatch(/net\.core\.netdev_budget=/);
+  });
+
+  it('mana hc_rx_discards_no_wqe rising: one RING finding', async () => {
+    // The capture predates the hc_rx_discards_no_wqe name: appended to both copies.
+    const mana = fx('ethtool_S/mana-azure-per-queue-partial-before-affinity-change.txt');
+    const common = {
+      'net/sysfs-class-net.txt':
+        'eth0/rx_packets 1000\neth0/driver hv_netvsc\nenP7s1/rx_packets 4230152\nenP7s1/master eth0\nenP7s1/driver mana\n',
+      'host/hostname.txt': 'node-mana\n',
+    };
+    const before = snapshotDir({
+      ...common,
+      'ethtool/enP7s1/ethtool-S.txt': `${mana}     hc_rx_discards_no_wqe: 0\n`,
+    });
+    const after = snapshotDir({
+      ...common,
+      'ethtool/enP7s1/ethtool-S.txt': `${mana}     hc_rx_discards_no_wqe: 7000\n`,
+    });
+    const j = JSON.parse((await cli('collect', ['analyze', before, after, '--json'])).stdout);
+    expect(j.findings.map((f: { class: string }) => f.class)).toEqual(['RING']);
+    expect(j.findings[0].iface).toBe('enP7s1');
+  });
+
+  it('hv_netvsc tx_no_space rising: one TXQ finding', async () => {
+    const netvsc = fx('ethtool_S/hv_netvsc-wsl2-5.10.102.1-microsoft-elided.txt');
+    const common = {
+      'net/sysfs-class-net.txt': 'eth0/tx_packets 100000\neth0/driver hv_netvsc\n',
+      'ethtool/eth0/ethtool-i.txt': fx('ethtool_i/hv_netvsc-wsl2-5.10.102.1-microsoft.txt'),
+      'host/hostname.txt': 'node-netvsc\n',
+    };
+    const before = snapshotDir({ ...common, 'ethtool/eth0/ethtool-S.txt': netvsc });
+    const after = snapshotDir({
+      ...common,
+      'ethtool/eth0/ethtool-S.txt': netvsc.replace('tx_no_space: 0', 'tx_no_space: 2500'),
+    });
+    const j = JSON.parse((await cli('collect', ['analyze', before, after, '--json'])).stdout);
+    expect(j.findings.map((f: { class: string }) => f.class)).toEqual(['TXQ']);
+  });
 });
