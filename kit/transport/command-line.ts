@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { DropkitError } from '../errors.js';
 import { shellJoin, shellQuote } from '../shell-quote.js';
+import type { ConnectionInfo, ExecRequest } from './types.js';
 
 // Every process dropkit starts on a host carries DROPKIT_RUN (this CLI
 // process) and DROPKIT_TAG (this one command) in its environment. The
@@ -92,4 +94,22 @@ export function sudoWantsPassword(stderr: string): boolean {
   return /sudo: (a password is required|a terminal is required|\d+ incorrect password)/.test(
     stderr,
   );
+}
+
+// Thrown by both transports when a root command met a sudo that wants a
+// password: dropkit never sends one, so say so and what to change.
+export function checkSudo(info: ConnectionInfo, req: ExecRequest, stderr: string): void {
+  if (!req.root || info.isRoot || !sudoWantsPassword(stderr)) return;
+  throw new DropkitError({
+    code: 'SUDO_PASSWORD_REQUIRED',
+    message: `sudo wants a password for ${info.user}`,
+    host: info.name,
+    step: req.step,
+    hint: 'log in as root, or allow passwordless sudo (NOPASSWD) for this user; dropkit never sends passwords',
+  });
+}
+
+// The command line of a sweep: its own run id, so it never matches itself.
+export function sweeperLine(root: boolean, loginIsRoot: boolean): string {
+  return buildCommandLine({ root, loginIsRoot, tag: newTag(), runId: 'sweeper' });
 }

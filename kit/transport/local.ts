@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { execa } from 'execa';
 import { DropkitError } from '../errors.js';
-import { buildCommandLine, newTag, sudoWantsPassword, sweepScript } from './command-line.js';
+import { buildCommandLine, checkSudo, newTag, sweeperLine, sweepScript } from './command-line.js';
 import { withDeadline } from './deadline.js';
 import type { ConnectionInfo, ExecRequest, ExecResult, SweepMatch, Transport } from './types.js';
 
@@ -70,15 +70,7 @@ export class LocalTransport implements Transport {
     );
     const r = outcome.value;
     const stderr = r ? Buffer.from(r.stderr as Uint8Array).toString('utf8') : '';
-    if (req.root && !this.info.isRoot && sudoWantsPassword(stderr)) {
-      throw new DropkitError({
-        code: 'SUDO_PASSWORD_REQUIRED',
-        message: `sudo wants a password for ${this.info.user}`,
-        host: this.info.name,
-        step: req.step,
-        hint: 'run as root, or allow passwordless sudo (NOPASSWD) for this user',
-      });
-    }
+    checkSudo(this.info, req, stderr);
     return {
       stdout: r ? Buffer.from(r.stdout as Uint8Array) : Buffer.alloc(0),
       stderr,
@@ -91,12 +83,7 @@ export class LocalTransport implements Transport {
   }
 
   async sweep(match: SweepMatch, root: boolean, mode: 'kill' | 'list' = 'kill'): Promise<string> {
-    const line = buildCommandLine({
-      root,
-      loginIsRoot: this.info.isRoot,
-      tag: newTag(),
-      runId: 'sweeper',
-    });
+    const line = sweeperLine(root, this.info.isRoot);
     const r = await execa('sh', ['-c', line], {
       input: sweepScript(match, mode),
       reject: false,

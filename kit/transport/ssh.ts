@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import ssh2, { type Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { DropkitError } from '../errors.js';
 import { Semaphore } from '../semaphore.js';
-import { buildCommandLine, newTag, sudoWantsPassword, sweepScript } from './command-line.js';
+import { buildCommandLine, checkSudo, newTag, sweeperLine, sweepScript } from './command-line.js';
 import { withDeadline } from './deadline.js';
 import { authCandidates } from './ssh-auth.js';
 import { classifyConnectError } from './ssh-errors.js';
@@ -139,15 +139,7 @@ export class SshTransport implements Transport {
       throw this.lostError(req.step);
     }
     const stderr = Buffer.concat(err).toString('utf8');
-    if (req.root && !this.info.isRoot && sudoWantsPassword(stderr)) {
-      throw new DropkitError({
-        code: 'SUDO_PASSWORD_REQUIRED',
-        message: `sudo wants a password for ${this.info.user}`,
-        host: this.info.name,
-        step: req.step,
-        hint: 'log in as root, or allow passwordless sudo (NOPASSWD) for this user; dropkit never sends passwords',
-      });
-    }
+    checkSudo(this.info, req, stderr);
     return {
       stdout: Buffer.concat(out),
       stderr,
@@ -161,12 +153,7 @@ export class SshTransport implements Transport {
 
   // Kills (or lists) our processes on the host, over a fresh channel.
   async sweep(match: SweepMatch, root: boolean, mode: 'kill' | 'list' = 'kill'): Promise<string> {
-    const line = buildCommandLine({
-      root,
-      loginIsRoot: this.info.isRoot,
-      tag: newTag(),
-      runId: 'sweeper',
-    });
+    const line = sweeperLine(root, this.info.isRoot);
     const stream = await this.openChannel(line, 'cleanup');
     const out: Buffer[] = [];
     stream.on('data', (c: Buffer) => out.push(c));

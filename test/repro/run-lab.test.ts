@@ -31,6 +31,11 @@ const config = mkdtempSync(join(tmpdir(), 'dropkit-cases-'));
 const out = mkdtempSync(join(tmpdir(), 'dropkit-repro-'));
 const env = { XDG_CONFIG_HOME: config };
 
+// `repro run …` as a user runs it, with the test's private case keys.
+function repro(args: string[]) {
+  return cli('repro', ['run', ...args], env);
+}
+
 function bundleOf(stdout: string): string {
   const m = stdout.match(/"file": "([^"]+)"/) ?? stdout.match(/^bundle: (.+)$/m);
   if (!m) throw new Error(`no bundle in: ${stdout}`);
@@ -65,23 +70,18 @@ describe.skipIf(!canRunLab())('repro run on the lab', () => {
 
   it('reproduces backlog drops on the receiver, names them with the window, and bundles the evidence', async () => {
     await impair(await labState(), { backlog: 10, rpsToCpu: 1 }, () => undefined);
-    const r = await cli(
-      'repro',
-      [
-        'run',
-        '--pair',
-        'vmA',
-        'vmB',
-        '--profile',
-        'microburst',
-        '--duration',
-        '3',
-        '--out',
-        out,
-        '--json',
-      ],
-      env,
-    );
+    const r = await repro([
+      '--pair',
+      'vmA',
+      'vmB',
+      '--profile',
+      'microburst',
+      '--duration',
+      '3',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     const res = JSON.parse(r.stdout);
     const vmB = await labHost('vmB');
@@ -132,23 +132,18 @@ describe.skipIf(!canRunLab())('repro run on the lab', () => {
   });
 
   it('a UDP flood without impairment is a SOCKET finding, not a BACKLOG one', async () => {
-    const r = await cli(
-      'repro',
-      [
-        'run',
-        '--pair',
-        'vmA',
-        'vmB',
-        '--profile',
-        'udp-flood',
-        '--duration',
-        '3',
-        '--out',
-        out,
-        '--json',
-      ],
-      env,
-    );
+    const r = await repro([
+      '--pair',
+      'vmA',
+      'vmB',
+      '--profile',
+      'udp-flood',
+      '--duration',
+      '3',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     const res = JSON.parse(r.stdout);
     const classes = res.findings.map((f: { class: string }) => f.class);
@@ -162,23 +157,18 @@ describe.skipIf(!canRunLab())('repro run on the lab', () => {
   });
 
   it('with the impairment reset, backlog drops are at or near zero', async () => {
-    const r = await cli(
-      'repro',
-      [
-        'run',
-        '--pair',
-        'vmA',
-        'vmB',
-        '--profile',
-        'microburst',
-        '--duration',
-        '3',
-        '--out',
-        out,
-        '--json',
-      ],
-      env,
-    );
+    const r = await repro([
+      '--pair',
+      'vmA',
+      'vmB',
+      '--profile',
+      'microburst',
+      '--duration',
+      '3',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     const res = JSON.parse(r.stdout);
     expect(res.findings.map((f: { class: string }) => f.class)).not.toContain('BACKLOG');
