@@ -94,7 +94,18 @@ async function hostFrom(root: string, name: string, layout: LayoutEntry[]): Prom
   return snap;
 }
 
+// A capture: the hosts' state; a reproduction bundle also holds each host's
+// state before the traffic, so one path is enough for its deltas.
+export interface Capture {
+  after: Snapshot[];
+  before?: Snapshot[];
+}
+
 export async function loadSnapshots(path: string): Promise<Snapshot[]> {
+  return (await loadCapture(path)).after;
+}
+
+export async function loadCapture(path: string): Promise<Capture> {
   const st = await stat(path).catch(() => undefined);
   if (!st)
     throw new DropkitError({
@@ -107,21 +118,35 @@ export async function loadSnapshots(path: string): Promise<Snapshot[]> {
     const hosts = (await readdir(join(path, 'hosts'), { withFileTypes: true })).filter((d) =>
       d.isDirectory(),
     );
-    return Promise.all(
-      hosts.map((h) => hostFrom(join(path, 'hosts', h.name, 'raw'), h.name, dropkitLayout())),
-    );
+    const dir = (h: string, sub: string) => join(path, 'hosts', h, sub);
+    // A reproduction bundle: hosts/<h>/before/raw and hosts/<h>/after/raw.
+    if (hosts.length && hosts.every((h) => existsSync(dir(h.name, 'after/raw')))) {
+      const after = await Promise.all(
+        hosts.map((h) => hostFrom(dir(h.name, 'after/raw'), h.name, dropkitLayout())),
+      );
+      const withBefore = hosts.filter((h) => existsSync(dir(h.name, 'before/raw')));
+      const before = await Promise.all(
+        withBefore.map((h) => hostFrom(dir(h.name, 'before/raw'), h.name, dropkitLayout())),
+      );
+      return { after, ...(before.length ? { before } : {}) };
+    }
+    return {
+      after: await Promise.all(
+        hosts.map((h) => hostFrom(dir(h.name, 'raw'), h.name, dropkitLayout())),
+      ),
+    };
   }
   if (existsSync(join(path, 'raw')))
-    return [await hostFrom(join(path, 'raw'), 'host', dropkitLayout())];
+    return { after: [await hostFrom(join(path, 'raw'), 'host', dropkitLayout())] };
   if (existsSync(join(path, 'sos_commands'))) {
     const hn =
       (await readFile(join(path, 'hostname'), 'utf8').catch(() => '')).trim() || 'sos-host';
-    return [await hostFrom(path, hn, SOS_LAYOUT)];
+    return { after: [await hostFrom(path, hn, SOS_LAYOUT)] };
   }
   // A tarball extracts to one top-level directory.
   const entries = await readdir(path, { withFileTypes: true });
   const only = entries.filter((e) => e.isDirectory());
-  if (only.length === 1 && entries.length === 1) return loadSnapshots(join(path, only[0]!.name));
+  if (only.length === 1 && entries.length === 1) return loadCapture(join(path, only[0]!.name));
   throw new DropkitError({
     code: 'USAGE',
     message: `${path} is not a dropkit snapshot, bundle or sos report`,
@@ -130,7 +155,7 @@ export async function loadSnapshots(path: string): Promise<Snapshot[]> {
   });
 }
 
-async function loadTarball(file: string): Promise<Snapshot[]> {
+async function loadTarball(file: string): Promise<Capture> {
   const dir = await mkdtemp(join(tmpdir(), 'dropkit-analyze-'));
   try {
     // tar picks the decompressor (gz, xz) itself.
@@ -145,7 +170,7 @@ async function loadTarball(file: string): Promise<Snapshot[]> {
         message: `cannot extract ${file}: ${String(r.stderr).trim()}`,
         step: 'analyze',
       });
-    return await loadSnapshots(dir);
+    return await loadCapture(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

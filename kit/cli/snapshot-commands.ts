@@ -8,7 +8,8 @@ import {
   findingLine,
 } from '../../collectors/diagnosis/findings.js';
 import { toJson } from '../../collectors/json.js';
-import { loadSnapshots } from '../../collectors/offline/load.js';
+import type { Snapshot } from '../../collectors/model.js';
+import { loadCapture, loadSnapshots } from '../../collectors/offline/load.js';
 import { takeSnapshot } from '../../collectors/snapshot/take.js';
 import { writeSnapshotDir } from '../../collectors/snapshot/write.js';
 import { snapshotDelta } from '../../collectors/snapshot-delta.js';
@@ -88,7 +89,11 @@ export function registerSnapshot(program: Command): void {
     )
     .action(
       action(async (path: string, after: string | undefined, opts: { json?: boolean }) => {
-        const first = await loadSnapshots(path);
+        const capture = await loadCapture(path);
+        // A reproduction bundle carries its own "before": one path is enough.
+        if (!after && capture.before)
+          return printDeltas(capture.before, capture.after, path, path, !!opts.json);
+        const first = capture.after;
         if (!after) {
           // One capture: counters since boot.
           const findings = first.flatMap((s) => diagnose({ after: s }));
@@ -105,33 +110,7 @@ export function registerSnapshot(program: Command): void {
             );
           return EXIT.OK;
         }
-        const second = await loadSnapshots(after);
-        const inputs = second.map((a) => {
-          const b =
-            first.find((x) => x.host === a.host) ??
-            (first.length === 1 && second.length === 1 ? first[0] : undefined);
-          if (!b)
-            throw new DropkitError({
-              code: 'USAGE',
-              message: `host ${a.host} is in ${after} but not in ${path}`,
-              step: 'analyze',
-            });
-          const before = { ...b, host: a.host };
-          return { before, after: a, delta: snapshotDelta(before, a) };
-        });
-        const findings = diagnoseAll(inputs);
-        if (opts.json) {
-          process.stdout.write(
-            `${toJson({ schema: 'dropkit.analyze/1', hosts: second.map(hostView), deltas: inputs.map((i) => deltaView(i.delta)), findings: findings.map(findingView) })}\n`,
-          );
-        } else
-          process.stdout.write(
-            `${inputs.map((i) => formatDelta(i.delta)).join('\n')}${formatFindings(
-              findings,
-              inputs.flatMap((i) => checkedCounters(i)),
-            )}`,
-          );
-        return EXIT.OK;
+        return printDeltas(first, await loadSnapshots(after), path, after, !!opts.json);
       }),
     );
 }
@@ -158,4 +137,39 @@ function formatFindings(findings: Finding[], checked: string[]): string {
   if (!findings.length)
     return `\nfindings: none (checked ${[...new Set(checked)].length} counters)\n`;
   return `\nfindings:\n${findings.map((f) => `  ${findingLine(f)}`).join('\n')}\n`;
+}
+
+function printDeltas(
+  first: Snapshot[],
+  second: Snapshot[],
+  path: string,
+  after: string,
+  json: boolean,
+): number {
+  const inputs = second.map((a) => {
+    const b =
+      first.find((x) => x.host === a.host) ??
+      (first.length === 1 && second.length === 1 ? first[0] : undefined);
+    if (!b)
+      throw new DropkitError({
+        code: 'USAGE',
+        message: `host ${a.host} is in ${after} but not in ${path}`,
+        step: 'analyze',
+      });
+    const before = { ...b, host: a.host };
+    return { before, after: a, delta: snapshotDelta(before, a) };
+  });
+  const findings = diagnoseAll(inputs);
+  if (json) {
+    process.stdout.write(
+      `${toJson({ schema: 'dropkit.analyze/1', hosts: second.map(hostView), deltas: inputs.map((i) => deltaView(i.delta)), findings: findings.map(findingView) })}\n`,
+    );
+  } else
+    process.stdout.write(
+      `${inputs.map((i) => formatDelta(i.delta)).join('\n')}${formatFindings(
+        findings,
+        inputs.flatMap((i) => checkedCounters(i)),
+      )}`,
+    );
+  return EXIT.OK;
 }

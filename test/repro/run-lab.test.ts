@@ -129,6 +129,11 @@ describe.skipIf(!canRunLab())('repro run on the lab', () => {
     expect(await tracefsInstances()).toEqual([]);
     const v = await cli('collect', ['verify', res.file]);
     expect(v.exitCode, v.stdout).toBe(0);
+    // A support engineer can re-derive the deltas and findings from the bundle alone.
+    const a = await cli('collect', ['analyze', res.file, '--json']);
+    const aj = JSON.parse(a.stdout);
+    expect(aj.deltas).toHaveLength(2);
+    expect(aj.findings.map((f: { class: string }) => f.class)).toContain('BACKLOG');
   });
 
   it('a UDP flood without impairment is a SOCKET finding, not a BACKLOG one', async () => {
