@@ -29,6 +29,9 @@ describe.skipIf(!canRunLab())('live snapshot of a lab host over SSH', () => {
     const t = counting(vmA);
     const { snapshot, raw } = await takeSnapshot(t);
     expect(t.execs).toBe(1);
+    // Every global source works on a lab host (a broken generated script
+    // would otherwise hide behind the ip-link fallbacks).
+    expect(snapshot.sources.filter((s) => !s.iface && !s.ok).map((s) => `${s.id}: ${s.reason}`)).toEqual([]);
     const host = await labHost('vmA');
     expect(snapshot.facts.hostname).toBe(host.hostname);
     const eth0 = snapshot.interfaces.find((i) => i.name === 'eth0')!;
@@ -36,6 +39,8 @@ describe.skipIf(!canRunLab())('live snapshot of a lab host over SSH', () => {
     expect(eth0.driver).toBe('veth');
     expect(eth0.mac).toBe(host.mac);
     expect(eth0.kernel['rx_packets']).toBeGreaterThan(0n);
+    // Only sysfs has carrier_changes: the counters came from the sysfs pass.
+    expect(eth0.kernel['carrier_changes']).toBeTypeOf('bigint');
     expect(eth0.ethtool?.['peer_ifindex']).toBeTypeOf('bigint');
     expect(snapshot.softnet.length).toBe(snapshot.facts.cpus);
     // netdev_max_backlog and the budgets exist only in the initial network
