@@ -31,7 +31,9 @@ describe.skipIf(!canRunLab())('live snapshot of a lab host over SSH', () => {
     expect(t.execs).toBe(1);
     // Every global source works on a lab host (a broken generated script
     // would otherwise hide behind the ip-link fallbacks).
-    expect(snapshot.sources.filter((s) => !s.iface && !s.ok).map((s) => `${s.id}: ${s.reason}`)).toEqual([]);
+    expect(
+      snapshot.sources.filter((s) => !s.iface && !s.ok).map((s) => `${s.id}: ${s.reason}`),
+    ).toEqual([]);
     const host = await labHost('vmA');
     expect(snapshot.facts.hostname).toBe(host.hostname);
     const eth0 = snapshot.interfaces.find((i) => i.name === 'eth0')!;
