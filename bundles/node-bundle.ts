@@ -1,10 +1,9 @@
-import { checkedCounters, diagnose } from '../collectors/diagnosis/findings.js';
+import { checkedCounters, diagnoseAll } from '../collectors/diagnosis/findings.js';
 import { toJson } from '../collectors/json.js';
 import type { TakenSnapshot } from '../collectors/snapshot/take.js';
 import { kernelHasReasons, type TraceStream, traceCsv, traceTotals } from '../repro/trace/parse.js';
 import { toSummaryFinding } from './findings-summary.js';
 import { SUMMARY_JSON, SUMMARY_MD } from './manifest.js';
-import { dedupeSharedKernel, findingSeverityOrder } from './order.js';
 import { hostSummary, type Summary } from './summary.js';
 import { renderSummaryMd } from './summary-md.js';
 import type { BundleHost } from './write-bundle.js';
@@ -81,28 +80,16 @@ export function nodeBundleParts(
         : [],
     };
   });
-  const findings = captures
-    .flatMap((c) =>
-      c.taken
-        ? diagnose({
-            after: {
-              ...c.taken.snapshot,
-              host: c.taken.snapshot.facts.hostname ?? specHost(c.spec),
-            },
-            ...traceInput(c),
-          })
-        : [],
-    )
-    .sort(findingSeverityOrder);
-  const boots = new Map(
+  // One list for all hosts: diagnoseAll keeps a machine-wide finding once
+  // when hosts share a kernel.
+  const findings = diagnoseAll(
     captures
       .filter((c) => c.taken)
-      .map((c) => [
-        c.taken!.snapshot.facts.hostname ?? specHost(c.spec),
-        c.taken!.snapshot.facts.bootId,
-      ]),
+      .map((c) => ({
+        after: { ...c.taken!.snapshot, host: c.taken!.snapshot.facts.hostname ?? specHost(c.spec) },
+        ...traceInput(c),
+      })),
   );
-  const deduped = dedupeSharedKernel(findings, (h) => boots.get(h));
   const checked = [
     ...new Set(
       captures.flatMap((c) => (c.taken ? checkedCounters({ after: c.taken.snapshot }) : [])),
@@ -115,7 +102,7 @@ export function nodeBundleParts(
     createdAt: meta.createdAt.toISOString(),
     ...(meta.note ? { note: meta.note } : {}),
     status: hosts.every((h) => h.status === 'complete') ? 'complete' : 'partial',
-    findings: deduped.map(toSummaryFinding),
+    findings: findings.map(toSummaryFinding),
     checked,
     hosts: captures.map((c, i) => hostSummary(hosts[i]!.label, c.taken?.snapshot, c.error)),
   };

@@ -24,7 +24,6 @@ import { kernelHasReasons, traceCsv, traceTotals } from '../repro/trace/parse.js
 import type { BundleEntry } from './entries.js';
 import { toSummaryFinding } from './findings-summary.js';
 import { SUMMARY_JSON, SUMMARY_MD } from './manifest.js';
-import { dedupeSharedKernel, findingSeverityOrder } from './order.js';
 import { movedSection, type PhaseResult, resultsSection } from './repro-results.js';
 import { hostSummary, type Summary } from './summary.js';
 import { renderSummaryMd } from './summary-md.js';
@@ -87,10 +86,7 @@ export function reproBundleParts(
           : {}),
       };
     });
-  const boot = new Map(inputs.map((i) => [i.after.host, i.after.facts.bootId]));
-  const findings = dedupeSharedKernel(diagnoseAll(inputs), (h) => boot.get(h)).sort(
-    findingSeverityOrder,
-  );
+  const findings = diagnoseAll(inputs);
   const sharedKernel =
     inputs.length === 2 &&
     !!inputs[0]!.after.facts.bootId &&

@@ -5,6 +5,7 @@ import type { Finding } from './finding.js';
 import { groupObservations } from './group.js';
 import type { DiagnosisInput } from './input.js';
 import { observe } from './observe.js';
+import { dedupeSharedKernel } from './shared-kernel.js';
 
 export { checkedCounters, summarizeNoFindings } from './checked.js';
 export type { Confidence, DropClass, Severity } from './classes.js';
@@ -20,9 +21,12 @@ export function diagnose(input: DiagnosisInput): Finding[] {
   return groups.map((g) => buildFinding(full, g, input.series)).sort(compareFindings);
 }
 
-// Several hosts (the two ends of `repro run`), one sorted list.
+// Several hosts (the two ends of `repro run`, a multi-node bundle), one
+// sorted list. Hosts on one kernel (same boot_id) share softnet_stat: a
+// machine-wide finding is kept once (see shared-kernel.ts).
 export function diagnoseAll(inputs: readonly DiagnosisInput[]): Finding[] {
-  return inputs.flatMap(diagnose).sort(compareFindings);
+  const boot = new Map(inputs.map((i) => [i.after.host, i.after.facts.bootId]));
+  return dedupeSharedKernel(inputs.flatMap(diagnose), (h) => boot.get(h)).sort(compareFindings);
 }
 
 function compareFindings(a: Finding, b: Finding): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dedupeSharedKernel, findingSeverityOrder } from '../../bundles/order.js';
-import type { Finding } from '../../collectors/diagnosis/findings.js';
+import type { Finding } from '../../../collectors/diagnosis/findings.js';
+import { dedupeSharedKernel } from '../../../collectors/diagnosis/shared-kernel.js';
 
 const f = (
   host: string,
@@ -20,7 +20,7 @@ const f = (
   mitigation: { summary: 's', commands: [], persistent: [] },
 });
 
-describe('finding order and shared kernels', () => {
+describe('findings on hosts that share a kernel', () => {
   it('keeps a machine-wide backlog finding on the host whose interfaces show it', () => {
     const sender = f('a', 'BACKLOG', [
       ['softnet dropped (cpu1)', 1000n],
@@ -35,20 +35,5 @@ describe('finding order and shared kernels', () => {
     expect(dedupeSharedKernel([sender, receiver, socket], boot)).toEqual([receiver, socket]);
     // Different kernels: both are real.
     expect(dedupeSharedKernel([sender, receiver], (h) => h)).toHaveLength(2);
-  });
-
-  it('orders by severity, then along the receive path, then by packets', () => {
-    const list = [
-      f('h', 'SOCKET', [['x', 10n]]),
-      f('h', 'OTHER', [['x', 99n]], 'warning'),
-      f('h', 'BACKLOG', [['x', 5n]]),
-      f('h', 'RING', [['x', 1n]]),
-    ];
-    expect(list.sort(findingSeverityOrder).map((x) => x.class)).toEqual([
-      'RING',
-      'BACKLOG',
-      'SOCKET',
-      'OTHER',
-    ]);
   });
 });

@@ -1,20 +1,4 @@
-import type { Finding } from '../collectors/diagnosis/findings.js';
-
-// Most severe first, then most packets: the first line of the summary is the
-// one to act on.
-// Within a severity, causes are ordered along the receive path, from the wire
-// up: a full ring or backlog upstream also starves what is downstream, and a
-// full socket buffer is the application's, not the network's.
-const RANK = { critical: 0, warning: 1, info: 2 } as const;
-const PATH = ['CLOUD', 'RING', 'SQUEEZE', 'BACKLOG', 'QDISC', 'TXQ', 'SOCKET', 'OTHER'];
-
-export function findingSeverityOrder(a: Finding, b: Finding): number {
-  return (
-    RANK[a.severity] - RANK[b.severity] ||
-    PATH.indexOf(a.class) - PATH.indexOf(b.class) ||
-    (b.packets > a.packets ? 1 : b.packets < a.packets ? -1 : 0)
-  );
-}
+import type { Finding } from './finding.js';
 
 // Hosts with one boot_id share a kernel (containers, the lab): softnet_stat
 // is that kernel's, so a backlog or squeeze finding appears on every one of
