@@ -1,6 +1,7 @@
 import { checkedCounters, diagnoseAll } from '../collectors/diagnosis/findings.js';
 import { toJson } from '../collectors/json.js';
 import type { TakenSnapshot } from '../collectors/snapshot/take.js';
+import { hostOfSpec } from '../kit/ssh/host-spec.js';
 import { kernelHasReasons, type TraceStream, traceCsv, traceTotals } from '../repro/trace/parse.js';
 import { toSummaryFinding } from './findings-summary.js';
 import { SUMMARY_JSON, SUMMARY_MD } from './manifest.js';
@@ -19,17 +20,10 @@ export interface NodeCapture {
   trace?: TraceStream;
 }
 
-function specHost(spec: string): string {
-  return spec
-    .replace(/^[^@]*@/, '')
-    .replace(/:\d+$/, '')
-    .replace(/^\[|\]$/g, '');
-}
-
 function traceInput(c: NodeCapture) {
   const tr = c.trace;
   if (!c.taken || !tr || tr.unavailable || !tr.intervals.length) return {};
-  const host = c.taken.snapshot.facts.hostname ?? specHost(c.spec);
+  const host = c.taken.snapshot.facts.hostname ?? hostOfSpec(c.spec);
   return {
     trace: {
       host,
@@ -59,11 +53,11 @@ export function nodeBundleParts(
   meta: { caseId?: string; note?: string; createdAt: Date; logs: string[] },
 ) {
   const hosts: BundleHost[] = captures.map((c) => {
-    const label = c.taken?.snapshot.facts.hostname ?? specHost(c.spec);
+    const label = c.taken?.snapshot.facts.hostname ?? hostOfSpec(c.spec);
     const failed = c.taken?.snapshot.sources.filter((s) => !s.ok).length ?? 0;
     return {
       label,
-      specHost: specHost(c.spec),
+      specHost: hostOfSpec(c.spec),
       ...(c.user ? { user: c.user } : {}),
       status: c.taken ? 'complete' : 'failed',
       ...(c.error ? { error: c.error } : {}),
@@ -86,7 +80,10 @@ export function nodeBundleParts(
     captures
       .filter((c) => c.taken)
       .map((c) => ({
-        after: { ...c.taken!.snapshot, host: c.taken!.snapshot.facts.hostname ?? specHost(c.spec) },
+        after: {
+          ...c.taken!.snapshot,
+          host: c.taken!.snapshot.facts.hostname ?? hostOfSpec(c.spec),
+        },
         ...traceInput(c),
       })),
   );

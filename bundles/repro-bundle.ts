@@ -7,6 +7,7 @@ import {
 } from '../collectors/diagnosis/findings.js';
 import { toJson } from '../collectors/json.js';
 import { snapshotDelta } from '../collectors/snapshot-delta.js';
+import { hostOfSpec } from '../kit/ssh/host-spec.js';
 import { RUN_ID } from '../kit/transport/command-line.js';
 import { packageVersion } from '../kit/version.js';
 import { parseIperf3Result } from '../repro/iperf3-result.js';
@@ -34,7 +35,7 @@ import type { BundleHost } from './write-bundle.js';
 // exact commands, a standalone repro.sh, and the summary. Pure.
 
 function labelOf(h: HostRun): string {
-  return h.before?.snapshot.facts.hostname ?? h.spec.replace(/^[^@]*@/, '').replace(/:\d+$/, '');
+  return h.before?.snapshot.facts.hostname ?? hostOfSpec(h.spec);
 }
 
 const json = (path: string, v: unknown): BundleEntry => ({
@@ -129,7 +130,7 @@ export function reproBundleParts(
         : undefined;
     return {
       label,
-      specHost: h.spec.replace(/^[^@]*@/, '').replace(/:\d+$/, ''),
+      specHost: hostOfSpec(h.spec),
       ...(h.transport?.info.user ? { user: h.transport.info.user } : {}),
       status: !h.before && !h.after ? 'failed' : problem ? 'partial' : 'complete',
       ...(problem ? { error: problem } : {}),

@@ -77,3 +77,13 @@ export function formatHostSpec(spec: HostSpec): string {
   const port = spec.port !== undefined ? `:${spec.port}` : '';
   return user + host + port;
 }
+
+// The host part of a spec, for labels and redaction; the spec itself when it
+// does not parse (it then failed to connect anyway and is shown as typed).
+export function hostOfSpec(spec: string): string {
+  try {
+    return parseHostSpec(spec).host;
+  } catch {
+    return spec;
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHostSpec, parseHostSpec } from '../../../kit/ssh/host-spec.js';
+import { formatHostSpec, hostOfSpec, parseHostSpec } from '../../../kit/ssh/host-spec.js';
 
 describe('parseHostSpec', () => {
   it.each([
@@ -47,5 +47,14 @@ describe('parseHostSpec', () => {
     for (const spec of ['alice@host:2222', '[::1]:22', 'host', '::1', 'u@[fe80::1]:2']) {
       expect(formatHostSpec(parseHostSpec(spec))).toBe(spec);
     }
+  });
+});
+
+describe('hostOfSpec', () => {
+  it('is the host part of a spec, or the spec when it does not parse', () => {
+    expect(hostOfSpec('azureuser@10.0.0.4:2222')).toBe('10.0.0.4');
+    expect(hostOfSpec('[fe80::1]:22')).toBe('fe80::1');
+    expect(hostOfSpec('vmA')).toBe('vmA');
+    expect(hostOfSpec('user@')).toBe('user@');
   });
 });
