@@ -6,9 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-npx tsc -p tsconfig.build.json
-repro() { node dist/kit/cli/repro.js "$@"; }
-collect() { node dist/kit/cli/collect.js "$@"; }
+npm run --silent build
+repro() { node dist/bin/repro.js "$@"; }
+collect() { node dist/bin/collect.js "$@"; }
 out=${DEMO_OUT:-demo-bundles}
 mkdir -p "$out"
 
@@ -38,4 +38,4 @@ echo "== collect show $bundle (first screen)"
 collect show "$bundle" | head -n 40
 echo
 echo "The bundle is at: $bundle"
-echo "The lab stays up (repro lab status); remove it with: node dist/kit/cli/repro.js lab down"
+echo "The lab stays up (repro lab status); remove it with: node dist/bin/repro.js lab down"

@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 npx biome check .
 npx tsc -p tsconfig.json --noEmit
-npx tsc -p tsconfig.build.json
+npm run --silent build
 npx vitest run

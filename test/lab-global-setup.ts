@@ -11,8 +11,8 @@ const id = labIdFor('test');
 let backlogBefore = '';
 
 export async function setup(): Promise<void> {
-  // CLI tests run the built JavaScript, so build it once up front.
-  await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  // CLI tests run the built, bundled CLIs (what ships), so build once up front.
+  await execa('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   if (!canRunLab()) return;
   backlogBefore = (await execa('sysctl', ['-n', 'net.core.netdev_max_backlog'])).stdout.trim();
   await labDown({ id }).catch(() => undefined);

@@ -32,7 +32,7 @@ try {
     dk.push(
       measured(
         'node',
-        ['dist/kit/cli/collect.js', 'bundle', '--local', '--out', join(work, 'dk')],
+        ['dist/bin/collect.js', 'bundle', '--local', '--out', join(work, 'dk')],
         env,
       ),
     );
@@ -67,7 +67,7 @@ try {
       lab.push(
         measured(
           'node',
-          ['dist/kit/cli/collect.js', 'bundle', '--node', 'vmA', '--out', join(work, 'lab')],
+          ['dist/bin/collect.js', 'bundle', '--node', 'vmA', '--out', join(work, 'lab')],
           { ...env, DROPKIT_LAB: 'bench' },
         ).ms,
       );

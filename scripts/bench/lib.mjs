@@ -33,18 +33,18 @@ export function report(name, samples, targetMs) {
 // state found (down only if we brought it up).
 export function ensureLab(env) {
   const status = JSON.parse(
-    execFileSync('node', ['dist/kit/cli/repro.js', 'lab', 'status', '--json'], {
+    execFileSync('node', ['dist/bin/repro.js', 'lab', 'status', '--json'], {
       env: { ...process.env, ...env },
       encoding: 'utf8',
     }),
   );
   if (status.up) return () => undefined;
-  execFileSync('node', ['dist/kit/cli/repro.js', 'lab', 'up'], {
+  execFileSync('node', ['dist/bin/repro.js', 'lab', 'up'], {
     env: { ...process.env, ...env },
     stdio: 'inherit',
   });
   return () =>
-    execFileSync('node', ['dist/kit/cli/repro.js', 'lab', 'down'], {
+    execFileSync('node', ['dist/bin/repro.js', 'lab', 'down'], {
       env: { ...process.env, ...env },
       stdio: 'inherit',
     });

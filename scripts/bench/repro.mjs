@@ -25,7 +25,7 @@ try {
     const r = spawnSync(
       'node',
       [
-        'dist/kit/cli/repro.js',
+        'dist/bin/repro.js',
         'run',
         '--pair',
         'vmA',
