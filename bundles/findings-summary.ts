@@ -1,4 +1,9 @@
-import type { Evidence, Finding } from '../collectors/diagnosis/findings.js';
+import {
+  type Evidence,
+  type Finding,
+  findingFix,
+  findingWhere,
+} from '../collectors/diagnosis/findings.js';
 import type { SummaryFinding } from './summary.js';
 
 // A finding as the summary prints it: one line, then evidence and the fix.
@@ -15,15 +20,11 @@ function evidenceLine(e: Evidence): string {
 }
 
 export function toSummaryFinding(f: Finding): SummaryFinding {
-  const where = [f.iface, f.cpus?.length ? f.cpus.map((c) => `cpu${c}`).join(',') : undefined]
-    .filter(Boolean)
-    .join(' ');
-  const fix = f.mitigation.commands[0] ?? f.mitigation.summary;
   return {
     class: f.class,
     severity: f.severity,
     host: f.host,
-    line: `${f.host}${where ? ` ${where}` : ''}: ${f.title}. Fix: \`${fix}\``,
+    line: `${findingWhere(f)}: ${f.title}. Fix: \`${findingFix(f)}\``,
     explanation: f.explanation,
     confidence: f.confidence,
     evidence: f.evidence.map(evidenceLine),

@@ -8,7 +8,6 @@ import {
 import { toJson } from '../collectors/json.js';
 import { snapshotDelta } from '../collectors/snapshot-delta.js';
 import { hostOfSpec } from '../kit/ssh/host-spec.js';
-import { RUN_ID } from '../kit/transport/command-line.js';
 import { packageVersion } from '../kit/version.js';
 import { parseIperf3Result } from '../repro/iperf3-result.js';
 import { renderReproSh } from '../repro/repro-sh.js';
@@ -20,7 +19,6 @@ import {
   seriesCsv,
   toSeries,
 } from '../repro/run/series.js';
-import { samplerScript } from '../repro/sampler/script.js';
 import { kernelHasReasons, traceCsv, traceTotals } from '../repro/trace/parse.js';
 import type { BundleEntry } from './entries.js';
 import { toSummaryFinding } from './findings-summary.js';
@@ -204,19 +202,26 @@ export function reproBundleParts(
 
   const stats = hostSamples.map((hs) => samplerStats(hs, rec.sampleIntervalMs));
   const commands = [
-    `# dropkit ${packageVersion()} run ${RUN_ID}: ${meta.command.join(' ')}`,
+    `# dropkit ${packageVersion()} run ${rec.runId}: ${meta.command.join(' ')}`,
     ...rec.phases.flatMap((p) => [
       `# phase ${p.phase}`,
       `receiver$ ${p.serverArgv.join(' ')}`,
       `sender$   ${p.clientArgv.join(' ')}`,
     ]),
     '',
-    '# on both hosts, the sampler (stdin tied to the SSH channel):',
-    samplerScript({
-      intervalMs: rec.sampleIntervalMs,
-      ethtoolEvery: Math.max(1, Math.round(1000 / rec.sampleIntervalMs)),
-      maxSeconds: 0,
-    }),
+    // The on-host scripts exactly as they ran (stdin tied to the SSH channel).
+    ...rec.hosts.flatMap((h) => [
+      ...(h.sampler?.script
+        ? ['', `# ${h.role}: the sampler, as run under sh -c`, h.sampler.script]
+        : []),
+      ...(h.trace?.script
+        ? [
+            '',
+            `# ${h.role}: the drop-reason tracer, as run under sudo -n sh -c when not root`,
+            h.trace.script,
+          ]
+        : []),
+    ]),
   ];
   const files: BundleEntry[] = [
     { path: SUMMARY_MD, bytes: Buffer.from(md) },

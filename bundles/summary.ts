@@ -1,3 +1,4 @@
+import { isDriverLossCounter, isKernelLossCounter } from '../collectors/diagnosis/loss-counters.js';
 import type { InterfaceSnapshot, Snapshot } from '../collectors/model.js';
 import type { BundleKind } from './manifest.js';
 
@@ -88,32 +89,15 @@ export const KEY_SYSCTLS = [
   'net.core.flow_limit_cpu_bitmap',
 ];
 
-// Kernel counters that mean loss (COUNTERS.md, generic table); driver
-// counters are matched by name: the driver tables differ per driver and the
-// findings engine classifies them.
-const KERNEL_LOSS = [
-  'rx_dropped',
-  'rx_missed_errors',
-  'rx_fifo_errors',
-  'rx_over_errors',
-  'rx_errors',
-  'rx_crc_errors',
-  'tx_dropped',
-  'tx_errors',
-  'tx_fifo_errors',
-];
-const DRIVER_LOSS =
-  /drop|discard|miss|out_of_buffer|no_wqe|allowance_exceeded|no_space|no_buf|overrun|fifo|_err/i;
-
+// Non-zero counters that indicate loss, judged by the driver tables.
 export function lossCounters(i: InterfaceSnapshot): LossCounter[] {
   const out: LossCounter[] = [];
-  for (const c of KERNEL_LOSS) {
-    const v = i.kernel[c];
-    if (v !== undefined && v > 0n)
+  for (const [c, v] of Object.entries(i.kernel)) {
+    if (v > 0n && isKernelLossCounter(i, c))
       out.push({ iface: i.name, source: 'kernel', counter: c, value: v });
   }
   for (const [c, v] of Object.entries(i.ethtool ?? {})) {
-    if (v > 0n && DRIVER_LOSS.test(c))
+    if (v > 0n && isDriverLossCounter(i, c))
       out.push({ iface: i.name, source: 'ethtool', counter: c, value: v });
   }
   return out;

@@ -1,5 +1,5 @@
 import { type MapDelta, mapDelta } from './counter-delta.js';
-import type { Snapshot } from './model.js';
+import type { InterfaceKind, Snapshot } from './model.js';
 import { type SoftnetDelta, softnetDelta } from './softnet-delta.js';
 
 // after − before for a whole host: per interface (kernel and ethtool
@@ -8,6 +8,7 @@ import { type SoftnetDelta, softnetDelta } from './softnet-delta.js';
 export interface InterfaceDelta {
   name: string;
   driver?: string;
+  kind: InterfaceKind;
   kernel: MapDelta;
   ethtool?: MapDelta;
   // The interface is in only one of the two snapshots.
@@ -34,6 +35,7 @@ export function snapshotDelta(before: Snapshot, after: Snapshot): SnapshotDelta 
     const d: InterfaceDelta = {
       name: a.name,
       ...(a.driver ? { driver: a.driver } : {}),
+      kind: a.kind,
       kernel: mapDelta(b?.kernel ?? {}, a.kernel, opts),
       ...(a.ethtool ? { ethtool: mapDelta(b?.ethtool ?? {}, a.ethtool, opts) } : {}),
       ...(b ? {} : { presence: 'added' as const }),
@@ -44,6 +46,7 @@ export function snapshotDelta(before: Snapshot, after: Snapshot): SnapshotDelta 
   for (const gone of beforeByName.values()) {
     interfaces.push({
       name: gone.name,
+      kind: gone.kind,
       kernel: mapDelta(gone.kernel, {}, opts),
       presence: 'removed',
     });

@@ -1,3 +1,5 @@
+import { shellQuote } from '../kit/shell-quote.js';
+
 // A collector declares what it collects; the snapshot script runs it. The
 // spec is plain data (sos's add_cmd_output/add_copy_spec, as types).
 
@@ -29,4 +31,14 @@ export interface CollectorSpec {
   // coalescing and offload queries mean nothing on veth/bridge, and a
   // Kubernetes node with 200 veths must not pay 4 forks for each.
   devicesOnly?: boolean;
+}
+
+// The command line a source runs, with each argument rendered by `arg`: the
+// snapshot script turns `{iface}` into "$i"; the manifest substitutes the
+// interface, so what it lists can be pasted into a shell as is.
+export function renderSource(spec: CollectorSpec, arg: (a: string) => string): string {
+  const s = spec.source;
+  if (s.kind === 'file') return `cat ${arg(s.path)}`;
+  if (s.kind === 'command') return s.argv.map(arg).join(' ');
+  return `sh -c ${shellQuote(s.sh)}`;
 }

@@ -10,7 +10,7 @@ import { dedupeSharedKernel } from './shared-kernel.js';
 export { checkedCounters, summarizeNoFindings } from './checked.js';
 export type { Confidence, DropClass, Severity } from './classes.js';
 export type { Evidence, Finding, Mitigation, TimeWindow } from './finding.js';
-export { findingLine } from './format.js';
+export { findingFix, findingLine, findingWhere } from './format.js';
 export type { CounterSeries, DiagnosisInput, DropTrace } from './input.js';
 
 // The findings engine: pure, one host per call. Most severe first; nothing when nothing moved.

@@ -1,3 +1,4 @@
+import { shellQuote } from '../../kit/shell-quote.js';
 import { parseCloudIdentity } from '../cloud-identity.js';
 import { parseEthtoolChannels } from '../ethtool-channels.js';
 import { parseEthtoolDriver } from '../ethtool-driver.js';
@@ -17,7 +18,7 @@ import type {
 import { parseProcNetDev } from '../proc-net-dev.js';
 import { parseProcNetSnmp } from '../proc-net-snmp.js';
 import { parseSoftnetStat } from '../softnet-stat.js';
-import type { CollectorSpec } from '../spec.js';
+import { type CollectorSpec, renderSource } from '../spec.js';
 import { parseSysfsStats } from '../sysfs-stats.js';
 import type { Section } from './frames.js';
 import { failureReason } from './source-status.js';
@@ -45,11 +46,7 @@ export interface BuildInput {
 }
 
 function sourceText(spec: CollectorSpec, iface?: string): string {
-  const s = spec.source;
-  const sub = (a: string) => (iface ? a.replaceAll('{iface}', iface) : a);
-  if (s.kind === 'file') return `cat ${sub(s.path)}`;
-  if (s.kind === 'command') return s.argv.map(sub).join(' ');
-  return `sh -c '${s.sh.split('\n')[0]!.slice(0, 60)}…' (see the collector ${spec.id})`;
+  return renderSource(spec, (a) => shellQuote(iface ? a.replaceAll('{iface}', iface) : a));
 }
 
 export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: RawFile[] } {

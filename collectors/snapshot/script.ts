@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { shellQuote } from '../../kit/shell-quote.js';
-import type { CollectorSpec } from '../spec.js';
+import { type CollectorSpec, renderSource } from '../spec.js';
 
 // Builds the one POSIX sh script that takes a whole snapshot in a single
 // exec. Works under dash and busybox sh: no arrays, no `local`, no bashisms.
@@ -45,17 +45,10 @@ function arg(a: string): string {
     .join('"$i"');
 }
 
-function commandOf(spec: CollectorSpec): string {
-  const s = spec.source;
-  if (s.kind === 'file') return `cat ${arg(s.path)}`;
-  if (s.kind === 'command') return s.argv.map(arg).join(' ');
-  return `sh -c ${shellQuote(s.sh)}`;
-}
-
 export function buildSnapshotScript(specs: readonly CollectorSpec[], boundary: string): string {
   const lines = [`B=${shellQuote(boundary)}`, PRELUDE.trim()];
   const line = (spec: CollectorSpec, iface: string) =>
-    `sec ${shellQuote(spec.id)} ${iface} ${spec.source.kind === 'file' ? 0 : (spec.timeoutSec ?? 5)} ${spec.needsRoot ? 1 : 0} ${commandOf(spec)}`;
+    `sec ${shellQuote(spec.id)} ${iface} ${spec.source.kind === 'file' ? 0 : (spec.timeoutSec ?? 5)} ${spec.needsRoot ? 1 : 0} ${renderSource(spec, arg)}`;
   for (const spec of specs.filter((s) => s.scope === 'global')) lines.push(line(spec, '-'));
   const perIface = specs.filter((s) => s.scope === 'per-interface');
   if (perIface.length) {

@@ -6,18 +6,8 @@ export function failureReason(s: Section, timeoutSec: number): string | undefine
   if (s.exitCode === 0) return undefined;
   const err = s.stderr;
   if (s.exitCode === 124) return `timed out after ${timeoutSec} s`;
-  if (
-    s.exitCode === 127 ||
-    /not found|No such file or directory.*(ethtool|tc|ip)\b|failed to run command/i.test(err)
-  ) {
-    if (
-      /No such file or directory/.test(err) &&
-      !/failed to run command/.test(err) &&
-      s.exitCode !== 127
-    )
-      return 'file not present';
-    return 'tool missing';
-  }
+  // 127: the shell (or timeout: "failed to run command") found no such program.
+  if (s.exitCode === 127 || /failed to run command|: not found/i.test(err)) return 'tool missing';
   if (/password is required|terminal is required/.test(err))
     return 'needs root: sudo wants a password';
   if (/Permission denied|Operation not permitted/i.test(err)) return 'permission denied';

@@ -1,11 +1,10 @@
+import {
+  isDriverLossCounter,
+  isSnmpLossCounter,
+} from '../../collectors/diagnosis/loss-counters.js';
 import type { Snapshot } from '../../collectors/model.js';
 import type { SnapshotDelta } from '../../collectors/snapshot-delta.js';
 import { num, table } from './table.js';
-
-// Driver counters whose names say "packets were lost here"; the findings
-// engine has the per-driver table, this only decides what a human sees.
-const LOSS_NAME =
-  /drop|discard|miss|out_of_buffer|no_wqe|allowance_exceeded|no_space|no_buf|overrun|fifo|err/i;
 
 function header(s: Snapshot): string {
   const f = s.facts;
@@ -57,7 +56,7 @@ export function formatSnapshot(s: Snapshot): string {
   );
   const driverLoss = s.interfaces.flatMap((i) =>
     Object.entries(i.ethtool ?? {})
-      .filter(([k, v]) => v > 0n && LOSS_NAME.test(k))
+      .filter(([k, v]) => v > 0n && isDriverLossCounter(i, k))
       .map(([k, v]) => [i.name, k, num(v)]),
   );
   if (driverLoss.length)
@@ -139,7 +138,7 @@ export function formatDelta(d: SnapshotDelta): string {
   );
   const moved = d.interfaces.flatMap((i) =>
     Object.entries(i.ethtool?.deltas ?? {})
-      .filter(([name, v]) => v.delta > 0n && LOSS_NAME.test(name))
+      .filter(([name, v]) => v.delta > 0n && isDriverLossCounter(i, name))
       .map(([name, v]) => [
         i.name,
         name,
@@ -168,7 +167,7 @@ export function formatDelta(d: SnapshotDelta): string {
   );
   const snmp = Object.entries(d.snmp).flatMap(([g, m]) =>
     Object.entries(m.deltas)
-      .filter(([name, v]) => v.delta > 0n && /Err|Drop|Overflow|Prune|Collapse/i.test(name))
+      .filter(([name, v]) => v.delta > 0n && isSnmpLossCounter(g, name))
       .map(([name, v]) => [`${g} ${name}`, num(v.delta)]),
   );
   if (snmp.length)

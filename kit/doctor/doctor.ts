@@ -58,9 +58,7 @@ export async function diagnose(
       ...(clock ? { clock } : {}),
     };
   } catch (e) {
-    const r = failedConnection(host, e);
-    r.checks[0]!.id = 'connection';
-    return r;
+    return failedConnection(host, e);
   }
 }
 

@@ -21,6 +21,9 @@ export class SamplerSession {
     private readonly onSample?: (s: Sample) => void,
   ) {}
 
+  // The script as run, for the bundle's commands.txt.
+  script = '';
+
   start(): void {
     const script = samplerScript({
       intervalMs: this.opts.intervalMs,
@@ -29,6 +32,7 @@ export class SamplerSession {
       ...(this.opts.dataIface ? { dataIface: this.opts.dataIface } : {}),
       maxSeconds: this.opts.maxSeconds,
     });
+    this.script = script;
     this.running = this.t
       .exec({
         argv: ['sh', '-c', script],

@@ -25,14 +25,14 @@ export class TraceSession {
     return `dropkit-${this.opts.runId}`;
   }
 
+  // The script as run, for the bundle's commands.txt.
+  script = '';
+
   start(): void {
+    this.script = traceScript({ instance: this.instance, intervalMs: this.opts.intervalMs });
     this.running = this.t
       .exec({
-        argv: [
-          'sh',
-          '-c',
-          traceScript({ instance: this.instance, intervalMs: this.opts.intervalMs }),
-        ],
+        argv: ['sh', '-c', this.script],
         root: true,
         tied: true,
         release: this.release.signal,
