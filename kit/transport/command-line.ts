@@ -61,13 +61,17 @@ export function sweepScript(
   match: { name: 'DROPKIT_RUN' | 'DROPKIT_TAG'; value: string },
   mode: 'list' | 'kill',
 ): string {
-  const needle = `${match.name}=${match.value}`;
+  const needle = shellQuote(`${match.name}=${match.value}`);
+  // ours PID: the process still carries our tag. Checked again before every
+  // signal: a PID freed by one of ours can be reused at once by somebody
+  // else's process (or by our next command), and a zombie has no environ.
   const find = [
+    `ours() { tr '\\000' '\\n' < "/proc/$1/environ" 2>/dev/null | grep -qx ${needle}; }`,
     `pids=''`,
     `for d in /proc/[0-9]*; do`,
     `  p=\${d#/proc/}`,
     `  [ "$p" = "$$" ] && continue`,
-    `  if tr '\\000' '\\n' < "$d/environ" 2>/dev/null | grep -qx ${shellQuote(needle)}; then pids="$pids $p"; fi`,
+    `  ours "$p" && pids="$pids $p"`,
     `done`,
   ];
   if (mode === 'list')
@@ -79,11 +83,10 @@ export function sweepScript(
   return [
     ...find,
     `[ -z "$pids" ] && exit 0`,
-    `kill -TERM $pids 2>/dev/null`,
+    `for p in $pids; do ours "$p" && kill -TERM "$p" 2>/dev/null; done`,
     // Give well-behaved processes (iperf3 writes its JSON on SIGTERM) a moment.
-    // A zombie (state Z) is dead, just not reaped yet: do not wait for it.
-    `i=0; while [ $i -lt 10 ]; do alive=''; for p in $pids; do read -r st < /proc/$p/stat 2>/dev/null || continue; set -- \${st#*) }; [ "$1" = Z ] || alive="$alive $p"; done; [ -z "$alive" ] && exit 0; sleep 0.1; i=$((i+1)); done`,
-    `kill -KILL $alive 2>/dev/null`,
+    `i=0; while [ $i -lt 10 ]; do alive=''; for p in $pids; do ours "$p" && alive="$alive $p"; done; [ -z "$alive" ] && exit 0; sleep 0.1; i=$((i+1)); done`,
+    `for p in $alive; do ours "$p" && kill -KILL "$p" 2>/dev/null; done`,
     `exit 0`,
     '',
   ].join('\n');
