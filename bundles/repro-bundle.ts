@@ -61,7 +61,9 @@ export function reproBundleParts(
     );
   });
   const moved = series.map(movement).filter((m) => m !== undefined);
-  const roles = new Map(rec.hosts.map((h) => [labelOf(h), `${h.role}, ${h.spec}`]));
+  // The role only: the spec (an alias) would be a second, unrelated pseudonym
+  // for the same host once redacted.
+  const roles = new Map(rec.hosts.map((h) => [labelOf(h), h.role]));
 
   const inputs: DiagnosisInput[] = rec.hosts
     .filter((h) => h.after)
