@@ -4,7 +4,7 @@ import { shellQuote } from '../kit/shell-quote.js';
 // spec is plain data (sos's add_cmd_output/add_copy_spec, as types).
 
 export type CollectorSource =
-  // A file read with `cat`, byte-exact.
+  // A file, read byte-exact (`cat`, or the shell itself for procfs and sysfs).
   | { kind: 'file'; path: string }
   // A command; `{iface}` in an argument is replaced per interface.
   | { kind: 'command'; argv: string[] }

@@ -58,7 +58,13 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
   const failed = new Set<string>();
   const key = (id: string, iface?: string) => (iface ? `${id}\u0000${iface}` : id);
 
-  for (const s of input.sections) {
+  // Registry order, whatever order the host's lanes finished in (stable:
+  // one source's interfaces keep the host's order).
+  const rank = new Map(input.specs.map((s, i) => [s.id, i]));
+  const sections = [...input.sections].sort(
+    (a, b) => (rank.get(a.id) ?? rank.size) - (rank.get(b.id) ?? rank.size),
+  );
+  for (const s of sections) {
     const spec = specById.get(s.id);
     if (!spec) {
       warnings.push(`unknown section ${s.id}`);
@@ -194,8 +200,8 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
     host: input.host,
     takenAt: input.takenAt,
     durationMs: Math.round(input.durationMs),
-    ...(input.sections[0]?.startNs !== undefined
-      ? { hostClockNs: input.sections[0].startNs.toString() }
+    ...(firstStart(input.sections) !== undefined
+      ? { hostClockNs: firstStart(input.sections)!.toString() }
       : {}),
     facts,
     interfaces,
@@ -206,6 +212,14 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
     warnings,
   };
   return { snapshot, raw };
+}
+
+// The host's clock when the snapshot began: its earliest section start.
+function firstStart(sections: Section[]): bigint | undefined {
+  let first: bigint | undefined;
+  for (const s of sections)
+    if (s.startNs !== undefined && (first === undefined || s.startNs < first)) first = s.startNs;
+  return first;
 }
 
 function kindOf(

@@ -94,11 +94,12 @@ function toNs(text: string | undefined): bigint | undefined {
 }
 
 // The stderr stream of the same script: `<B> begin <id> <iface>` … `<B> end
-// <id> <iface>` around each section's stderr. Returns id/iface → text.
+// <id> <iface>` around each section's stderr. Returns id/iface → text. The
+// last frame may lack its final newline (a stream cut short, or trimmed).
 export function parseStderrFrames(stderr: string, boundary: string): Map<string, string> {
   const out = new Map<string, string>();
   const re = new RegExp(
-    `${boundary} begin (\\S+) (\\S+)\\n([\\s\\S]*?)\\n${boundary} end \\1 \\2\\n`,
+    `${boundary} begin (\\S+) (\\S+)\\n([\\s\\S]*?)\\n${boundary} end \\1 \\2(?:\\n|$)`,
     'g',
   );
   for (const m of stderr.matchAll(re)) {

@@ -1,37 +1,136 @@
 import { randomBytes } from 'node:crypto';
 import { shellQuote } from '../../kit/shell-quote.js';
-import { type CollectorSpec, renderSource } from '../spec.js';
+import type { CollectorSpec } from '../spec.js';
 
-// Builds the one POSIX sh script that takes a whole snapshot in a single
-// exec. Works under dash and busybox sh: no arrays, no `local`, no bashisms.
-// Each section is bounded by `timeout` when the host has it, records its exit
-// code and timing, and keeps its stderr apart from the raw output.
+// Builds the one script that takes a whole snapshot in a single exec. The
+// body is a list of `sec` calls; two preludes define `sec`: a fast one for
+// bash 5 and a POSIX one for dash and busybox (no arrays, no `local`, no
+// bashisms). Each section is bounded in time, records its exit code and
+// timing, and keeps its stderr apart from the raw output.
+//
+//   sec ID IFACE TIMEOUT ROOT KIND ARG...
+//     KIND f: ARG is a file to read; c: ARG... is a command; s: ARG is a
+//     POSIX sh fragment. TIMEOUT 0 means unbounded (file reads: procfs, sysfs
+//     and /etc do not block).
 
 export function newBoundary(): string {
   return `DKB-${randomBytes(16).toString('hex')}`;
 }
 
-// One clock read per section: a section starts when the previous one ended.
-// Under bash 5 the clock is $EPOCHREALTIME (no fork); elsewhere `date`.
-// stderr is not captured in a subshell (a fork per section): it goes to the
-// exec's own stderr stream, framed with the same markers, and is matched
-// back to its section (parseStderrFrames). A file read needs no `timeout`
-// wrapper (procfs and /etc do not block): one fork for `cat`, nothing more.
-const PRELUDE = `
+// Frames, shared by both preludes. One clock read per section: a section
+// starts when the previous one ended. stderr is not captured in a subshell (a
+// fork per section): it goes to the exec's own stderr stream, framed with the
+// same markers, and is matched back to its section (parseStderrFrames).
+const FRAMES = `
+begin() {
+  printf '%s begin %s %s %s\\n' "$B" "$_id" "$_if" "$_t"
+  printf '%s begin %s %s\\n' "$B" "$_id" "$_if" >&2
+}
+end() {
+  printf '\\n%s end %s %s rc=%s ns=%s\\n' "$B" "$_id" "$_if" "$_rc" "$_t"
+  printf '\\n%s end %s %s\\n' "$B" "$_id" "$_if" >&2
+}
+`;
+
+// dash, busybox: \`timeout\` around each command, \`cat\` for each file, \`date\`
+// for the clock when there is no $EPOCHREALTIME.
+const POSIX_PRELUDE = `
 T=''; command -v timeout >/dev/null 2>&1 && T=timeout
 S=''; [ "$(id -u)" = 0 ] || S='sudo -n'
 if [ -n "\${EPOCHREALTIME:-}" ]; then now() { _t=\${EPOCHREALTIME//[!0-9]/}000; }; else now() { _t=$(date +%s%N 2>/dev/null); }; fi
-now
+lane() { "$@"; }
+join() { :; }
 sec() {
-  _id=$1; _if=$2; _to=$3; _root=$4; shift 4
-  printf '%s begin %s %s %s\\n' "$B" "$_id" "$_if" "$_t"
-  printf '%s begin %s %s\\n' "$B" "$_id" "$_if" >&2
+  _id=$1; _if=$2; _to=$3; _root=$4; _k=$5; shift 5
+  begin
   _p=''; [ "$_root" = 1 ] && _p=$S
-  if [ "$_to" = 0 ]; then $_p "$@"; else $_p \${T:+$T $_to} "$@"; fi
+  case $_k in
+    f) $_p cat "$1" ;;
+    s) $_p \${T:+$T $_to} sh -c "$1" ;;
+    *) $_p \${T:+$T $_to} "$@" ;;
+  esac
   _rc=$?
   now
-  printf '\\n%s end %s %s rc=%s ns=%s\\n' "$B" "$_id" "$_if" "$_rc" "$_t"
-  printf '\\n%s end %s %s\\n' "$B" "$_id" "$_if" >&2
+  end
+  return 0
+}
+`;
+
+// bash, also: the per-interface sections (and a third of the host-wide ones)
+// run in a second lane, beside the rest (two cores on the smallest VMs; on a
+// Kubernetes node the veths alone are hundreds of ethtool calls). The lane writes to two files in
+// /dev/shm, unlinked as soon as both ends are open, so nothing is left behind
+// even if the script is killed; the main lane copies them out at the end, in
+// order: stdout frames, then stderr frames. No writable /dev/shm: one lane.
+//
+// bash: no fork at all for procfs and sysfs reads (mapfile keeps every byte
+// of these text files: they hold no NUL), one fork per command and none for
+// \`timeout\`. A fork plus exec costs 1 to 3 ms on a small VM, and \`timeout\`
+// doubled that for every command. Instead one watchdog, started once, bounds
+// each section: it is told "PID DEADLINE" and kills the section's process
+// group when the deadline passes (set -m gives each background job its own
+// group, as timeout(1) does). The watchdog exits when the script does (EOF
+// on its pipe). A section it killed reports 124, as under timeout(1).
+const BASH_PRELUDE = `
+S=''; [ "$EUID" = 0 ] || S='sudo -n'
+now() { _t=\${EPOCHREALTIME//[!0-9]/}000; }
+rd() { mapfile _a < "$1" && printf %s "\${_a[@]}"; }
+wd() {
+  _c=''
+  while :; do
+    if [ -z "$_c" ]; then read -r _c _d || exit 0; [ "$_c" = - ] && _c=''; continue; fi
+    _n=\${EPOCHREALTIME//[!0-9]/}
+    if [ "$_n" -ge "$_d" ]; then kill -TERM -- "-$_c" || kill -TERM "$_c"; _c=''; continue; fi
+    _r=$((_d - _n))
+    printf -v _w '%d.%06d' $((_r / 1000000)) $((_r % 1000000))
+    if read -r -t "$_w" _x _y; then _c=$_x; _d=$_y; [ "$_c" = - ] && _c=''
+    elif [ $? -le 128 ]; then exit 0; fi
+  done
+}
+exec {W}> >(wd >/dev/null 2>&1)
+set -m
+lane() {
+  _lf=/dev/shm/.dropkit-\${DROPKIT_TAG:-0}-$$
+  if [ -d /dev/shm ] && [ -w /dev/shm ] && (set -C; : >"$_lf.o" && : >"$_lf.e") 2>/dev/null; then
+    exec {LO}<"$_lf.o" {LE}<"$_lf.e" {WO}>>"$_lf.o" {WE}>>"$_lf.e"
+    rm -f "$_lf.o" "$_lf.e"
+    (exec {W}>&- {W}> >(wd >/dev/null 2>&1); set -m; "$@") >&$WO 2>&$WE {LO}<&- {LE}<&- &
+    _lp=$!
+    exec {WO}>&- {WE}>&-
+  else
+    "$@"
+  fi
+}
+join() {
+  [ -n "\${_lp:-}" ] || return 0
+  wait "$_lp" 2>/dev/null
+  cat <&$LO
+  mapfile -u $LE _e && printf %s "\${_e[@]}" >&2
+  exec {LO}<&- {LE}<&-
+}
+sec() {
+  _id=$1; _if=$2; _to=$3; _root=$4; _k=$5; shift 5
+  begin
+  _p=''; [ "$_root" = 1 ] && _p=$S
+  _t0=$_t
+  if [ "$_k" = f ] && [ -z "$_p" ]; then
+    case $1 in /proc/* | /sys/*) rd "$1" ;; *) cat "$1" ;; esac
+    _rc=$?
+  else
+    if [ "$_k" = s ] && [ -z "$_p" ]; then (eval "$1") </dev/null {W}>&- &
+    elif [ "$_k" = s ]; then $_p sh -c "$1" </dev/null {W}>&- &
+    elif [ "$_k" = f ]; then $_p cat "$1" </dev/null {W}>&- &
+    else $_p "$@" </dev/null {W}>&- &
+    fi
+    _c=$!
+    [ "$_to" = 0 ] || echo "$_c $((\${_t%000} + _to * 1000000))" >&$W
+    wait "$_c" 2>/dev/null
+    _rc=$?
+    [ "$_to" = 0 ] || echo - >&$W
+  fi
+  now
+  [ "$_rc" -gt 128 ] && [ "$_to" != 0 ] && [ $(((_t - _t0) / 1000)) -ge $((_to * 1000000)) ] && _rc=124
+  end
   return 0
 }
 `;
@@ -45,28 +144,56 @@ function arg(a: string): string {
     .join('"$i"');
 }
 
-export function buildSnapshotScript(specs: readonly CollectorSpec[], boundary: string): string {
-  const lines = [`B=${shellQuote(boundary)}`, PRELUDE.trim()];
+function sourceArgs(spec: CollectorSpec): string {
+  const s = spec.source;
+  if (s.kind === 'file') return `f ${arg(s.path)}`;
+  if (s.kind === 'command') return `c ${s.argv.map(arg).join(' ')}`;
+  return `s ${shellQuote(s.sh)}`;
+}
+
+export function snapshotBody(specs: readonly CollectorSpec[]): string {
   const line = (spec: CollectorSpec, iface: string) =>
-    `sec ${shellQuote(spec.id)} ${iface} ${spec.source.kind === 'file' ? 0 : (spec.timeoutSec ?? 5)} ${spec.needsRoot ? 1 : 0} ${renderSource(spec, arg)}`;
-  for (const spec of specs.filter((s) => s.scope === 'global')) lines.push(line(spec, '-'));
+    `sec ${shellQuote(spec.id)} ${iface} ${spec.source.kind === 'file' ? 0 : (spec.timeoutSec ?? 5)} ${spec.needsRoot ? 1 : 0} ${sourceArgs(spec)}`;
+  const globals = specs.filter((s) => s.scope === 'global');
   const perIface = specs.filter((s) => s.scope === 'per-interface');
+  // The second lane: every interface, then the last third of the host-wide
+  // sources (the host's identity), which roughly evens out the two lanes on
+  // a VM with a few NICs. Under a POSIX sh it simply runs first.
+  const split = perIface.length ? Math.ceil((globals.length * 2) / 3) : globals.length;
+  const second: string[] = [];
   if (perIface.length) {
     // Interfaces are expanded on the host, so one round trip covers them all.
-    lines.push('for i in $(ls /sys/class/net 2>/dev/null); do');
+    second.push('for d in /sys/class/net/*; do', '  [ -e "$d" ] || continue', `  i=\${d##*/}`);
     for (const spec of perIface) {
       const l = `  ${line(spec, '"$i"')}`;
       const guards = [
         ...(spec.skipLoopback ? ['[ "$i" = lo ] ||'] : []),
         ...(spec.devicesOnly ? ['[ ! -e "/sys/class/net/$i/device" ] ||'] : []),
       ];
-      lines.push(guards.length ? `  ${guards.join(' ')} ${l.trim()}` : l);
+      second.push(guards.length ? `  ${guards.join(' ')} ${l.trim()}` : l);
     }
-    lines.push('done');
+    second.push('done');
   }
-  lines.push('exit 0', '');
-  const body = lines.join('\n');
-  // The same body under bash when the host has bash 5 (one fork less per
-  // section), else under whatever sh read this script (dash, busybox).
-  return `if command -v bash >/dev/null 2>&1 && bash -c '[ -n "$EPOCHREALTIME" ]' 2>/dev/null; then exec bash -c ${shellQuote(body)}; fi\n${body}`;
+  for (const spec of globals.slice(split)) second.push(line(spec, '-'));
+  const lines = second.length ? ['lane2() {', ...second, '}', 'lane lane2'] : [];
+  for (const spec of globals.slice(0, split)) lines.push(line(spec, '-'));
+  lines.push('join', 'exit 0', '');
+  return lines.join('\n');
+}
+
+// `bash: false` gives the POSIX script alone (tests run it under dash and
+// busybox on a machine that has bash).
+export function buildSnapshotScript(
+  specs: readonly CollectorSpec[],
+  boundary: string,
+  opts: { bash?: boolean } = {},
+): string {
+  const body = snapshotBody(specs);
+  const head = `B=${shellQuote(boundary)}\n${FRAMES.trim()}\n`;
+  const posix = `${head}${POSIX_PRELUDE.trim()}\nnow\n${body}`;
+  if (opts.bash === false) return posix;
+  // bash 5 ($EPOCHREALTIME) when the host has it; an older bash runs the
+  // POSIX prelude. Without bash, whatever sh read this script.
+  const bash = `${head}if [ -n "\${EPOCHREALTIME:-}" ]; then\n${BASH_PRELUDE.trim()}\nelse\n${POSIX_PRELUDE.trim()}\nfi\nnow\n${body}`;
+  return `if command -v bash >/dev/null 2>&1; then exec bash -c ${shellQuote(bash)}; fi\n${posix}`;
 }

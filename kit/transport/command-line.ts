@@ -43,15 +43,19 @@ kill $w 2>/dev/null
 exit $rc`;
 
 export function buildCommandLine(input: CommandLineInput): string {
-  const inner = input.argv
-    ? input.tied
-      ? `sh -c ${shellQuote(TIED)} tied ${shellJoin(input.argv)}`
-      : shellJoin(input.argv)
-    : 'sh -s';
   const envArgs = [`DROPKIT_RUN=${input.runId ?? RUN_ID}`, `DROPKIT_TAG=${input.tag}`];
-  // `env` then `sh -c`: works under sudo (which resets the environment) and
+  // `env` then `sh`: works under sudo (which resets the environment) and
   // under any login shell, including csh-style ones that cannot `export`.
-  const wrapped = `env ${envArgs.join(' ')} sh -c ${shellQuote(inner)}`;
+  // A script comes on stdin, read by `sh -s` (no `sh -c` around it: one
+  // exec less); argv is joined for `sh -c`.
+  const shell = input.argv
+    ? `sh -c ${shellQuote(
+        input.tied
+          ? `sh -c ${shellQuote(TIED)} tied ${shellJoin(input.argv)}`
+          : shellJoin(input.argv),
+      )}`
+    : 'sh -s';
+  const wrapped = `env ${envArgs.join(' ')} ${shell}`;
   return input.root && !input.loginIsRoot ? `sudo -n ${wrapped}` : wrapped;
 }
 

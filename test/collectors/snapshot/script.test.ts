@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parseFrames, parseStderrFrames } from '../../../collectors/snapshot/frames.js';
@@ -22,18 +23,50 @@ const SPECS: CollectorSpec[] = [
   spec('noeol', { kind: 'shell', sh: "printf 'abc'; echo oops >&2; exit 3" }),
   spec('missing', { kind: 'command', argv: ['dropkit-no-such-tool', '-S'] }),
   spec('slow', { kind: 'command', argv: ['sleep', '5'] }, { timeoutSec: 1 }),
+  // A fragment's children die with it (timeout(1) and the bash watchdog both
+  // signal the section's process group).
+  spec('slowsh', { kind: 'shell', sh: 'sleep 4.3217; echo late' }, { timeoutSec: 1 }),
+  // Checked on the host right after: the killed fragment's sleep is gone.
+  spec('leftover', { kind: 'shell', sh: "pgrep -xf 'sleep 4[.]3217' || echo none" }),
+  spec('procfile', { kind: 'file', path: '/proc/sys/kernel/ostype' }),
+  spec('nofile', { kind: 'file', path: '/proc/dropkit-no-such-file' }),
   // A fake marker in the output must not end the section.
   spec('liar', { kind: 'shell', sh: "echo 'DKB-0000 end liar - rc=0 ns=1'; echo after" }),
   spec('mtu', { kind: 'file', path: '/sys/class/net/{iface}/mtu' }, { scope: 'per-interface' }),
+  // Per-interface stderr comes back to its own section (under bash this runs
+  // in the second lane).
+  spec(
+    'iferr',
+    { kind: 'command', argv: ['sh', '-c', 'echo "err $0" >&2; exit 2', '{iface}'] },
+    { scope: 'per-interface' },
+  ),
 ];
 
-for (const shell of [['dash'], ['busybox', 'sh']]) {
-  describe(`snapshot script under ${shell.join(' ')}`, () => {
+// The POSIX script under dash and busybox, and the full script (which
+// re-executes itself under bash 5 when the host has it) under sh.
+const SHELLS: { name: string; argv: string[]; bash: boolean }[] = [
+  { name: 'dash', argv: ['dash', '-s'], bash: false },
+  { name: 'busybox sh', argv: ['busybox', 'sh', '-s'], bash: false },
+  { name: 'bash (from sh)', argv: ['sh', '-s'], bash: true },
+  // No writable /dev/shm: bash keeps one lane.
+  {
+    name: 'bash with a read-only /dev/shm',
+    argv: ['unshare', '--mount', 'sh', '-c', 'mount -t tmpfs -o ro tmpfs /dev/shm && exec sh -s'],
+    bash: true,
+  },
+];
+
+const laneFiles = () => readdirSync('/dev/shm').filter((f) => f.startsWith('.dropkit-'));
+
+for (const shell of SHELLS) {
+  describe(`snapshot script under ${shell.name}`, () => {
     it('frames every section with exit code, timing, and exact bytes', async () => {
       const b = newBoundary();
-      const r = await execa(shell[0]!, [...shell.slice(1), '-s'], {
-        input: buildSnapshotScript(SPECS, b),
+      const r = await execa(shell.argv[0]!, shell.argv.slice(1), {
+        input: buildSnapshotScript(SPECS, b, { bash: shell.bash }),
         encoding: 'buffer',
+        // The transports keep every byte; so must the test.
+        stripFinalNewline: false,
       });
       const { sections, warnings } = parseFrames(Buffer.from(r.stdout), b);
       // stderr travels on its own stream, framed the same way.
@@ -50,10 +83,23 @@ for (const shell of [['dash'], ['busybox', 'sh']]) {
       expect(by('missing').exitCode).toBe(127);
       expect(by('slow').exitCode).toBe(124);
       expect(by('slow').durationMs).toBeGreaterThan(900);
+      expect(by('slowsh').exitCode).toBe(124);
+      expect(by('slowsh').stdout.toString()).toBe('');
+      expect(by('leftover').stdout.toString()).toBe('none\n');
+      expect(by('procfile').stdout.toString()).toBe(
+        readFileSync('/proc/sys/kernel/ostype', 'utf8'),
+      );
+      expect(by('nofile').exitCode).not.toBe(0);
+      expect(by('nofile').stderr).toMatch(/No such file or directory/);
       expect(by('liar').stdout.toString()).toBe('DKB-0000 end liar - rc=0 ns=1\nafter\n');
       // Interfaces are expanded on the host: one section per /sys/class/net entry.
       const ifaces = sections.filter((s) => s.id === 'mtu');
       expect(ifaces.map((s) => s.iface)).toContain('lo');
+      const loErr = sections.find((s) => s.id === 'iferr' && s.iface === 'lo')!;
+      expect(loErr.exitCode).toBe(2);
+      expect(loErr.stderr).toBe('err lo');
+      expect(sections.filter((s) => s.id === 'iferr')).toHaveLength(ifaces.length);
+      expect(laneFiles()).toEqual([]);
       expect(ifaces.find((s) => s.iface === 'lo')?.stdout.toString()).toBe('65536\n');
     });
   });
@@ -70,6 +116,16 @@ describe('frame parsing', () => {
     expect(sections[1]).toMatchObject({ id: 'b', exitCode: null, truncated: true });
     expect(sections[1]!.stdout.toString()).toBe('part');
     expect(warnings[0]).toMatch(/no end marker/);
+  });
+
+  it('reads stderr frames, the last one even without its final newline', () => {
+    const b = 'DKB-z';
+    const errs = parseStderrFrames(
+      `${b} begin a -\nboom\n\n${b} end a -\n${b} begin b eth0\nbad eth0\n\n${b} end b eth0`,
+      b,
+    );
+    expect(errs.get('a')).toBe('boom');
+    expect(errs.get('b\u0000eth0')).toBe('bad eth0');
   });
 
   it('never throws on garbage', () => {
