@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { execa } from 'execa';
 import { DropkitError } from '../../kit/errors.js';
 import type { Snapshot } from '../model.js';
 import { COLLECTORS } from '../registry.js';
@@ -158,7 +157,9 @@ export async function loadCapture(path: string): Promise<Capture> {
 async function loadTarball(file: string): Promise<Capture> {
   const dir = await mkdtemp(join(tmpdir(), 'dropkit-analyze-'));
   try {
-    // tar picks the decompressor (gz, xz) itself.
+    // tar picks the decompressor (gz, xz) itself. execa loads only here: it
+    // is a fifth of a CLI's startup that nothing else in `collect` needs.
+    const { execa } = await import('execa');
     const r = await execa(
       'tar',
       ['-xf', file, '-C', dir, '--no-same-owner', '--no-same-permissions'],

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { DropkitError } from '../errors.js';
+import { currentLabId } from '../lab/current.js';
 import { impair, resetImpairments } from '../lab/impair.js';
-import { currentLabId, labDown, labStatus, labUp } from '../lab/lab.js';
+import { labDown, labStatus, labUp } from '../lab/lab.js';
 import { readState } from '../lab/state.js';
 import { action, examples, positiveInt, printJson } from './common.js';
 

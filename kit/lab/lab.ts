@@ -1,19 +1,13 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { DropkitError } from '../errors.js';
+import { currentLabId, STATE_ROOT } from './current.js';
 import { restoreImpairments } from './impair.js';
-import { clientSshConfig, type LabId, labIdFor, labLayout } from './layout.js';
+import { clientSshConfig, type LabId, labLayout } from './layout.js';
 import { buildNetwork, linkExists, netnsList, pidAlive, removeNetwork } from './netns.js';
 import { ensureKey, startSshd, writeKnownHosts } from './sshd.js';
 import { type LabState, readState, writeState } from './state.js';
 import { which } from './sys.js';
-
-export const STATE_ROOT = '/run/dropkit';
-
-// DROPKIT_LAB selects a lab by name; the test suite uses its own.
-export function currentLabId(): LabId {
-  return labIdFor(process.env['DROPKIT_LAB'] || 'default', STATE_ROOT);
-}
 
 const REQUIRED_TOOLS: Record<string, string> = {
   ip: 'iproute2',
@@ -188,11 +182,4 @@ export async function labDown(
   await rm(id.stateDir, { recursive: true, force: true });
   log(`lab "${id.name}" removed`);
   return { removed: true };
-}
-
-// The ssh_config of the current lab while it is up, so `vmA` resolves.
-export function activeLabSshConfig(): string | undefined {
-  const id = currentLabId();
-  const file = `${id.stateDir}/ssh_config`;
-  return existsSync(file) ? file : undefined;
 }

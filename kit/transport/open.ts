@@ -1,4 +1,4 @@
-import { activeLabSshConfig } from '../lab/lab.js';
+import { activeLabSshConfig } from '../lab/current.js';
 import { LocalTransport } from './local.js';
 import type { Transport } from './types.js';
 

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { LocalTransport } from '../../../kit/transport/local.js';
 
-describe('local transport (execa)', () => {
+describe('local transport', () => {
   const t = new LocalTransport();
 
   it('runs argv with exact stdout bytes, stderr and exit code', async () => {
