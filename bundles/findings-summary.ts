@@ -4,10 +4,11 @@ import {
   findingFix,
   findingWhere,
 } from '../collectors/diagnosis/findings.js';
+import { thousands } from '../kit/thousands.js';
 import type { SummaryFinding } from './summary.js';
 
 // A finding as the summary prints it: one line, then evidence and the fix.
-const n = (v: bigint | number) => v.toLocaleString('en-US');
+const n = thousands;
 
 function evidenceLine(e: Evidence): string {
   const value = typeof e.delta === 'bigint' ? `${e.sinceBoot ? '' : '+'}${n(e.delta)}` : e.delta;

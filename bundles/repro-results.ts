@@ -1,5 +1,6 @@
 import type { Finding } from '../collectors/diagnosis/findings.js';
 import { fmtRate } from '../kit/progress.js';
+import { thousands } from '../kit/thousands.js';
 import type { Iperf3Result } from '../repro/iperf3-result.js';
 import type { Movement } from '../repro/run/series.js';
 
@@ -34,7 +35,7 @@ export function resultsSection(phases: PhaseResult[]): string[] {
         .filter((x) => !x.omitted)
         .map((x) => fmtRate(x.bitsPerSecond).replace(' ', ''));
       out.push(
-        `| ${p.phase} | ${d.direction} | ${(r.protocol ?? '?').toUpperCase()} | ${fmtRate(d.medianBitsPerSecond)} | ${fmtRate(d.senderBitsPerSecond)} | ${fmtRate(d.receiverBitsPerSecond)} | ${d.udp ? `${d.udp.lostPercent.toFixed(2)}% (${d.udp.lostPackets.toLocaleString('en-US')} of ${d.udp.packets.toLocaleString('en-US')})` : '-'} | ${d.retransmits ?? '-'} | ${per.join(' ')} |`,
+        `| ${p.phase} | ${d.direction} | ${(r.protocol ?? '?').toUpperCase()} | ${fmtRate(d.medianBitsPerSecond)} | ${fmtRate(d.senderBitsPerSecond)} | ${fmtRate(d.receiverBitsPerSecond)} | ${d.udp ? `${d.udp.lostPercent.toFixed(2)}% (${thousands(d.udp.lostPackets)} of ${thousands(d.udp.packets)})` : '-'} | ${d.retransmits ?? '-'} | ${per.join(' ')} |`,
       );
     }
     if (r.error) out.push('', `iperf3 reported: ${r.error}`);
@@ -53,7 +54,7 @@ export function movedSection(moved: Movement[], roles: Map<string, string>): str
   out.push('| host | counter | delta | peak rate | moved between |', '|---|---|---|---|---|');
   for (const m of interesting.sort((a, b) => (b.delta > a.delta ? 1 : -1)).slice(0, 30)) {
     out.push(
-      `| ${m.host} (${roles.get(m.host) ?? '?'}) | ${m.key} | ${m.delta.toLocaleString('en-US')} | ${Math.round(m.peakRatePerSec).toLocaleString('en-US')}/s | ${iso(m.from)} → ${iso(m.to)} |`,
+      `| ${m.host} (${roles.get(m.host) ?? '?'}) | ${m.key} | ${thousands(m.delta)} | ${thousands(Math.round(m.peakRatePerSec))}/s | ${iso(m.from)} → ${iso(m.to)} |`,
     );
   }
   return out;

@@ -1,10 +1,11 @@
+import { thousands } from '../kit/thousands.js';
 import type { HostSummary, Summary } from './summary.js';
 
 // summary.md: the first screen answers "what is wrong, where, and what do I
 // change"; details per host follow. Pure.
 
 const n = (v: bigint | number | undefined | null) =>
-  v === undefined || v === null ? '-' : v.toLocaleString('en-US');
+  v === undefined || v === null ? '-' : thousands(v);
 
 function mdTable(header: string[], rows: string[][]): string[] {
   if (!rows.length) return [];

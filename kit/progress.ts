@@ -2,6 +2,8 @@
 // status line rewritten in place. Off a TTY (CI, `| tee`): plain timestamped
 // lines. With --json: nothing on stderr but errors.
 
+import { thousands } from './thousands.js';
+
 export interface LiveStatus {
   phase: string;
   elapsedS: number;
@@ -33,7 +35,7 @@ export function fmtRate(bps: number | undefined): string {
 
 export function statusLine(s: LiveStatus): string {
   const drops = s.dropRates
-    .map((d) => `${d.host} ${Math.round(d.perSec).toLocaleString('en-US')} drops/s`)
+    .map((d) => `${d.host} ${thousands(Math.round(d.perSec))} drops/s`)
     .join(', ');
   return `${s.phase}  ${s.elapsedS.toFixed(0)}s elapsed, ${Math.max(0, s.remainingS).toFixed(0)}s left  rx ${fmtRate(s.throughputBps)}  ${drops}`;
 }

@@ -1,3 +1,4 @@
+import { byText } from '../../kit/compare.js';
 import {
   type Category,
   type CategoryCounts,
@@ -133,9 +134,7 @@ export function createRedactor(options: RedactorOptions): Redactor {
     mapping: () =>
       pseudonyms
         .mapping()
-        .sort(
-          (a, b) => a.category.localeCompare(b.category) || a.original.localeCompare(b.original),
-        ),
+        .sort((a, b) => byText(a.category, b.category) || byText(a.original, b.original)),
     sensitiveValues: () => known.values(),
   };
 }

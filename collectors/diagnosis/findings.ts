@@ -1,3 +1,4 @@
+import { byText } from '../../kit/compare.js';
 import { buildFinding } from './build-finding.js';
 import { CLASS_ORDER, SEVERITY_RANK } from './classes.js';
 import type { DiagnosisContext } from './context.js';
@@ -34,7 +35,7 @@ function compareFindings(a: Finding, b: Finding): number {
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
     CLASS_ORDER.indexOf(a.class) - CLASS_ORDER.indexOf(b.class) ||
     (a.packets === b.packets ? 0 : a.packets < b.packets ? 1 : -1) ||
-    a.host.localeCompare(b.host) ||
-    (a.iface ?? '').localeCompare(b.iface ?? '')
+    byText(a.host, b.host) ||
+    byText(a.iface ?? '', b.iface ?? '')
   );
 }

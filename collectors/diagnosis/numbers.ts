@@ -1,7 +1,9 @@
+import { thousands } from '../../kit/thousands.js';
+
 // Plain-text number formatting for explanations and one-liners.
 
 export function count(n: bigint): string {
-  return n.toLocaleString('en-US');
+  return thousands(n);
 }
 
 // `1 time`, `40 times`.
@@ -15,7 +17,7 @@ export function packets(n: bigint): string {
 }
 
 export function perSecond(rate: number): string {
-  const shown = rate >= 10 ? Math.round(rate).toLocaleString('en-US') : rate.toFixed(1);
+  const shown = rate >= 10 ? thousands(Math.round(rate)) : rate.toFixed(1);
   return `${shown}/s`;
 }
 

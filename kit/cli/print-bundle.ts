@@ -1,4 +1,5 @@
 import type { WrittenBundle } from '../../bundles/write-bundle.js';
+import { thousands } from '../thousands.js';
 import { printJson } from './common.js';
 
 // What a user needs to attach the bundle: where, how big, its sha256.
@@ -21,7 +22,7 @@ export function printWritten(
     return;
   }
   process.stdout.write(
-    `bundle: ${w.file}\nsize:   ${w.bytes.toLocaleString('en-US')} bytes\nsha256: ${w.sha256}\n`,
+    `bundle: ${w.file}\nsize:   ${thousands(w.bytes)} bytes\nsha256: ${w.sha256}\n`,
   );
   if (w.mapFile)
     process.stdout.write(

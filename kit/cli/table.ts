@@ -1,3 +1,5 @@
+import { thousands } from '../thousands.js';
+
 // A plain aligned text table: readable in a terminal, a ticket and CI logs.
 export function table(header: string[], rows: string[][], rightAlignFrom = 1): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -11,5 +13,5 @@ export function table(header: string[], rows: string[][], rightAlignFrom = 1): s
 
 export function num(v: bigint | number | undefined | null): string {
   if (v === undefined || v === null) return '-';
-  return typeof v === 'bigint' ? v.toLocaleString('en-US') : v.toLocaleString('en-US');
+  return thousands(v);
 }
