@@ -1,56 +1,79 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { link, open, stat, unlink } from 'node:fs/promises';
+import { link, open, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { TarArchive } from 'archiver';
 import tar from 'tar-stream';
 import { type BundleEntry, sha256 } from './entries.js';
 
-// Writes entries as <top>/<path> into a tar.gz, atomically: a temporary file
-// in the same directory, fsync, then link() to the final name, which fails if
-// that name exists. A crash at any point leaves no .tar.gz behind (only a
-// dot-prefixed .partial, removed on error), and a bundle is never overwritten.
+// A bundle is small (tens to hundreds of KiB), so it is packed in memory:
+// archiver writes the tar, then one gzip pass compresses it whole. archiver's
+// own gzip stream compresses each 512-byte tar record in a separate async zlib
+// call, which tripled the time of this step.
+export async function packTarGz(top: string, entries: BundleEntry[], mtime: Date): Promise<Buffer> {
+  const archive = new TarArchive();
+  const chunks: Buffer[] = [];
+  archive.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((resolve, reject) => {
+    archive.on('end', resolve);
+    archive.on('error', reject);
+  });
+  for (const e of entries)
+    archive.append(e.bytes, { name: `${top}/${e.path}`, date: mtime, mode: 0o644 });
+  await archive.finalize();
+  await ended;
+  return gzipSync(Buffer.concat(chunks), { level: 6 });
+}
+
+// Writes bytes atomically: a temporary file in the same directory, fsync,
+// then link() to the final name, which fails if that name exists. A crash at
+// any point leaves no file under the final name (only a dot-prefixed
+// .partial, removed on error), and an existing file is never overwritten.
+export async function writeAtomic(file: string, bytes: Buffer): Promise<void> {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.partial`);
+  try {
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      for (let at = 0; at < bytes.length; at += 1 << 20)
+        await fh.write(bytes.subarray(at, Math.min(bytes.length, at + (1 << 20))));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await link(tmp, file);
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+}
+
+// Writes entries as <top>/<path> into a tar.gz, atomically.
 export async function writeTarGz(
   file: string,
   top: string,
   entries: BundleEntry[],
   mtime: Date,
 ): Promise<{ bytes: number; sha256: string }> {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.partial`);
-  try {
-    const out = createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
-    const zip = new TarArchive({ gzip: true, gzipOptions: { level: 6 } });
-    const done = pipeline(zip, out);
-    for (const e of entries)
-      zip.append(e.bytes, { name: `${top}/${e.path}`, date: mtime, mode: 0o644 });
-    await zip.finalize();
-    await done;
-    const fh = await open(tmp, 'r');
-    await fh.sync();
-    await fh.close();
-    await link(tmp, file);
-  } finally {
-    await unlink(tmp).catch(() => undefined);
-  }
-  const bytes = (await stat(file)).size;
-  return { bytes, sha256: await fileSha256(file) };
-}
-
-export async function fileSha256(file: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of createReadStream(file)) chunks.push(c as Buffer);
-  return sha256(Buffer.concat(chunks));
+  const gz = await packTarGz(top, entries, mtime);
+  await writeAtomic(file, gz);
+  return { bytes: gz.length, sha256: sha256(gz) };
 }
 
 // Reads a tar.gz back into memory: the leak scan and `verify` look at the
-// bytes that will actually be shipped, not at what we meant to write.
-export async function readTarGz(
-  file: string,
-): Promise<{ entries: BundleEntry[]; warnings: string[] }> {
+// bytes that will actually be shipped, not at what we meant to write. The
+// size and sha256 are those of the file as read.
+export async function readTarGz(file: string): Promise<{
+  entries: BundleEntry[];
+  warnings: string[];
+  bytes: number;
+  sha256: string;
+}> {
+  const gz = await readFile(file);
   const entries: BundleEntry[] = [];
   const warnings: string[] = [];
   const extract = tar.extract();
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+  });
   extract.on('entry', (header, stream, next) => {
     const chunks: Buffer[] = [];
     stream.on('data', (c: unknown) => {
@@ -64,6 +87,7 @@ export async function readTarGz(
     });
     stream.resume();
   });
-  await pipeline(createReadStream(file), createGunzip(), extract);
-  return { entries, warnings };
+  extract.end(gunzipSync(gz));
+  await done;
+  return { entries, warnings, bytes: gz.length, sha256: sha256(gz) };
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { access, constants, mkdir, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { toJson } from '../collectors/json.js';
@@ -190,24 +191,32 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
       : `${input.hosts.length}-hosts`);
   const base = bundleName(createdAt, input.kind, label);
   // Two bundles of one host within a second share a name: take the next
-  // free suffix rather than fail (and never overwrite).
+  // free suffix rather than fail (and never overwrite). link() in writeTarGz
+  // still refuses a name taken in between.
   let name = base;
   let file = join(outDir, `${name}.tar.gz`);
-  let written: { bytes: number; sha256: string } | undefined;
-  for (let n = 2; !written; n++) {
+  const next = (n: number) => {
+    name = `${base}-${n}`;
+    file = join(outDir, `${name}.tar.gz`);
+  };
+  let n = 2;
+  for (; existsSync(file) && n <= 99; n++) next(n);
+  for (;;) {
     try {
-      written = await writeTarGz(file, name, entries, createdAt);
+      await writeTarGz(file, name, entries, createdAt);
+      break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || n > 99) throw e;
-      name = `${base}-${n}`;
-      file = join(outDir, `${name}.tar.gz`);
+      next(n++);
     }
   }
 
+  // The bytes that would ship, as read back from the file: their size and
+  // sha256 are what the operator is told, and, with redaction on, the leak
+  // scan (which fails closed) looks for every value found on the hosts and
+  // for the generic patterns.
+  const back = await readTarGz(file);
   if (redactor) {
-    // Fails closed: the bytes that would ship are read back and scanned for
-    // every value found on the hosts and for the generic patterns.
-    const back = await readTarGz(file);
     const leaks = scanForLeaks(
       back.entries.map((e) => ({ path: e.path, text: e.bytes.toString('latin1') })),
       redactor.sensitiveValues(),
@@ -232,8 +241,8 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
   }
   return {
     file,
-    bytes: written.bytes,
-    sha256: written.sha256,
+    bytes: back.bytes,
+    sha256: back.sha256,
     ...(mapFile ? { mapFile } : {}),
     manifest,
   };

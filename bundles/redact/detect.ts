@@ -14,11 +14,12 @@ export function looksLikeImds(text: string, file?: string): boolean {
   return /"(?:azEnvironment|vmId|vmScaleSetName)"\s*:/.test(text);
 }
 
-// Everything the redactor replaces, before known literals are added.
-export function redactionFindings(text: string, file?: string): Finding[] {
+// Everything the redactor replaces, before known literals are added. They
+// depend on the text and on whether it is an IMDS document, nothing else.
+export function patternFindings(text: string, imds: boolean): Finding[] {
   return [
     ...secretFindings(text),
-    ...azureFindings(text, looksLikeImds(text, file)),
+    ...azureFindings(text, imds),
     ...homeFindings(text),
     ...dashedIPv4Findings(text),
     ...ipv4Findings(text),

@@ -7,7 +7,7 @@ import {
   SECRET_MARKER,
   type SensitiveValue,
 } from './categories.js';
-import { redactionFindings } from './detect.js';
+import { looksLikeImds, patternFindings } from './detect.js';
 import { type Discovered, discoveredValues } from './discovered.js';
 import { type Finding, PRIORITY, resolveOverlaps, type TokenSource } from './finding.js';
 import { KnownValues } from './known-values.js';
@@ -96,9 +96,23 @@ export function createRedactor(options: RedactorOptions): Redactor {
   const learn = (findings: readonly Finding[]): void => {
     for (const f of findings) for (const v of f.learn ?? []) known.add(v);
   };
+  // Every file is scanned twice, observed then redacted; the pattern
+  // findings depend on the text and on whether it is an IMDS document
+  // alone, so the second pass reuses the first's (half the regex work).
+  const seen = new Map<string, Finding[]>();
+  const findingsOf = (text: string, file?: string): Finding[] => {
+    const imds = looksLikeImds(text, file);
+    const key = `${imds ? 'i' : '-'}${text}`;
+    let found = seen.get(key);
+    if (!found) {
+      found = patternFindings(text, imds);
+      seen.set(key, found);
+    }
+    return found;
+  };
 
   const redactText = (text: string, file?: string): RedactedText => {
-    const found = redactionFindings(text, file);
+    const found = findingsOf(text, file);
     learn(found);
     const literal = known.matcher().find(text).map(literalFinding);
     const counts = emptyCounts();
@@ -115,14 +129,14 @@ export function createRedactor(options: RedactorOptions): Redactor {
   };
 
   return {
-    observe: (text, file) => learn(redactionFindings(text, file)),
+    observe: (text, file) => learn(findingsOf(text, file)),
     redactText,
     redactBuffer: (buf, file) => {
       const r = redactText(buf.toString('latin1'), file);
       return { buffer: Buffer.from(r.text, 'latin1'), counts: r.counts };
     },
     redactFiles: (files) => {
-      for (const f of files) learn(redactionFindings(f.text, f.path));
+      for (const f of files) learn(findingsOf(f.text, f.path));
       const counts = emptyCounts();
       const out = files.map((f) => {
         const r = redactText(f.text, f.path);

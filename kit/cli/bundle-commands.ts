@@ -113,11 +113,15 @@ export function registerBundle(program: Command): void {
             cmd.error('error: give --node HOST (repeatable) or --local', { exitCode: 2 });
           if (opts.case) checkCaseId(opts.case);
           const g = cmd.optsWithGlobals() as GlobalOptions;
-          // The writer (archiver, redaction) loads while the hosts are snapshotted.
-          const modules = Promise.all([
-            import('../../bundles/node-bundle.js'),
-            import('../../bundles/write-bundle.js'),
-          ]);
+          // The writer (archiver, redaction) loads while the hosts are
+          // snapshotted: deferred a turn of the event loop so that compiling
+          // it does not hold back the snapshot's exec.
+          const modules = new Promise<void>((r) => setImmediate(r)).then(() =>
+            Promise.all([
+              import('../../bundles/node-bundle.js'),
+              import('../../bundles/write-bundle.js'),
+            ]),
+          );
           const logs: string[] = [];
           const log = (l: string) => {
             logs.push(`${new Date().toISOString()} ${l}`);

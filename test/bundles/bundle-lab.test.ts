@@ -6,6 +6,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  watch,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -203,10 +204,18 @@ describe('atomic bundle writing', () => {
     const script = `import { writeTarGz } from '${join(process.cwd(), 'dist/bundles/archive.js')}';
       import { randomBytes } from 'node:crypto';
       await writeTarGz('${dir}/b.tar.gz', 'b', Array.from({ length: 64 }, (_, i) => ({ path: 'f' + i, bytes: randomBytes(1 << 20) })), new Date());`;
-    const child = execa('node', ['--input-type=module', '-e', script], { reject: false });
     const partial = () => readdirSync(dir).some((f) => f.endsWith('.partial'));
-    for (let i = 0; i < 100 && !partial(); i++) await new Promise((r) => setTimeout(r, 50));
-    // Killed while the temporary file is being written.
+    // The archive is packed in memory first; the kill lands as soon as the
+    // temporary file appears, while its 64 MB are being written.
+    const appeared = new Promise<void>((resolve) => {
+      const w = watch(dir, () => {
+        if (!partial()) return;
+        w.close();
+        resolve();
+      });
+    });
+    const child = execa('node', ['--input-type=module', '-e', script], { reject: false });
+    await Promise.race([appeared, child]);
     expect(partial()).toBe(true);
     child.kill('SIGKILL');
     await child;
