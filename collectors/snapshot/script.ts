@@ -62,6 +62,8 @@ sec() {
 // /dev/shm, unlinked as soon as both ends are open, so nothing is left behind
 // even if the script is killed; the main lane copies them out at the end, in
 // order: stdout frames, then stderr frames. No writable /dev/shm: one lane.
+// A lane that could not write all its output (a full /dev/shm: its final
+// marker fails too) is discarded and run again in the main lane.
 //
 // bash: no fork at all for procfs and sysfs reads (mapfile keeps every byte
 // of these text files: they hold no NUL), one fork per command and none for
@@ -94,7 +96,13 @@ lane() {
   if [ -d /dev/shm ] && [ -w /dev/shm ] && (set -C; : >"$_lf.o" && : >"$_lf.e") 2>/dev/null; then
     exec {LO}<"$_lf.o" {LE}<"$_lf.e" {WO}>>"$_lf.o" {WE}>>"$_lf.e"
     rm -f "$_lf.o" "$_lf.e"
-    (exec {W}>&- {W}> >(wd >/dev/null 2>&1); set -m; "$@") >&$WO 2>&$WE {LO}<&- {LE}<&- &
+    _ln=$1
+    (
+      exec {W}>&- {W}> >(wd >/dev/null 2>&1)
+      set -m
+      "$@"
+      printf '%s lane-end\n' "$B" && printf '%s lane-end\n' "$B" >&2
+    ) >&$WO 2>&$WE {LO}<&- {LE}<&- &
     _lp=$!
     exec {WO}>&- {WE}>&-
   else
@@ -103,10 +111,14 @@ lane() {
 }
 join() {
   [ -n "\${_lp:-}" ] || return 0
-  wait "$_lp" 2>/dev/null
-  cat <&$LO
-  mapfile -u $LE _e && printf %s "\${_e[@]}" >&2
-  exec {LO}<&- {LE}<&-
+  if wait "$_lp" 2>/dev/null; then
+    cat <&$LO
+    mapfile -u $LE _e && printf %s "\${_e[@]}" >&2
+    exec {LO}<&- {LE}<&-
+  else
+    exec {LO}<&- {LE}<&-
+    "$_ln"
+  fi
 }
 sec() {
   _id=$1; _if=$2; _to=$3; _root=$4; _k=$5; shift 5
@@ -195,5 +207,6 @@ export function buildSnapshotScript(
   // bash 5 ($EPOCHREALTIME) when the host has it; an older bash runs the
   // POSIX prelude. Without bash, whatever sh read this script.
   const bash = `${head}if [ -n "\${EPOCHREALTIME:-}" ]; then\n${BASH_PRELUDE.trim()}\nelse\n${POSIX_PRELUDE.trim()}\nfi\nnow\n${body}`;
-  return `if command -v bash >/dev/null 2>&1; then exec bash -c ${shellQuote(bash)}; fi\n${posix}`;
+  // $0 names the script in the shell's own error messages.
+  return `if command -v bash >/dev/null 2>&1; then exec bash -c ${shellQuote(bash)} dropkit-snapshot; fi\n${posix}`;
 }

@@ -18,23 +18,25 @@ const spec = (
   ...extra,
 });
 
+// Under bash the last third of the host-wide specs (binary, slowsh,
+// leftover) and the per-interface ones run in the second lane, so both
+// lanes' watchdogs and framing are exercised.
 const SPECS: CollectorSpec[] = [
-  spec('binary', { kind: 'shell', sh: "printf '\\000\\377\\n\\n'" }),
   spec('noeol', { kind: 'shell', sh: "printf 'abc'; echo oops >&2; exit 3" }),
   spec('missing', { kind: 'command', argv: ['dropkit-no-such-tool', '-S'] }),
   spec('slow', { kind: 'command', argv: ['sleep', '5'] }, { timeoutSec: 1 }),
+  spec('procfile', { kind: 'file', path: '/proc/sys/kernel/ostype' }),
+  spec('nofile', { kind: 'file', path: '/proc/dropkit-no-such-file' }),
+  // A fake marker in the output must not end the section.
+  spec('liar', { kind: 'shell', sh: "echo 'DKB-0000 end liar - rc=0 ns=1'; echo after" }),
+  spec('binary', { kind: 'shell', sh: "printf '\\000\\377\\n\\n'" }),
   // A fragment's children die with it (timeout(1) and the bash watchdog both
   // signal the section's process group).
   spec('slowsh', { kind: 'shell', sh: 'sleep 4.3217; echo late' }, { timeoutSec: 1 }),
   // Checked on the host right after: the killed fragment's sleep is gone.
   spec('leftover', { kind: 'shell', sh: "pgrep -xf 'sleep 4[.]3217' || echo none" }),
-  spec('procfile', { kind: 'file', path: '/proc/sys/kernel/ostype' }),
-  spec('nofile', { kind: 'file', path: '/proc/dropkit-no-such-file' }),
-  // A fake marker in the output must not end the section.
-  spec('liar', { kind: 'shell', sh: "echo 'DKB-0000 end liar - rc=0 ns=1'; echo after" }),
   spec('mtu', { kind: 'file', path: '/sys/class/net/{iface}/mtu' }, { scope: 'per-interface' }),
-  // Per-interface stderr comes back to its own section (under bash this runs
-  // in the second lane).
+  // Per-interface stderr comes back to its own section.
   spec(
     'iferr',
     { kind: 'command', argv: ['sh', '-c', 'echo "err $0" >&2; exit 2', '{iface}'] },
@@ -52,6 +54,18 @@ const SHELLS: { name: string; argv: string[]; bash: boolean }[] = [
   {
     name: 'bash with a read-only /dev/shm',
     argv: ['unshare', '--mount', 'sh', '-c', 'mount -t tmpfs -o ro tmpfs /dev/shm && exec sh -s'],
+    bash: true,
+  },
+  // A full /dev/shm: the second lane's output is lost, so it runs again.
+  {
+    name: 'bash with a full /dev/shm',
+    argv: [
+      'unshare',
+      '--mount',
+      'sh',
+      '-c',
+      'mount -t tmpfs -o size=4k tmpfs /dev/shm && head -c 4096 /dev/zero >/dev/shm/fill; exec sh -s',
+    ],
     bash: true,
   },
 ];
