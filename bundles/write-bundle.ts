@@ -56,6 +56,8 @@ export interface BundleInput {
   // Top-level files: summary.md, summary.json, repro/…, logs/…
   files: BundleEntry[];
   createdAt?: Date;
+  // --debug: how long each phase took.
+  debug?: (line: string) => void;
 }
 
 export interface WrittenBundle {
@@ -93,6 +95,12 @@ function addCounts(into: Record<string, number>, c: CategoryCounts): Record<stri
 export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
   const outDir = resolve(input.outDir);
   await checkOut(outDir);
+  let lapAt = performance.now();
+  const lap = (phase: string) => {
+    const now = performance.now();
+    input.debug?.(`bundle: ${phase} in ${(now - lapAt).toFixed(1)} ms`);
+    lapAt = now;
+  };
   const createdAt = input.createdAt ?? new Date();
   let redactor: Redactor | undefined;
   if (input.redact) {
@@ -144,6 +152,7 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
   }
   for (const f of input.files) pending.push({ entry: f, meta: {} });
 
+  lap('discovery');
   const totals: Record<string, number> = {};
   const entries: BundleEntry[] = [];
   const files: ManifestFile[] = [];
@@ -164,6 +173,7 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
     });
   }
 
+  lap('redaction');
   const manifest: Manifest = {
     schema: 'dropkit.bundle/1',
     tool: { name: 'dropkit', version: packageVersion() },
@@ -215,6 +225,7 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
   // sha256 are what the operator is told, and, with redaction on, the leak
   // scan (which fails closed) looks for every value found on the hosts and
   // for the generic patterns.
+  lap('archive');
   const back = await readTarGz(file);
   if (redactor) {
     const leaks = scanForLeaks(
@@ -234,11 +245,13 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
       });
     }
   }
+  lap('read back and leak scan');
   let mapFile: string | undefined;
   if (redactor) {
     mapFile = join(outDir, `${name}.map.json`);
     await writeMapFile(mapFile, redactor.mapping());
   }
+  lap('map');
   return {
     file,
     bytes: back.bytes,

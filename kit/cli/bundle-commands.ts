@@ -12,6 +12,7 @@ import type { Transport } from '../transport/types.js';
 import {
   action,
   collect,
+  debugLogger,
   examples,
   type GlobalOptions,
   interrupt,
@@ -127,6 +128,8 @@ export function registerBundle(program: Command): void {
             logs.push(`${new Date().toISOString()} ${l}`);
             if (!opts.json) process.stderr.write(`${l}\n`);
           };
+          const debug = debugLogger(g);
+          debug?.(`bundle: started ${performance.now().toFixed(0)} ms after launch`);
           // Hosts in parallel, each over its own connection.
           const opened = await openAll(specs, openOptions(g));
           const captures: NodeCapture[] = await Promise.all(
@@ -182,12 +185,14 @@ export function registerBundle(program: Command): void {
             log(
               'WARNING: redaction is off: this bundle contains real addresses, names and any secrets the host printed',
             );
+          const partsAt = performance.now();
           const parts = nodeBundleParts(captures, {
             ...(opts.case ? { caseId: opts.case } : {}),
             ...(opts.note ? { note: opts.note } : {}),
             createdAt,
             logs,
           });
+          debug?.(`bundle: findings and summary in ${(performance.now() - partsAt).toFixed(1)} ms`);
           const written = await writeBundle({
             kind: 'node',
             ...(opts.case ? { caseId: opts.case } : {}),
@@ -199,6 +204,7 @@ export function registerBundle(program: Command): void {
             hosts: parts.hosts,
             files: parts.files,
             createdAt,
+            ...(debug ? { debug } : {}),
           });
           printWritten(written, !!opts.json);
           return written.manifest.status === 'partial' ? EXIT.PARTIAL : EXIT.OK;
