@@ -5,10 +5,10 @@ import { ensureLab, report, timeRun } from './lib.mjs';
 const env = { DROPKIT_LAB: 'bench' };
 const restore = ensureLab(env);
 try {
-  timeRun('node', ['dist/bin/repro.js', 'doctor', '--pair', 'vmA', 'vmB'], env); // warm-up
+  timeRun('dist/bin/repro.js', ['doctor', '--pair', 'vmA', 'vmB'], env); // warm-up
   const samples = [];
   for (let i = 0; i < 5; i++)
-    samples.push(timeRun('node', ['dist/bin/repro.js', 'doctor', '--pair', 'vmA', 'vmB'], env));
+    samples.push(timeRun('dist/bin/repro.js', ['doctor', '--pair', 'vmA', 'vmB'], env));
   report('repro doctor --pair vmA vmB', samples, 1500);
 } finally {
   restore();

@@ -23,9 +23,8 @@ try {
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
     const r = spawnSync(
-      'node',
+      'dist/bin/repro.js',
       [
-        'dist/bin/repro.js',
         'run',
         '--pair',
         'vmA',

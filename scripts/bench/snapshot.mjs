@@ -45,10 +45,9 @@ try {
     20,
   );
 
-  timeRun('node', ['dist/bin/collect.js', 'snapshot', '--local']);
+  timeRun('dist/bin/collect.js', ['snapshot', '--local']);
   const local = [];
-  for (let i = 0; i < 5; i++)
-    local.push(timeRun('node', ['dist/bin/collect.js', 'snapshot', '--local']));
+  for (let i = 0; i < 5; i++) local.push(timeRun('dist/bin/collect.js', ['snapshot', '--local']));
   report('collect snapshot --local (whole process)', local, 500);
 } finally {
   restore();
