@@ -112,7 +112,15 @@ export class SshTransport implements Transport {
       signal = sig ?? null;
     });
     const done = new Promise<'closed' | 'lost'>((resolve) => {
-      stream.on('close', () => resolve('closed'));
+      // ssh2 repeats the exit status on 'close'. It must be taken from there
+      // too: a quick command's exit-status can arrive in the same packet as
+      // the exec's success reply, and be emitted before this code, resumed
+      // after `await openChannel`, has attached its 'exit' listener.
+      stream.on('close', (code?: number | null, sig?: string) => {
+        if (exitCode === null && typeof code === 'number') exitCode = code;
+        if (signal === null && sig) signal = sig;
+        resolve('closed');
+      });
       this.onClose(() => resolve('lost'));
     });
     if (req.tied) {

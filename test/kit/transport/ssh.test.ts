@@ -70,6 +70,15 @@ describe.skipIf(!canRunLab())('SSH transport against the lab sshd', () => {
     expect(s.stdout.toString()).toBe('42\n');
   });
 
+  it('every exit code arrives, even from commands that end at once', async () => {
+    // The exit status of a quick command can come in the same packet as the
+    // exec's success reply; it used to be lost now and then (null).
+    const results = await Promise.all(
+      Array.from({ length: 48 }, (_, i) => vmA.exec({ argv: ['sh', '-c', `exit ${i % 8}`] })),
+    );
+    expect(results.map((r) => r.exitCode)).toEqual(Array.from({ length: 48 }, (_, i) => i % 8));
+  });
+
   it('keeps several commands in flight on one connection', async () => {
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
