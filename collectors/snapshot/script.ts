@@ -58,12 +58,16 @@ sec() {
 
 // bash, also: the per-interface sections (and a third of the host-wide ones)
 // run in a second lane, beside the rest (two cores on the smallest VMs; on a
-// Kubernetes node the veths alone are hundreds of ethtool calls). The lane writes to two files in
-// /dev/shm, unlinked as soon as both ends are open, so nothing is left behind
-// even if the script is killed; the main lane copies them out at the end, in
-// order: stdout frames, then stderr frames. No writable /dev/shm: one lane.
+// Kubernetes node the veths alone are hundreds of ethtool calls). The lane
+// writes to two files in /dev/shm, unlinked once both ends are open, so
+// nothing is left behind even if the script is killed; the main lane copies
+// them out at the end, stdout frames then stderr frames. No writable
+// /dev/shm: one lane.
 // A lane that could not write all its output (a full /dev/shm: its final
-// marker fails too) is discarded and run again in the main lane.
+// marker fails too) is discarded and run again in the main lane. /dev/shm is
+// world-writable and the name is guessable (the tag shows in `ps`): the
+// files go in a directory made by `mkdir -m 700`, which fails on anything
+// planted there (a symlink, a FIFO), and then there is one lane.
 //
 // bash: no fork at all for procfs and sysfs reads (mapfile keeps every byte
 // of these text files: they hold no NUL), one fork per command and none for
@@ -92,10 +96,10 @@ wd() {
 exec {W}> >(wd >/dev/null 2>&1)
 set -m
 lane() {
-  _lf=/dev/shm/.dropkit-\${DROPKIT_TAG:-0}-$$
-  if [ -d /dev/shm ] && [ -w /dev/shm ] && (set -C; : >"$_lf.o" && : >"$_lf.e") 2>/dev/null; then
-    exec {LO}<"$_lf.o" {LE}<"$_lf.e" {WO}>>"$_lf.o" {WE}>>"$_lf.e"
-    rm -f "$_lf.o" "$_lf.e"
+  _ld=/dev/shm/.dropkit-\${DROPKIT_TAG:-0}-$$
+  if [ -d /dev/shm ] && [ -w /dev/shm ] && mkdir -m 700 "$_ld" 2>/dev/null; then
+    exec {WO}>>"$_ld/o" {WE}>>"$_ld/e" {LO}<"$_ld/o" {LE}<"$_ld/e"
+    rm -rf "$_ld"
     _ln=$1
     (
       exec {W}>&- {W}> >(wd >/dev/null 2>&1)

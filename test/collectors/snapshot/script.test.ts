@@ -56,6 +56,21 @@ const SHELLS: { name: string; argv: string[]; bash: boolean }[] = [
     argv: ['unshare', '--mount', 'sh', '-c', 'mount -t tmpfs -o ro tmpfs /dev/shm && exec sh -s'],
     bash: true,
   },
+  // A symlink planted where the lane's directory would go (bash is PID 1 in
+  // its own PID namespace, so the name is known): it must not be followed.
+  {
+    name: 'bash with a symlink planted in /dev/shm',
+    argv: [
+      'unshare',
+      '--mount',
+      '--pid',
+      '--fork',
+      'sh',
+      '-c',
+      'mount -t tmpfs tmpfs /dev/shm && mkdir /dev/shm/x && ln -s /dev/shm/x /dev/shm/.dropkit-0-1 && exec sh -s',
+    ],
+    bash: true,
+  },
   // A full /dev/shm: the second lane's output is lost, so it runs again.
   {
     name: 'bash with a full /dev/shm',
@@ -70,7 +85,7 @@ const SHELLS: { name: string; argv: string[]; bash: boolean }[] = [
   },
 ];
 
-const laneFiles = () => readdirSync('/dev/shm').filter((f) => f.startsWith('.dropkit-'));
+const laneDirs = () => readdirSync('/dev/shm').filter((f) => f.startsWith('.dropkit-'));
 
 for (const shell of SHELLS) {
   describe(`snapshot script under ${shell.name}`, () => {
@@ -81,6 +96,7 @@ for (const shell of SHELLS) {
         encoding: 'buffer',
         // The transports keep every byte; so must the test.
         stripFinalNewline: false,
+        timeout: 30_000,
       });
       const { sections, warnings } = parseFrames(Buffer.from(r.stdout), b);
       // stderr travels on its own stream, framed the same way.
@@ -113,7 +129,7 @@ for (const shell of SHELLS) {
       expect(loErr.exitCode).toBe(2);
       expect(loErr.stderr).toBe('err lo');
       expect(sections.filter((s) => s.id === 'iferr')).toHaveLength(ifaces.length);
-      expect(laneFiles()).toEqual([]);
+      expect(laneDirs()).toEqual([]);
       expect(ifaces.find((s) => s.iface === 'lo')?.stdout.toString()).toBe('65536\n');
     });
   });
