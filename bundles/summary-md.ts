@@ -6,6 +6,9 @@ import type { HostSummary, Summary } from './summary.js';
 
 const n = (v: bigint | number | undefined | null) =>
   v === undefined || v === null ? '-' : thousands(v);
+// Settings (MTU, ring sizes) are written as ip and ethtool print and take
+// them: 1500, not 1,500.
+const plain = (v: number | undefined | null) => (v === undefined || v === null ? '-' : String(v));
 
 function mdTable(header: string[], rows: string[][]): string[] {
   if (!rows.length) return [];
@@ -120,12 +123,12 @@ function hostSection(h: HostSummary): string[] {
         i.driver ?? '-',
         i.firmware ?? '-',
         i.busInfo ?? '-',
-        n(i.mtu),
+        plain(i.mtu),
         i.state ?? '-',
         i.ring
-          ? `${n(i.ring.rx)} (${n(i.ring.rxMax)})${i.ring.rx !== null && i.ring.rxMax !== null && i.ring.rx < i.ring.rxMax ? ' ↑' : ''}`
+          ? `${plain(i.ring.rx)} (${plain(i.ring.rxMax)})${i.ring.rx !== null && i.ring.rxMax !== null && i.ring.rx < i.ring.rxMax ? ' ↑' : ''}`
           : '-',
-        i.ring ? `${n(i.ring.tx)} (${n(i.ring.txMax)})` : '-',
+        i.ring ? `${plain(i.ring.tx)} (${plain(i.ring.txMax)})` : '-',
       ]),
     ),
   );
