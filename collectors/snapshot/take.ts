@@ -57,6 +57,8 @@ export async function takeSnapshot(
   if (r.timedOut)
     built.snapshot.warnings.unshift('the snapshot timed out: later sections are missing');
   if (r.aborted)
-    built.snapshot.warnings.unshift('the snapshot was interrupted: later sections are missing');
+    built.snapshot.warnings.unshift(
+      `the snapshot was interrupted: ${sections.length} sections arrived${sections.some((s) => s.truncated) ? ', the last one cut short' : ', each one whole'}`,
+    );
   return built;
 }

@@ -38,6 +38,7 @@ async function traceFor(
     signal: interrupt.signal,
   });
   log(`${t.info.name}: tracing drop reasons for ${seconds} s`);
+  const started = performance.now();
   s.start();
   await new Promise<void>((r) => {
     const timer = setTimeout(r, seconds * 1000);
@@ -46,6 +47,10 @@ async function traceFor(
       r();
     });
   });
+  if (interrupt.signal.aborted)
+    log(
+      `${t.info.name}: interrupted: drop tracing stopped after ${((performance.now() - started) / 1000).toFixed(1)} s of ${seconds}`,
+    );
   const end = await s.stop();
   if (s.stream.unavailable || end instanceof Error) {
     log(`${t.info.name}: drop tracing skipped: ${s.stream.unavailable ?? (end as Error).message}`);
@@ -147,7 +152,14 @@ export function registerBundle(program: Command): void {
                 const trace = opts.traceDrops
                   ? await traceFor(o.transport, opts.traceDrops, index, log)
                   : undefined;
-                const taken = await takeSnapshot(o.transport, { signal: interrupt.signal });
+                // Ctrl-C during the trace only cuts the trace short: the
+                // snapshot (a fraction of a second) is still taken whole,
+                // so the bundle keeps both. A second Ctrl-C exits at once.
+                const interruptedTrace = !!opts.traceDrops && interrupt.signal.aborted;
+                const taken = await takeSnapshot(
+                  o.transport,
+                  interruptedTrace ? {} : { signal: interrupt.signal },
+                );
                 const failed = taken.snapshot.sources.filter((s) => !s.ok).length;
                 log(
                   `${o.spec}: snapshot ${taken.raw.length} sources in ${taken.snapshot.durationMs} ms${failed ? `, ${failed} not collected` : ''}`,

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTarGz, writeTarGz } from '../../bundles/archive.js';
 import { cli } from '../cli-helpers.js';
 import { canRunLab } from '../lab-available.js';
-import { labState, TEST_LAB } from '../lab-helpers.js';
+import { labState, strayProcesses, TEST_LAB } from '../lab-helpers.js';
 
 // A private case-secret directory, so tests never touch the operator's keys.
 const config = mkdtempSync(join(tmpdir(), 'dropkit-cases-'));
@@ -171,6 +171,34 @@ describe.skipIf(!canRunLab())('collect bundle on the lab', () => {
       reject: false,
     });
     expect(inst.stdout.split('\n').filter((l) => l.startsWith('dropkit-'))).toEqual([]);
+  });
+
+  it('Ctrl-C during --trace-drops cuts the trace short, still writes a whole bundle, exit 130', async () => {
+    const child = cli(
+      'collect',
+      ['bundle', '--node', 'vmB', '--trace-drops', '30', '--out', out],
+      env,
+    );
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/vmB: interrupted: drop tracing stopped after [\d.]+ s of 30/);
+    const file = bundleOf(r.stdout);
+    expect((await cli('collect', ['verify', file])).exitCode).toBe(0);
+    const { entries } = await readTarGz(file);
+    const snap = JSON.parse(
+      entries.find((e) => e.path.endsWith('/snapshot.json'))!.bytes.toString(),
+    );
+    // The snapshot after an interrupted trace is whole, and says nothing else.
+    expect(snap.warnings.filter((w: string) => /interrupted/.test(w))).toEqual([]);
+    expect(
+      snap.sources.every(
+        (s: { ok: boolean; reason?: string }) => !/truncated/.test(s.reason ?? ''),
+      ),
+    ).toBe(true);
+    expect(entries.some((e) => e.path.endsWith('/trace/meta.json'))).toBe(true);
+    expect(await strayProcesses('vmB')).toEqual([]);
   });
 
   it('an unreachable second host gives a partial bundle and exit code 3', async () => {
