@@ -32,7 +32,7 @@ end() {
 }
 `;
 
-// dash, busybox: \`timeout\` around each command, \`cat\` for each file, \`date\`
+// dash, busybox: `timeout` around each command, `cat` for each file, `date`
 // for the clock when there is no $EPOCHREALTIME.
 const POSIX_PRELUDE = `
 T=''; command -v timeout >/dev/null 2>&1 && T=timeout
@@ -56,27 +56,27 @@ sec() {
 }
 `;
 
-// bash, also: the per-interface sections (and a third of the host-wide ones)
-// run in a second lane, beside the rest (two cores on the smallest VMs; on a
-// Kubernetes node the veths alone are hundreds of ethtool calls). The lane
-// writes to two files in /dev/shm, unlinked once both ends are open, so
-// nothing is left behind even if the script is killed; the main lane copies
-// them out at the end, stdout frames then stderr frames. No writable
-// /dev/shm: one lane.
-// A lane that could not write all its output (a full /dev/shm: its final
-// marker fails too) is discarded and run again in the main lane. /dev/shm is
-// world-writable and the name is guessable (the tag shows in `ps`): the
-// files go in a directory made by `mkdir -m 700`, which fails on anything
-// planted there (a symlink, a FIFO), and then there is one lane.
-//
 // bash: no fork at all for procfs and sysfs reads (mapfile keeps every byte
 // of these text files: they hold no NUL), one fork per command and none for
-// \`timeout\`. A fork plus exec costs 1 to 3 ms on a small VM, and \`timeout\`
+// `timeout`. A fork plus exec costs 1 to 3 ms on a small VM, and `timeout`
 // doubled that for every command. Instead one watchdog, started once, bounds
 // each section: it is told "PID DEADLINE" and kills the section's process
 // group when the deadline passes (set -m gives each background job its own
 // group, as timeout(1) does). The watchdog exits when the script does (EOF
 // on its pipe). A section it killed reports 124, as under timeout(1).
+//
+// bash, also: the per-interface sections (and a third of the host-wide ones)
+// run in a second lane, beside the rest (two cores on the smallest VMs; on a
+// Kubernetes node the veths alone are hundreds of ethtool calls), with its
+// own watchdog. The lane writes to two files in /dev/shm, unlinked once both
+// ends are open, so nothing is left behind even if the script is killed; the
+// main lane copies them out at the end, stdout frames then stderr frames.
+// - /dev/shm is world-writable and the name is guessable (the tag shows in
+//   `ps`): the files go in a directory made by `mkdir -m 700`, which fails
+//   on anything planted there (a symlink, a FIFO). Then, or without a
+//   writable /dev/shm, there is one lane.
+// - A lane that could not write all its output (a full /dev/shm: its final
+//   marker fails too) is discarded and run again in the main lane.
 const BASH_PRELUDE = `
 S=''; [ "$EUID" = 0 ] || S='sudo -n'
 now() { _t=\${EPOCHREALTIME//[!0-9]/}000; }
