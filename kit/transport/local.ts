@@ -46,6 +46,7 @@ function runShell(
   });
   return { child, done };
 }
+
 export class LocalTransport implements Transport {
   readonly kind = 'local' as const;
   readonly info: ConnectionInfo;
