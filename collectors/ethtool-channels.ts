@@ -1,5 +1,5 @@
 import { parseEthtoolCount, readEthtoolSections } from './ethtool-sections.js';
-import { setOwn } from './own-record.js';
+import { getOwn, setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
 import type { CollectorSpec } from './spec.js';
 import { quote } from './text-lines.js';
@@ -36,7 +36,7 @@ export function parseEthtoolChannels(text: string): ParseResult<EthtoolChannels>
 
   for (const { section, key, value } of fields) {
     const name = key.toLowerCase();
-    const field = Object.hasOwn(FIELDS, name) ? FIELDS[name] : undefined;
+    const field = getOwn(FIELDS, name);
     const n = field === undefined ? undefined : parseEthtoolCount(value);
     if (field !== undefined && n !== undefined) {
       channels[section][field] = n;

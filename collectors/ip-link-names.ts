@@ -1,3 +1,5 @@
+import { getOwn } from './own-record.js';
+
 // Column names of `ip -s link` (text) and keys of `ip -s -j link` (JSON) mapped to the kernel's
 // sysfs statistics names, so every layout yields the same keys (COUNTERS.md, IPROUTE2 row).
 //
@@ -81,7 +83,7 @@ export const JSON_KEYS: Record<Direction, Record<string, string>> = {
 
 // Unknown names keep a direction prefix so a future column is still recorded, not dropped.
 export function statName(table: Record<string, string>, dir: Direction, name: string): string {
-  return Object.hasOwn(table, name) ? (table[name] ?? `${dir}_${name}`) : `${dir}_${name}`;
+  return getOwn(table, name) ?? `${dir}_${name}`;
 }
 
 export function isKnown(table: Record<string, string>, name: string): boolean {

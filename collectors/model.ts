@@ -35,7 +35,8 @@ export interface InterfaceSnapshot {
   state?: string;
   mac?: string;
   speedMbps?: number;
-  // Kernel counters by sysfs name (rx_dropped, rx_missed_errors, ...).
+  // Kernel counters by sysfs name (rx_dropped, rx_missed_errors, ...). From /proc/net/dev
+  // alone, its three summed columns have names of their own (proc-net-dev.ts).
   kernel: Record<string, bigint>;
   // `ethtool -S` name → value, as the driver names them.
   ethtool?: Record<string, bigint>;
@@ -44,6 +45,12 @@ export interface InterfaceSnapshot {
   // Azure accelerated networking: the hv_netvsc synthetic interface and its
   // SR-IOV VF (enP*, mlx5/mana) whose master it is.
   acceleratedNetworking?: { role: 'synthetic' | 'vf'; peer: string };
+}
+
+// Azure names a VF after its PCI domain (`enP30832s1`), so the name alone hints at a VF. Here,
+// beside the model, so the snapshot builder and the diagnosis share it.
+export function isAzureVfName(name: string): boolean {
+  return /^enP\d/.test(name);
 }
 
 export interface CloudIdentity {

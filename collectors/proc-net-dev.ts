@@ -1,4 +1,5 @@
 import { parseU64 } from './counter.js';
+import { type Direction, statName } from './ip-link-names.js';
 import { setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
 import { WarningList } from './parse-result.js';
@@ -6,9 +7,10 @@ import type { CollectorSpec } from './spec.js';
 import { quote, splitLines } from './text-lines.js';
 
 // /proc/net/dev (net/core/net-procfs.c dev_seq_printf_stats()). Column names come from the
-// second header line, prefixed rx_/tx_: `rx_bytes rx_packets rx_errs rx_drop rx_fifo rx_frame
-// rx_compressed rx_multicast tx_bytes ... tx_colls tx_carrier tx_compressed`. Note the kernel
-// folds counters: `drop` = rx_dropped + rx_missed_errors, `frame` = length+over+crc+frame.
+// second header line (`bytes packets errs drop fifo frame compressed multicast|bytes ...`) and
+// are stored under the sysfs statistics name when the column IS that counter, so a capture with
+// no sysfs dump (sos) yields the keys the rest of dropkit reads. Three columns are sums, kept
+// under names of their own: no sysfs counter holds the same value.
 export interface ProcNetDevInterface {
   name: string;
   counters: Record<string, bigint>;
@@ -21,10 +23,37 @@ export interface ProcNetDev {
 const DEFAULT_RX = ['bytes', 'packets', 'errs', 'drop', 'fifo', 'frame', 'compressed', 'multicast'];
 const DEFAULT_TX = ['bytes', 'packets', 'errs', 'drop', 'fifo', 'colls', 'carrier', 'compressed'];
 
+// Column → key. An unknown column keeps its direction prefix (`rx_<column>`), as in ip link.
+const PROC_NET_DEV_COLUMNS: Record<Direction, Record<string, string>> = {
+  rx: {
+    bytes: 'rx_bytes',
+    packets: 'rx_packets',
+    errs: 'rx_errors',
+    // rx_dropped + rx_missed_errors.
+    drop: 'rx_dropped_plus_missed',
+    fifo: 'rx_fifo_errors',
+    // rx_length_errors + rx_over_errors + rx_crc_errors + rx_frame_errors.
+    frame: 'rx_length_over_crc_frame_errors',
+    compressed: 'rx_compressed',
+    multicast: 'multicast',
+  },
+  tx: {
+    bytes: 'tx_bytes',
+    packets: 'tx_packets',
+    errs: 'tx_errors',
+    drop: 'tx_dropped',
+    fifo: 'tx_fifo_errors',
+    colls: 'collisions',
+    // tx_carrier_errors + tx_aborted_errors + tx_window_errors + tx_heartbeat_errors.
+    carrier: 'tx_carrier_aborted_window_heartbeat_errors',
+    compressed: 'tx_compressed',
+  },
+};
+
 export function parseProcNetDev(text: string): ParseResult<ProcNetDev> {
   const warnings = new WarningList();
   const interfaces: ProcNetDevInterface[] = [];
-  let names = [...DEFAULT_RX.map((n) => `rx_${n}`), ...DEFAULT_TX.map((n) => `tx_${n}`)];
+  let names = [...keys(DEFAULT_RX, 'rx'), ...keys(DEFAULT_TX, 'tx')];
 
   splitLines(text).forEach((line, i) => {
     if (line.trim() === '' || /^\s*Inter-\|/.test(line)) return;
@@ -32,7 +61,7 @@ export function parseProcNetDev(text: string): ParseResult<ProcNetDev> {
     // kernel with other columns still maps by name.
     const header = /^\s*face\s*\|(.*)\|(.*)$/.exec(line);
     if (header) {
-      names = [...columnNames(header[1], 'rx_'), ...columnNames(header[2], 'tx_')];
+      names = [...keys(columns(header[1]), 'rx'), ...keys(columns(header[2]), 'tx')];
       return;
     }
     // The name is right-aligned to 6 and long names run into the first value
@@ -68,12 +97,15 @@ export function parseProcNetDev(text: string): ParseResult<ProcNetDev> {
   return { value: { interfaces }, warnings: warnings.done() };
 }
 
-function columnNames(part: string | undefined, prefix: string): string[] {
+function columns(part: string | undefined): string[] {
   return (part ?? '')
     .trim()
     .split(/\s+/)
-    .filter((n) => n !== '')
-    .map((n) => `${prefix}${n}`);
+    .filter((n) => n !== '');
+}
+
+function keys(names: string[], dir: Direction): string[] {
+  return names.map((n) => statName(PROC_NET_DEV_COLUMNS[dir], dir, n));
 }
 
 export const procNetDevCollector: CollectorSpec = {

@@ -69,7 +69,3 @@ export const COLLECTORS: readonly CollectorSpec[] = [
   ethtoolFeaturesCollector,
   ethtoolCoalesceCollector,
 ];
-
-export function collectorById(id: string): CollectorSpec | undefined {
-  return COLLECTORS.find((c) => c.id === id);
-}

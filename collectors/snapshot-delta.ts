@@ -1,5 +1,6 @@
 import { type MapDelta, mapDelta } from './counter-delta.js';
 import type { InterfaceKind, Snapshot } from './model.js';
+import { getOwn, setOwn } from './own-record.js';
 import { type SoftnetDelta, softnetDelta } from './softnet-delta.js';
 
 // after − before for a whole host: per interface (kernel and ethtool
@@ -52,8 +53,13 @@ export function snapshotDelta(before: Snapshot, after: Snapshot): SnapshotDelta 
     });
   }
   const snmp: Record<string, MapDelta> = {};
+  // Group names come from the host's text: own properties only.
   for (const group of new Set([...Object.keys(before.snmp), ...Object.keys(after.snmp)])) {
-    snmp[group] = mapDelta(before.snmp[group] ?? {}, after.snmp[group] ?? {}, opts);
+    setOwn(
+      snmp,
+      group,
+      mapDelta(getOwn(before.snmp, group) ?? {}, getOwn(after.snmp, group) ?? {}, opts),
+    );
   }
   return {
     host: after.host,

@@ -33,9 +33,16 @@ export interface CollectorSpec {
   devicesOnly?: boolean;
 }
 
-// The command line a source runs, with each argument rendered by `arg`: the
-// snapshot script turns `{iface}` into "$i"; the manifest substitutes the
-// interface, so what it lists can be pasted into a shell as is.
+// The section's bound on the host, seconds: what the script enforces and what
+// a timed-out source's reason reports.
+export function timeoutOf(spec: CollectorSpec): number {
+  return spec.timeoutSec ?? 5;
+}
+
+// The command line a source runs, with each argument rendered by `arg`, as the
+// manifest lists it: the caller substitutes the interface, so it can be pasted
+// into a shell as is. The snapshot script does not use this: it passes the
+// source to its `sec` function instead (sourceArgs in snapshot/script.ts).
 export function renderSource(spec: CollectorSpec, arg: (a: string) => string): string {
   const s = spec.source;
   if (s.kind === 'file') return `cat ${arg(s.path)}`;

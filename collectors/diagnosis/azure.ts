@@ -1,4 +1,5 @@
 import type { InterfaceSnapshot, Snapshot } from '../model.js';
+import { getOwn } from '../own-record.js';
 import type { SnapshotDelta } from '../snapshot-delta.js';
 
 // Azure accelerated networking: the synthetic hv_netvsc interface (eth0) and the SR-IOV VF
@@ -41,9 +42,7 @@ export function anPairOf(snapshot: Snapshot, name: string): AnPair | undefined {
 export function vfCarriedTraffic(delta: SnapshotDelta | undefined, synthetic: string) {
   const d = delta?.interfaces.find((i) => i.name === synthetic)?.ethtool?.deltas;
   if (!d) return undefined;
-  const moved = ['vf_rx_packets', 'vf_tx_packets'].map((k) =>
-    Object.hasOwn(d, k) ? d[k] : undefined,
-  );
+  const moved = ['vf_rx_packets', 'vf_tx_packets'].map((k) => getOwn(d, k));
   if (moved.every((m) => m === undefined)) return undefined;
   return moved.some((m) => m !== undefined && m.delta > 0n);
 }

@@ -1,9 +1,11 @@
+import { getOwn } from '../own-record.js';
+
 // The values dropkit proposes, computed from the host's current ones. Each is "at least the
 // value known to work, and a real step up from the current one", capped where a bigger value
 // costs more than it can buy; at the cap the answer is to spread the load, not to queue more.
 
 export function sysctlInt(sysctls: Record<string, string>, name: string): number | undefined {
-  const raw = Object.hasOwn(sysctls, name) ? sysctls[name] : undefined;
+  const raw = getOwn(sysctls, name);
   if (raw === undefined || !/^\s*\d+\s*$/.test(raw)) return undefined;
   const n = Number(raw.trim());
   return Number.isSafeInteger(n) ? n : undefined;
@@ -14,7 +16,7 @@ export function sysctlTriple(
   sysctls: Record<string, string>,
   name: string,
 ): [number, number, number] | undefined {
-  const raw = Object.hasOwn(sysctls, name) ? sysctls[name] : undefined;
+  const raw = getOwn(sysctls, name);
   const parts = raw?.trim().split(/\s+/).map(Number);
   if (parts?.length !== 3 || !parts.every(Number.isSafeInteger)) return undefined;
   return [parts[0]!, parts[1]!, parts[2]!];

@@ -1,3 +1,4 @@
+import { getOwn } from '../own-record.js';
 import type { Confidence, DropClass } from './classes.js';
 
 export interface TraceClass {
@@ -79,10 +80,10 @@ export function classifyTraceEntry(
 ): (TraceClass & { byReason: boolean }) | undefined {
   const r = reason?.replace(/^SKB_DROP_REASON_/, '').toUpperCase() ?? null;
   if (r !== null && r !== 'NOT_SPECIFIED') {
-    const hit = Object.hasOwn(REASONS, r) ? REASONS[r] : undefined;
+    const hit = getOwn(REASONS, r);
     return hit ? { ...hit, byReason: true } : undefined;
   }
   const loc = location.replace(/\+0x[0-9a-f]+(?:\/0x[0-9a-f]+)?$/i, '').trim();
-  const hit = Object.hasOwn(LOCATIONS, loc) ? LOCATIONS[loc] : undefined;
+  const hit = getOwn(LOCATIONS, loc);
   return hit ? { ...hit, byReason: false } : undefined;
 }

@@ -8,19 +8,21 @@ import { parseHostFacts } from '../host-info.js';
 import { parseIpLink, parseIpLinkJson } from '../ip-link.js';
 import type { IpLinkInterface } from '../ip-link-types.js';
 import { parseSysctl } from '../kv-sysctl.js';
-import type {
-  InterfaceKind,
-  InterfaceSnapshot,
-  RawFile,
-  Snapshot,
-  SourceRecord,
+import {
+  type InterfaceKind,
+  type InterfaceSnapshot,
+  isAzureVfName,
+  type RawFile,
+  type Snapshot,
+  type SourceRecord,
 } from '../model.js';
+import { getOwn } from '../own-record.js';
 import { parseProcNetDev } from '../proc-net-dev.js';
 import { parseProcNetSnmp } from '../proc-net-snmp.js';
 import { parseSoftnetStat } from '../softnet-stat.js';
-import { type CollectorSpec, renderSource } from '../spec.js';
+import { type CollectorSpec, renderSource, timeoutOf } from '../spec.js';
 import { parseSysfsStats } from '../sysfs-stats.js';
-import type { Section } from './frames.js';
+import { type Section, stderrKey } from './frames.js';
 import { failureReason } from './source-status.js';
 
 // Pure: raw sections in, a typed snapshot plus the byte-exact raw files out.
@@ -54,9 +56,9 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
   const specById = new Map(input.specs.map((s) => [s.id, s]));
   const raw: RawFile[] = [];
   const sources: SourceRecord[] = [];
+  // Keyed as the stderr frames are (stderrKey): the id, and the interface if any.
   const text = new Map<string, string>();
   const failed = new Set<string>();
-  const key = (id: string, iface?: string) => (iface ? `${id}\u0000${iface}` : id);
 
   // Registry order, whatever order the host's lanes finished in (stable:
   // one source's interfaces keep the host's order).
@@ -70,7 +72,7 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
       warnings.push(`unknown section ${s.id}`);
       continue;
     }
-    const reason = failureReason(s, spec.timeoutSec ?? 5);
+    const reason = failureReason(s, timeoutOf(spec));
     const record: SourceRecord = {
       id: s.id,
       ...(s.iface ? { iface: s.iface } : {}),
@@ -85,8 +87,8 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
     };
     sources.push(record);
     raw.push({ path: record.rawPath, bytes: s.stdout, record });
-    text.set(key(s.id, s.iface), s.stdout.toString('utf8'));
-    if (!record.ok) failed.add(key(s.id, s.iface));
+    text.set(stderrKey(s.id, s.iface), s.stdout.toString('utf8'));
+    if (!record.ok) failed.add(stderrKey(s.id, s.iface));
   }
 
   const parsed = <T>(
@@ -94,9 +96,9 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
     parse: (t: string) => { value: T; warnings: string[] },
     iface?: string,
   ): T | undefined => {
-    const t = text.get(key(id, iface));
+    const t = text.get(stderrKey(id, iface));
     // A failed source with no output has nothing to parse (ethtool -g on veth).
-    if (t === undefined || (t === '' && failed.has(key(id, iface)))) return undefined;
+    if (t === undefined || (t === '' && failed.has(stderrKey(id, iface)))) return undefined;
     const r = parse(t);
     for (const w of r.warnings.slice(0, 5)) warnings.push(`${id}${iface ? ` ${iface}` : ''}: ${w}`);
     return r.value;
@@ -129,14 +131,15 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
     ...new Set([...Object.keys(sysfs), ...links.keys(), ...procDev.map((p) => p.name)]),
   ];
   const interfaces: InterfaceSnapshot[] = names.map((name) => {
-    const fs = sysfs[name];
+    const fs = getOwn(sysfs, name);
     const link = links.get(name);
     const drv = parsed('ethtool_i', parseEthtoolDriver, name);
     const stats = parsed('ethtool_S', parseEthtoolStats, name);
     const ring = parsed('ethtool_g', parseEthtoolRing, name);
     const channels = parsed('ethtool_l', parseEthtoolChannels, name);
     // sysfs is the kernel's own truth; ip link and /proc/net/dev are
-    // fallbacks for sos-style captures that have no sysfs dump.
+    // fallbacks for sos-style captures that have no sysfs dump. Both
+    // parsers key by sysfs name where the value is the same counter.
     const kernel =
       fs && Object.keys(fs.counters).length
         ? fs.counters
@@ -232,7 +235,8 @@ function kindOf(
   if (driver === 'veth') return 'veth';
   if (attrs['kind'] === 'bridge' || driver === 'bridge') return 'bridge';
   if (attrs['kind'] === 'bond' || driver === 'bonding') return 'bond';
-  if (attrs['physfn'] || (driver && VF_DRIVERS.has(driver) && /^enP/.test(name))) return 'sriov-vf';
+  if (attrs['physfn'] || (driver && VF_DRIVERS.has(driver) && isAzureVfName(name)))
+    return 'sriov-vf';
   if (attrs['virtual'] === '1') return 'virtual';
   if (driver || attrs['driver']) return 'physical';
   return 'other';

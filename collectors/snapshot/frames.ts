@@ -1,16 +1,20 @@
-// The snapshot script frames every section with an unguessable boundary:
+// The snapshot script frames every section with an unguessable boundary, on stdout:
 //
 //   <B> begin <id> <iface|-> <start-ns>\n
 //   ...stdout bytes, exactly as the host printed them...
 //   \n<B> end <id> <iface|-> rc=<n> ns=<end-ns>\n
-//   <B> stderr <id> <iface|->\n...stderr...\n<B> stderr-end\n
 //
-// Parsing works on bytes so raw output is kept byte-exact, whatever it holds.
+// and on the stderr stream, the section's stderr (parseStderrFrames):
+//
+//   <B> begin <id> <iface|->\n...stderr...\n<B> end <id> <iface|->\n
+//
+// Parsing stdout works on bytes so raw output is kept byte-exact, whatever it holds.
 
 export interface Section {
   id: string;
   iface?: string;
   stdout: Buffer;
+  // From the stderr stream (parseStderrFrames): parseFrames leaves it empty.
   stderr: string;
   exitCode: number | null;
   startNs?: bigint;
@@ -70,20 +74,8 @@ export function parseFrames(
     if (s.startNs !== undefined && s.endNs !== undefined)
       s.durationMs = Number(s.endNs - s.startNs) / 1e6;
     s.truncated = false;
-    let next = endLineEnd < 0 ? out.length : endLineEnd + 1;
-    const errHead = Buffer.from(`${boundary} stderr ${id} ${iface}\n`);
-    if (out.subarray(next, next + errHead.length).equals(errHead)) {
-      const errEnd = out.indexOf(Buffer.from(`${boundary} stderr-end\n`), next);
-      if (errEnd >= 0) {
-        s.stderr = out
-          .subarray(next + errHead.length, errEnd)
-          .toString('utf8')
-          .replace(/\n$/, '');
-        next = errEnd + boundary.length + ' stderr-end\n'.length;
-      }
-    }
     sections.push(s);
-    pos = out.indexOf(begin, next);
+    pos = out.indexOf(begin, endLineEnd < 0 ? out.length : endLineEnd + 1);
   }
   return { sections, warnings };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { shellQuote } from '../../kit/shell-quote.js';
-import type { CollectorSpec } from '../spec.js';
+import { type CollectorSpec, timeoutOf } from '../spec.js';
 
 // Builds the one script that takes a whole snapshot in a single exec. The
 // body is a list of `sec` calls; two preludes define `sec`: a fast one for
@@ -169,7 +169,7 @@ function sourceArgs(spec: CollectorSpec): string {
 
 export function snapshotBody(specs: readonly CollectorSpec[]): string {
   const line = (spec: CollectorSpec, iface: string) =>
-    `sec ${shellQuote(spec.id)} ${iface} ${spec.source.kind === 'file' ? 0 : (spec.timeoutSec ?? 5)} ${spec.needsRoot ? 1 : 0} ${sourceArgs(spec)}`;
+    `sec ${shellQuote(spec.id)} ${iface} ${spec.source.kind === 'file' ? 0 : timeoutOf(spec)} ${spec.needsRoot ? 1 : 0} ${sourceArgs(spec)}`;
   const globals = specs.filter((s) => s.scope === 'global');
   const perIface = specs.filter((s) => s.scope === 'per-interface');
   // The second lane: every interface, then the last third of the host-wide

@@ -34,7 +34,7 @@ export async function takeSnapshot(
   });
   const { sections, warnings } = parseFrames(r.stdout, boundary);
   const errs = parseStderrFrames(r.stderr, boundary);
-  for (const s of sections) s.stderr = errs.get(stderrKey(s.id, s.iface)) ?? s.stderr;
+  for (const s of sections) s.stderr = errs.get(stderrKey(s.id, s.iface)) ?? '';
   if (!sections.length) {
     throw new DropkitError({
       code: 'COMMAND_FAILED',

@@ -1,3 +1,4 @@
+import { getOwn } from '../../own-record.js';
 import type { AdviceFor } from '../context.js';
 import { packets } from '../numbers.js';
 import type { Observation } from '../observation.js';
@@ -36,7 +37,7 @@ const DEVICE_LIMIT = {
 export const cloudAdvice: AdviceFor = (ctx, g, f) => {
   const name = g.iface ?? ctx.host;
   const families = [...new Set(g.members.map((o: Observation) => o.rule.family))];
-  const what = families.map((fam) => (Object.hasOwn(WHAT, fam) ? WHAT[fam]! : DEVICE_LIMIT));
+  const what = families.map((fam) => getOwn(WHAT, fam) ?? DEVICE_LIMIT);
   const limits = [...new Set(what.map((w) => w.limit))].join(' and ');
   const sentences = [
     `${ifaceTitle(findIface(ctx, g.iface), name)} reports ${topCounters(g.members)} ${when(ctx, f)}: the cloud provider queued or dropped packets because the instance went over its ${limits} allowance.`,

@@ -1,3 +1,4 @@
+import { isAzureVfName } from '../../model.js';
 import { anPairOf } from '../azure.js';
 import type { AdviceFor } from '../context.js';
 import type { Mitigation } from '../finding.js';
@@ -63,7 +64,7 @@ function ringMitigation(
     'A longer ring absorbs microbursts; it does not help when the CPU is slower than the average rate.',
   ];
   if (ring?.rx != null && ring.rxMax != null && ring.rx < ring.rxMax) {
-    if (/^enP\d/.test(name)) {
+    if (isAzureVfName(name)) {
       caveats.push(
         `The udev rule matches every ${iface.driver ?? 'VF'} VF named enP*: Azure can hot-remove and re-add the VF, and the rule re-applies the size on each add.`,
       );

@@ -1,4 +1,4 @@
-import type { InterfaceSnapshot } from '../../model.js';
+import { type InterfaceSnapshot, isAzureVfName } from '../../model.js';
 import type { DiagnosisContext, GroupFacts } from '../context.js';
 import type { Evidence } from '../finding.js';
 import { count, perSecond, seconds } from '../numbers.js';
@@ -54,7 +54,7 @@ export const UDEV_FILE = '/etc/udev/rules.d/90-dropkit.rules';
 // so the rule matches `enP*` of that driver. Other names are matched exactly.
 export function udevRule(iface: InterfaceSnapshot, ethtoolArgs: string): string {
   const match =
-    /^enP\d/.test(iface.name) && iface.driver
+    isAzureVfName(iface.name) && iface.driver
       ? `DRIVERS=="${iface.driver}", KERNEL=="enP*"`
       : `KERNEL=="${iface.name}"`;
   return `ACTION=="add", SUBSYSTEM=="net", ${match}, RUN+="/sbin/ethtool ${ethtoolArgs.replace('{if}', '$name')}"`;

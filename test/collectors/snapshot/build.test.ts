@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isAzureVfName } from '../../../collectors/model.js';
 import { COLLECTORS } from '../../../collectors/registry.js';
 import { buildSnapshot } from '../../../collectors/snapshot/build.js';
 import type { Section } from '../../../collectors/snapshot/frames.js';
@@ -69,5 +70,124 @@ describe('building a snapshot from sections', () => {
     expect(snapshot.facts.kernelRelease).toBe('5.15.0-1034-azure');
     // 5.10.47: 13 columns, CPU from the index column.
     expect(snapshot.softnet.map((r) => r.cpu)).toEqual([0, 1]);
+  });
+});
+
+const build = (sections: Section[]) =>
+  buildSnapshot({
+    host: 'h',
+    takenAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 12,
+    sections,
+    specs: COLLECTORS,
+  });
+
+describe('a capture without sysfs (sos): /proc/net/dev gives the kernel counters', () => {
+  const { snapshot } = build([
+    sec('proc_net_dev', fixture('proc_net_dev/debian11-laptop-lo-enp0s31f6-wlp3s0.txt')),
+  ]);
+
+  it('under sysfs names where the column is that counter, and under its own name where not', () => {
+    expect(snapshot.warnings).toEqual([]);
+    expect(snapshot.interfaces.map((i) => [i.name, i.kind])).toEqual([
+      ['lo', 'loopback'],
+      ['enp0s31f6', 'other'],
+      ['wlp3s0', 'other'],
+    ]);
+    const wlan = snapshot.interfaces.find((i) => i.name === 'wlp3s0')!;
+    expect(wlan.kernel).toMatchObject({
+      rx_packets: 11585960n,
+      rx_errors: 0n,
+      rx_fifo_errors: 0n,
+      multicast: 0n,
+      tx_dropped: 0n,
+      collisions: 0n,
+    });
+    // `drop` is rx_dropped + rx_missed_errors: neither of the two.
+    expect(wlan.kernel['rx_dropped_plus_missed']).toBe(2n);
+    expect(wlan.kernel).not.toHaveProperty('rx_dropped');
+    expect(wlan.kernel).not.toHaveProperty('rx_missed_errors');
+    expect(wlan.kernel).not.toHaveProperty('rx_frame_errors');
+    expect(wlan.kernel).not.toHaveProperty('tx_carrier_errors');
+  });
+});
+
+describe('interface names that are Object.prototype members', () => {
+  const ipLink = [
+    '1: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP mode DEFAULT group default qlen 1000',
+    '    link/ether 02:00:00:00:00:00 brd ff:ff:ff:ff:ff:ff',
+    '2: constructor: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default qlen 1000',
+    '    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff',
+    '3: toString: <BROADCAST,MULTICAST> mtu 1400 qdisc noop state DOWN mode DEFAULT group default qlen 1000',
+    '    link/ether 02:00:00:00:00:02 brd ff:ff:ff:ff:ff:ff',
+    '4: __proto__: <BROADCAST,MULTICAST> mtu 1300 qdisc noop state DOWN mode DEFAULT group default qlen 1000',
+    '    link/ether 02:00:00:00:00:03 brd ff:ff:ff:ff:ff:ff',
+  ].join('\n');
+
+  it('in ip link but not in sysfs: an ordinary interface, nothing from the prototype', () => {
+    const { snapshot } = build([
+      sec('sysfs_net', 'eth0/rx_dropped 5\neth0/mtu 1500\neth0/driver virtio_net'),
+      sec('ip_link', ipLink),
+    ]);
+    expect(snapshot.interfaces.map((i) => i.name)).toEqual([
+      'eth0',
+      'constructor',
+      'toString',
+      '__proto__',
+    ]);
+    expect(snapshot.interfaces.find((i) => i.name === 'constructor')).toEqual({
+      name: 'constructor',
+      kind: 'other',
+      slaves: [],
+      kernel: {},
+      ifindex: 2,
+      mtu: 1500,
+      state: 'UP',
+      mac: '02:00:00:00:00:01',
+    });
+    const toStr = snapshot.interfaces.find((i) => i.name === 'toString')!;
+    expect(toStr).toMatchObject({ kind: 'other', mtu: 1400, state: 'DOWN' });
+    expect(toStr.kernel).toEqual({});
+    const proto = snapshot.interfaces.find((i) => i.name === '__proto__')!;
+    expect(proto).toMatchObject({ kind: 'other', mtu: 1300, ifindex: 4 });
+    expect(proto.kernel).toEqual({});
+    expect(snapshot.interfaces.find((i) => i.name === 'eth0')!.kernel).toEqual({
+      rx_dropped: 5n,
+    });
+  });
+});
+
+describe('an SR-IOV VF without physfn is known by driver and Azure name', () => {
+  it('enP<digit> only: the PCI domain Azure puts in the name', () => {
+    expect(['enP30832s1', 'enP1s1', 'enP', 'enPfoo', 'eth0'].map(isAzureVfName)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+    const { snapshot } = build([
+      sec(
+        'sysfs_net',
+        'enP2s1/driver mlx5_core\nenPfoo/driver mlx5_core\nenP3s1/driver virtio_net',
+      ),
+    ]);
+    expect(snapshot.interfaces.map((i) => [i.name, i.kind])).toEqual([
+      ['enP2s1', 'sriov-vf'],
+      ['enPfoo', 'physical'],
+      ['enP3s1', 'physical'],
+    ]);
+  });
+});
+
+describe('a timed-out source', () => {
+  it('reports its own bound, or the default one', () => {
+    const { snapshot } = build([
+      sec('ethtool_S', '', 'eth0', 124),
+      sec('cloud_identity', '', undefined, 124),
+    ]);
+    const reason = (id: string) => snapshot.sources.find((s) => s.id === id)?.reason;
+    expect(reason('ethtool_S')).toBe('timed out after 5 s');
+    expect(reason('cloud_identity')).toBe('timed out after 3 s');
   });
 });

@@ -1,9 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { parseFrames, parseStderrFrames } from '../../../collectors/snapshot/frames.js';
-import { buildSnapshotScript, newBoundary } from '../../../collectors/snapshot/script.js';
-import type { CollectorSpec } from '../../../collectors/spec.js';
+import { parseFrames, parseStderrFrames, stderrKey } from '../../../collectors/snapshot/frames.js';
+import {
+  buildSnapshotScript,
+  newBoundary,
+  snapshotBody,
+} from '../../../collectors/snapshot/script.js';
+import { type CollectorSpec, timeoutOf } from '../../../collectors/spec.js';
 
 const spec = (
   id: string,
@@ -101,8 +105,7 @@ for (const shell of SHELLS) {
       const { sections, warnings } = parseFrames(Buffer.from(r.stdout), b);
       // stderr travels on its own stream, framed the same way.
       const errs = parseStderrFrames(Buffer.from(r.stderr).toString(), b);
-      for (const s of sections)
-        s.stderr = errs.get(s.iface ? `${s.id}\u0000${s.iface}` : s.id) ?? '';
+      for (const s of sections) s.stderr = errs.get(stderrKey(s.id, s.iface)) ?? '';
       expect(warnings).toEqual([]);
       const by = (id: string) => sections.find((s) => s.id === id)!;
       expect([...by('binary').stdout]).toEqual([0, 255, 10, 10]);
@@ -158,8 +161,42 @@ describe('frame parsing', () => {
     expect(errs.get('b\u0000eth0')).toBe('bad eth0');
   });
 
+  it('takes stderr from the stderr stream only: text between stdout frames is skipped', () => {
+    const b = 'DKB-w';
+    const out = Buffer.from(
+      `${b} begin a - 1700000000000000000\nx\n${b} end a - rc=1 ns=1700000000001000000\n` +
+        `${b} stderr a -\nboom\n${b} stderr-end\n` +
+        `${b} begin b eth0 1700000000002000000\ny\n${b} end b eth0 rc=0 ns=1700000000003000000\n`,
+    );
+    const { sections, warnings } = parseFrames(out, b);
+    expect(warnings).toEqual([]);
+    expect(sections.map((s) => [s.id, s.iface, s.stdout.toString(), s.stderr, s.exitCode])).toEqual(
+      [
+        ['a', undefined, 'x', '', 1],
+        ['b', 'eth0', 'y', '', 0],
+      ],
+    );
+  });
+
   it('never throws on garbage', () => {
     expect(parseFrames(Buffer.from('garbage\n\0\xff'), 'DKB-y').sections).toEqual([]);
     expect(parseFrames(Buffer.alloc(0), 'DKB-y').warnings).toEqual([]);
+  });
+});
+
+describe('the script body', () => {
+  it('bounds each command by its timeout, 5 s by default, and file reads not at all', () => {
+    const cmd = spec('cmd', { kind: 'command', argv: ['true'] });
+    const quick = spec('quick', { kind: 'command', argv: ['true'] }, { timeoutSec: 2 });
+    expect([timeoutOf(cmd), timeoutOf(quick)]).toEqual([5, 2]);
+    const file = spec('file', { kind: 'file', path: '/proc/uptime' });
+    expect(snapshotBody([cmd, quick, file]).split('\n')).toEqual([
+      'sec cmd - 5 0 c true',
+      'sec quick - 2 0 c true',
+      'sec file - 0 0 f /proc/uptime',
+      'join',
+      'exit 0',
+      '',
+    ]);
   });
 });
