@@ -45,16 +45,15 @@ export async function writeAtomic(file: string, bytes: Buffer): Promise<void> {
   }
 }
 
-// Writes entries as <top>/<path> into a tar.gz, atomically.
+// Writes entries as <top>/<path> into a tar.gz, atomically. Its size and
+// sha256 are taken from the file as read back (readTarGz).
 export async function writeTarGz(
   file: string,
   top: string,
   entries: BundleEntry[],
   mtime: Date,
-): Promise<{ bytes: number; sha256: string }> {
-  const gz = await packTarGz(top, entries, mtime);
-  await writeAtomic(file, gz);
-  return { bytes: gz.length, sha256: sha256(gz) };
+): Promise<void> {
+  await writeAtomic(file, await packTarGz(top, entries, mtime));
 }
 
 // Reads a tar.gz back into memory: the leak scan and `verify` look at the

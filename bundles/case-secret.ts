@@ -42,6 +42,15 @@ export async function caseSecret(caseId: string | undefined): Promise<Buffer> {
     await writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
     return key;
   } catch {
-    return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
+    // Another run made it in between, or the file is there but damaged:
+    // never key the pseudonyms with something short or garbled.
+    const hex = (await readFile(file, 'utf8').catch(() => '')).trim();
+    if (/^[0-9a-f]{64}$/.test(hex)) return Buffer.from(hex, 'hex');
+    throw new DropkitError({
+      code: 'USAGE',
+      message: `the key of case "${caseId ?? 'default'}" at ${file} is not 64 hex digits`,
+      step: 'bundle',
+      hint: "restore it from a backup to keep this case's pseudonyms, or remove it to start new ones",
+    });
   }
 }

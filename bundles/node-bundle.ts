@@ -50,14 +50,14 @@ function traceFiles(label: string, tr: TraceStream | undefined) {
 
 export function nodeBundleParts(
   captures: NodeCapture[],
-  meta: { caseId?: string; note?: string; createdAt: Date; logs: string[] },
+  meta: { caseId?: string; note?: string; createdAt: Date; logs: string[]; redacted: boolean },
 ) {
   const hosts: BundleHost[] = captures.map((c) => {
     const label = c.taken?.snapshot.facts.hostname ?? hostOfSpec(c.spec);
     const failed = c.taken?.snapshot.sources.filter((s) => !s.ok).length ?? 0;
     return {
       label,
-      specHost: hostOfSpec(c.spec),
+      spec: c.spec,
       ...(c.user ? { user: c.user } : {}),
       status: c.taken ? 'complete' : 'failed',
       ...(c.error ? { error: c.error } : {}),
@@ -99,6 +99,7 @@ export function nodeBundleParts(
     createdAt: meta.createdAt.toISOString(),
     ...(meta.note ? { note: meta.note } : {}),
     status: hosts.every((h) => h.status === 'complete') ? 'complete' : 'partial',
+    redacted: meta.redacted,
     findings: findings.map(toSummaryFinding),
     checked,
     hosts: captures.map((c, i) => hostSummary(hosts[i]!.label, c.taken?.snapshot, c.error)),

@@ -43,7 +43,14 @@ const json = (path: string, v: unknown): BundleEntry => ({
 
 export function reproBundleParts(
   rec: RunRecord,
-  meta: { caseId?: string; note?: string; label?: string; createdAt: Date; command: string[] },
+  meta: {
+    caseId?: string;
+    note?: string;
+    label?: string;
+    createdAt: Date;
+    command: string[];
+    redacted: boolean;
+  },
 ) {
   const hostSamples: HostSamples[] = rec.hosts.map((h) => ({
     host: labelOf(h),
@@ -111,18 +118,9 @@ export function reproBundleParts(
     const files: BundleEntry[] = [];
     if (h.before) files.push(json('before/snapshot.json', { ...h.before.snapshot, host: label }));
     if (h.after) files.push(json('after/snapshot.json', { ...h.after.snapshot, host: label }));
-    if (h.before && h.after)
-      files.push(
-        json(
-          'delta.json',
-          deltaView(
-            snapshotDelta(
-              { ...h.before.snapshot, host: label },
-              { ...h.after.snapshot, host: label },
-            ),
-          ),
-        ),
-      );
+    // The delta the diagnosis used, not a second computation of it.
+    const delta = inputs.find((i) => i.after.host === label)?.delta;
+    if (delta) files.push(json('delta.json', deltaView(delta)));
     const problem = h.failure
       ? `${h.failure.step}: ${h.failure.message}`
       : !h.after
@@ -130,7 +128,7 @@ export function reproBundleParts(
         : undefined;
     return {
       label,
-      specHost: hostOfSpec(h.spec),
+      spec: h.spec,
       ...(h.transport?.info.user ? { user: h.transport.info.user } : {}),
       status: !h.before && !h.after ? 'failed' : problem ? 'partial' : 'complete',
       ...(problem ? { error: problem } : {}),
@@ -148,6 +146,7 @@ export function reproBundleParts(
       ? { note: [meta.label, meta.note].filter(Boolean).join(' — ') }
       : {}),
     status,
+    redacted: meta.redacted,
     findings: findings.map(toSummaryFinding),
     checked,
     hosts: rec.hosts.map((h) =>
@@ -302,6 +301,13 @@ export function reproBundleParts(
     ...rec.phases.flatMap((p) => [
       { path: `repro/iperf3/${p.phase}-client.json`, bytes: Buffer.from(p.clientJson) },
       { path: `repro/iperf3/${p.phase}-server.json`, bytes: Buffer.from(p.serverJson) },
+      // iperf3's own complaints (warnings, a refused connection), when any.
+      ...(p.clientStderr.trim()
+        ? [{ path: `repro/iperf3/${p.phase}-client.stderr`, bytes: Buffer.from(p.clientStderr) }]
+        : []),
+      ...(p.serverStderr.trim()
+        ? [{ path: `repro/iperf3/${p.phase}-server.stderr`, bytes: Buffer.from(p.serverStderr) }]
+        : []),
     ]),
   ];
   return { hosts, files, summary, findings, status, stats };

@@ -1,4 +1,5 @@
 import { thousands } from '../kit/thousands.js';
+import { mdTable } from './md-table.js';
 import type { HostSummary, Summary } from './summary.js';
 
 // summary.md: the first screen answers "what is wrong, where, and what do I
@@ -9,16 +10,6 @@ const n = (v: bigint | number | undefined | null) =>
 // Settings (MTU, ring sizes) are written as ip and ethtool print and take
 // them: 1500, not 1,500.
 const plain = (v: number | undefined | null) => (v === undefined || v === null ? '-' : String(v));
-
-function mdTable(header: string[], rows: string[][]): string[] {
-  if (!rows.length) return [];
-  const esc = (c: string) => c.replace(/\|/g, '\\|');
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
-  ];
-}
 
 function uptime(sec: number | undefined): string {
   if (sec === undefined) return '';
@@ -85,10 +76,15 @@ export function renderSummaryMd(
   }
   out.push(...extraDetails);
   for (const h of s.hosts) out.push('', ...hostSection(h));
+  const where = s.kind === 'repro' ? 'hosts/<host>/{before,after}/' : 'hosts/<host>/';
   out.push(
     '',
     '---',
-    'Raw outputs are under `hosts/<host>/raw/`, parsed ones in `hosts/<host>/snapshot.json`; `manifest.json` lists every file with its sha256 and source. Addresses, MACs, host and user names are pseudonymised consistently across the case.',
+    `Raw outputs are under \`${where}raw/\`, parsed ones in \`${where}snapshot.json\`; \`manifest.json\` lists every file with its sha256 and source. ${
+      s.redacted
+        ? 'Addresses, MACs, host and user names are pseudonymised consistently across the case.'
+        : 'Redaction was OFF: addresses, names and any secrets the hosts printed are as they were.'
+    }`,
   );
   return `${out.join('\n')}\n`;
 }

@@ -71,6 +71,8 @@ export interface Summary {
   createdAt: string;
   note?: string;
   status: 'complete' | 'partial';
+  // Whether addresses, names and secrets were pseudonymised (--no-redact).
+  redacted: boolean;
   // Causes found, most severe first; empty when nothing moved.
   findings: SummaryFinding[];
   // What the diagnosis looked at, printed when there is no finding.

@@ -3,7 +3,8 @@ import { DropkitError } from '../kit/errors.js';
 import { readTarGz } from './archive.js';
 import { type BundleEntry, isSafeEntryPath, sha256 } from './entries.js';
 import { MANIFEST_PATH, type Manifest, SUMMARY_JSON, SUMMARY_MD } from './manifest.js';
-import { scanForLeaks } from './redact/index.js';
+import { isCategory } from './redact/categories.js';
+import { type SensitiveValue, scanForLeaks } from './redact/index.js';
 
 export interface VerifyReport {
   file: string;
@@ -36,7 +37,7 @@ export function unwrap(entries: BundleEntry[]): {
 // Pure: structure, hashes and leak patterns.
 export function verifyEntries(
   entries: BundleEntry[],
-  sensitive: string[] = [],
+  sensitive: ReadonlyArray<string | SensitiveValue> = [],
 ): Omit<VerifyReport, 'file'> {
   const { files, problems } = unwrap(entries);
   const raw = files.get(MANIFEST_PATH);
@@ -80,9 +81,9 @@ export function verifyEntries(
 }
 
 export async function verifyBundle(file: string): Promise<VerifyReport> {
-  let entries: BundleEntry[];
+  let back: Awaited<ReturnType<typeof readTarGz>>;
   try {
-    entries = (await readTarGz(file)).entries;
+    back = await readTarGz(file);
   } catch (e) {
     return {
       file,
@@ -91,19 +92,23 @@ export async function verifyBundle(file: string): Promise<VerifyReport> {
       problems: [`not a readable tar.gz: ${(e as Error).message}`],
     };
   }
-  // On the operator's machine the map sits next to the bundle: its originals
-  // make the leak scan exact, not just pattern-based.
-  const sensitive: string[] = [];
+  // On the operator's machine the map sits next to the bundle: its originals,
+  // with their categories, make the leak scan exact, not just pattern-based.
+  const sensitive: SensitiveValue[] = [];
   try {
-    const map = JSON.parse(await readFile(file.replace(/\.tar\.gz$/, '.map.json'), 'utf8')) as
-      | { entries?: Array<{ original: string }> }
-      | Array<{ original: string }>;
-    const list = Array.isArray(map) ? map : (map.entries ?? []);
-    for (const m of list) if (typeof m.original === 'string') sensitive.push(m.original);
+    const map = JSON.parse(await readFile(file.replace(/\.tar\.gz$/, '.map.json'), 'utf8')) as {
+      entries?: Array<{ category?: string; original?: string }>;
+    };
+    for (const m of map.entries ?? [])
+      if (typeof m.original === 'string' && isCategory(m.category))
+        sensitive.push({ category: m.category, value: m.original });
   } catch {
     // No map: the vendor's side. Patterns only.
   }
-  return { file, ...verifyEntries(entries, sensitive) };
+  const r = verifyEntries(back.entries, sensitive);
+  // Links and devices have no place in a bundle (archive.ts reports them).
+  const problems = [...back.warnings, ...r.problems];
+  return { file, ...r, ok: problems.length === 0, problems };
 }
 
 export async function readSummary(file: string): Promise<string> {

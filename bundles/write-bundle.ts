@@ -34,7 +34,9 @@ export interface HostRawSet {
 export interface BundleHost {
   // A stable label before redaction (the real hostname when known).
   label: string;
-  specHost?: string;
+  // What the operator typed ([user@]host[:port]): its host and user are as
+  // sensitive as anything the host printed, whether or not it connected.
+  spec?: string;
   user?: string;
   status: ManifestHost['status'];
   error?: string;
@@ -46,6 +48,9 @@ export interface BundleHost {
 
 export interface BundleInput {
   kind: Manifest['kind'];
+  // As the summary says: a reproduction whose traffic failed is partial even
+  // when both hosts were snapshotted.
+  status: Manifest['status'];
   caseId?: string;
   note?: string;
   command: string[];
@@ -107,7 +112,7 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
     const discovered: Discovered[] = input.hosts.map((h) =>
       discoverFromHost(
         h.rawSets.flatMap((s) => s.raw),
-        { ...(h.specHost ? { specHost: h.specHost } : {}), ...(h.user ? { user: h.user } : {}) },
+        { ...(h.spec ? { spec: h.spec } : {}), ...(h.user ? { user: h.user } : {}) },
       ),
     );
     discovered.push({ hostnames: input.hosts.map((h) => h.label), keywords: input.keywords });
@@ -122,9 +127,16 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
   type Pending = { entry: BundleEntry; meta: Omit<ManifestFile, 'path' | 'sha256' | 'bytes'> };
   const pending: Pending[] = [];
   const hostDirs = new Map<string, string>();
-  for (const h of input.hosts) {
-    for (const s of h.rawSets)
-      for (const r of s.raw) redactor?.observe(r.bytes.toString('latin1'), r.path);
+  // Every file is observed before any is redacted, so a value first seen in
+  // a late file (a parsed snapshot, a log) is still replaced in an early one.
+  // The redactor keeps these findings for the redaction pass below.
+  if (redactor) {
+    for (const h of input.hosts) {
+      for (const s of h.rawSets)
+        for (const r of s.raw) redactor.observe(r.bytes.toString('latin1'), r.path);
+      for (const f of h.files) redactor.observe(f.bytes.toString('latin1'), f.path);
+    }
+    for (const f of input.files) redactor.observe(f.bytes.toString('latin1'), f.path);
   }
   for (const h of input.hosts) hostDirs.set(h.label, red(h.label));
   for (const h of input.hosts) {
@@ -139,7 +151,7 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
             exitCode: r.record.exitCode,
             ...(r.record.durationMs !== undefined ? { durationMs: r.record.durationMs } : {}),
             ...(r.record.stderr ? { stderr: red(r.record.stderr) } : {}),
-            ...(r.record.reason ? { reason: r.record.reason } : {}),
+            ...(r.record.reason ? { reason: red(r.record.reason) } : {}),
           },
         });
       }
@@ -188,7 +200,7 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
       ...(h.error ? { error: red(h.error) } : {}),
       ...(h.failedSources ? { failedSources: h.failedSources } : {}),
     })),
-    status: input.hosts.every((h) => h.status === 'complete') ? 'complete' : 'partial',
+    status: input.status,
     redaction: { enabled: !!redactor, counts: totals, keywords: input.keywords.length },
     files,
   };
@@ -223,33 +235,36 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
 
   // The bytes that would ship, as read back from the file: their size and
   // sha256 are what the operator is told, and, with redaction on, the leak
-  // scan (which fails closed) looks for every value found on the hosts and
-  // for the generic patterns.
+  // scan looks for every value found on the hosts and for the generic
+  // patterns. It fails closed: a hit, or any error before the map is
+  // written, removes the bundle.
   lap('archive');
-  const back = await readTarGz(file);
-  if (redactor) {
-    const leaks = scanForLeaks(
-      back.entries.map((e) => ({ path: e.path, text: e.bytes.toString('latin1') })),
-      redactor.sensitiveValues(),
-    );
-    if (leaks.length) {
-      await unlink(file).catch(() => undefined);
-      throw new DropkitError({
-        code: 'LEAK_DETECTED',
-        message: `the leak scan found ${leaks.length} sensitive value(s); no bundle was written: ${leaks
-          .slice(0, 8)
-          .map((l) => `${l.path} (${l.category})`)
-          .join(', ')}`,
-        step: 'leak scan',
-        hint: 'this is a redaction gap: please report it with the file names and categories above (never the values)',
-      });
-    }
-  }
-  lap('read back and leak scan');
+  let back: Awaited<ReturnType<typeof readTarGz>>;
   let mapFile: string | undefined;
-  if (redactor) {
-    mapFile = join(outDir, `${name}.map.json`);
-    await writeMapFile(mapFile, redactor.mapping());
+  try {
+    back = await readTarGz(file);
+    if (redactor) {
+      const leaks = scanForLeaks(
+        back.entries.map((e) => ({ path: e.path, text: e.bytes.toString('latin1') })),
+        redactor.sensitiveValues(),
+      );
+      if (leaks.length)
+        throw new DropkitError({
+          code: 'LEAK_DETECTED',
+          message: `the leak scan found ${leaks.length} sensitive value(s); no bundle was written: ${leaks
+            .slice(0, 8)
+            .map((l) => `${l.path} (${l.category})`)
+            .join(', ')}`,
+          step: 'leak scan',
+          hint: 'this is a redaction gap: please report it with the file names and categories above (never the values)',
+        });
+      lap('read back and leak scan');
+      mapFile = join(outDir, `${name}.map.json`);
+      await writeMapFile(mapFile, redactor.mapping());
+    }
+  } catch (e) {
+    await unlink(file).catch(() => undefined);
+    throw e;
   }
   lap('map');
   return {

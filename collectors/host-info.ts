@@ -113,39 +113,3 @@ export function parseHostFacts(raw: {
   if (Number.isFinite(up)) facts.uptimeSec = up;
   return facts;
 }
-
-// Names found on the host that the redactor must replace everywhere.
-export function discoverNames(raw: { hostname?: string; etcHosts?: string; resolvConf?: string }): {
-  hostnames: string[];
-  fqdns: string[];
-  domains: string[];
-} {
-  const hostnames = new Set<string>();
-  const fqdns = new Set<string>();
-  const domains = new Set<string>();
-  const add = (name: string) => {
-    const n = name.trim().toLowerCase();
-    if (
-      !n ||
-      n === 'localhost' ||
-      n.startsWith('localhost.') ||
-      n.startsWith('ip6-') ||
-      !/^[a-z0-9][a-z0-9.-]*$/.test(n)
-    )
-      return;
-    if (n.includes('.')) {
-      fqdns.add(n);
-      hostnames.add(n.split('.')[0]!);
-    } else hostnames.add(n);
-  };
-  for (const l of raw.hostname?.split('\n') ?? []) add(l);
-  for (const line of raw.etcHosts?.split('\n') ?? []) {
-    const t = line.replace(/#.*/, '').trim().split(/\s+/);
-    for (const name of t.slice(1)) add(name);
-  }
-  for (const line of raw.resolvConf?.split('\n') ?? []) {
-    const m = line.match(/^\s*(search|domain)\s+(.+)$/);
-    if (m) for (const d of m[2]!.split(/\s+/)) if (d && d !== '.') domains.add(d.toLowerCase());
-  }
-  return { hostnames: [...hostnames], fqdns: [...fqdns], domains: [...domains] };
-}

@@ -7,13 +7,17 @@ export class Semaphore {
   constructor(private readonly limit: number) {}
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
+    // A released slot is handed straight to the next waiter (active is not
+    // decremented in between): a caller arriving in the meantime queues
+    // instead of slipping past, so the limit holds and order is FIFO.
     if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
+    else this.active++;
     try {
       return await fn();
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
     }
   }
 }

@@ -53,6 +53,10 @@ class Reader {
     }
     const num = matchAt(NUMBER, this.s, this.pos);
     if (num) {
+      // A cut can fall inside a number ("12" of 1234, "2." of 2.5): one that
+      // runs into the end, or stops before a fraction or exponent, is partial.
+      const next = this.s[this.pos + num[0].length];
+      if (next === undefined || '.eE'.includes(next)) this.fail('incomplete number');
       this.pos += num[0].length;
       return Number(num[0]);
     }

@@ -76,6 +76,14 @@ export function applyOverrides(
   overrides: Overrides,
   caps?: Partial<Caps>,
 ): Profile {
+  const next = withOverrides(profile, overrides);
+  enforceCaps(next, resolveCaps(caps));
+  return next;
+}
+
+// The overrides alone, not checked against the caps: for a caller that checks
+// the result itself (the profile loader, with the file's line numbers).
+export function withOverrides(profile: Profile, overrides: Overrides): Profile {
   const { duration, reverse } = overrides;
   const fail = (reason: string) =>
     new ProfileError('schema', [
@@ -88,7 +96,7 @@ export function applyOverrides(
     const bidir = profile.phases.find((p) => p.bidir);
     if (bidir) throw fail(`--reverse cannot apply to phase ${bidir.name}: it is already bidir`);
   }
-  const next: Profile = {
+  return {
     ...profile,
     phases: profile.phases.map((p) => ({
       ...p,
@@ -97,6 +105,4 @@ export function applyOverrides(
       extraArgs: [...p.extraArgs],
     })),
   };
-  enforceCaps(next, resolveCaps(caps));
-  return next;
 }

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { builtinProfilesDir } from './builtin-profiles.js';
-import { enforceCaps, resolveCaps } from './profile-caps.js';
+import { enforceCaps, type Overrides, resolveCaps, withOverrides } from './profile-caps.js';
 import { ProfileError, profileError } from './profile-error.js';
 import { IssueList } from './profile-issues.js';
 import { readProfile } from './profile-schema.js';
@@ -15,6 +15,9 @@ export { type Caps, DEFAULT_CAPS, type Phase, type Profile } from './profile-typ
 export interface LoadOptions {
   // Raised caps; only from an explicit operator option, never from a profile.
   caps?: Partial<Caps>;
+  // Applied before the caps are checked, so --duration can shorten a profile
+  // that is too long as written; the caps then apply to the result.
+  overrides?: Overrides;
 }
 
 // Validates YAML text. `file` names it in errors ("microburst.yaml:7:12: ...").
@@ -31,8 +34,13 @@ export function parseProfile(text: string, file: string, opts: LoadOptions = {})
   }
   const profile = readProfile(doc, file, issues);
   if (!profile) throw new ProfileError('schema', issues.items);
-  enforceCaps(profile, resolveCaps(opts.caps), (path) => issues.positions.get(path));
-  return profile;
+  const out = opts.overrides ? withOverrides(profile, opts.overrides) : profile;
+  // An overridden duration is not the file's: its line would mislead.
+  const durationOverridden = opts.overrides?.duration !== undefined;
+  enforceCaps(out, resolveCaps(opts.caps), (path) =>
+    durationOverridden && path.endsWith('.duration') ? undefined : issues.positions.get(path),
+  );
+  return out;
 }
 
 function looksLikePath(nameOrPath: string): boolean {

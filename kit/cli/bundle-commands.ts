@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { checkCaseId } from '../../bundles/case-secret.js';
 import type { NodeCapture } from '../../bundles/node-bundle.js';
@@ -40,13 +41,16 @@ async function traceFor(
   log(`${t.info.name}: tracing drop reasons for ${seconds} s`);
   const started = performance.now();
   s.start();
-  await new Promise<void>((r) => {
-    const timer = setTimeout(r, seconds * 1000);
-    interrupt.signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      r();
-    });
-  });
+  // The full time, unless Ctrl-C comes first (or came already), or the
+  // tracer ends on its own (no tracefs, sudo refused): then no need to wait.
+  const waited = new AbortController();
+  await Promise.race([
+    sleep(seconds * 1000, undefined, {
+      signal: AbortSignal.any([interrupt.signal, waited.signal]),
+    }).catch(() => undefined),
+    s.ended,
+  ]);
+  waited.abort(); // no timer left to hold the process
   if (interrupt.signal.aborted)
     log(
       `${t.info.name}: interrupted: drop tracing stopped after ${((performance.now() - started) / 1000).toFixed(1)} s of ${seconds}`,
@@ -185,7 +189,8 @@ export function registerBundle(program: Command): void {
           );
           if (captures.every((c) => !c.taken)) {
             throw new DropkitError({
-              code: 'CONNECT_FAILED',
+              // Exit 5 only when no host could be reached at all.
+              code: opened.every((o) => 'error' in o) ? 'CONNECT_FAILED' : 'COMMAND_FAILED',
               message: `no host could be collected: ${captures.map((c) => c.error).join('; ')}`,
               step: 'bundle',
               hint: 'run `collect doctor` on the hosts',
@@ -203,10 +208,12 @@ export function registerBundle(program: Command): void {
             ...(opts.note ? { note: opts.note } : {}),
             createdAt,
             logs,
+            redacted: opts.redact,
           });
           debug?.(`bundle: findings and summary in ${(performance.now() - partsAt).toFixed(1)} ms`);
           const written = await writeBundle({
             kind: 'node',
+            status: parts.summary.status,
             ...(opts.case ? { caseId: opts.case } : {}),
             ...(opts.note ? { note: opts.note } : {}),
             command: ['collect', ...process.argv.slice(2)],

@@ -1,6 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { toJson } from '../../collectors/json.js';
 import { asDropkitError } from '../errors.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
+import { parsePort } from '../ssh/host-spec.js';
 import type { OpenOptions } from '../transport/open.js';
 import { packageVersion } from '../version.js';
 
@@ -12,25 +14,31 @@ export interface GlobalOptions {
 }
 
 export function addGlobalOptions(program: Command): Command {
-  return program
-    .version(packageVersion(), '-V, --version')
-    .option('--debug', 'show debug lines and stack traces')
-    .option(
-      '--ssh-config <file>',
-      'extra OpenSSH config file, before ~/.ssh/config (repeatable)',
-      collect,
-      [],
-    )
-    .option(
-      '--accept-new-host-key',
-      'record the host key of a host not yet in known_hosts (a changed key is always refused)',
-    )
-    .option(
-      '--connect-timeout <seconds>',
-      'SSH connect timeout (default: ConnectTimeout from ssh config, else 10)',
-      positiveNumber,
-    )
-    .showHelpAfterError('(add --help for usage)');
+  return (
+    program
+      .version(packageVersion(), '-V, --version')
+      .option('--debug', 'show debug lines and stack traces')
+      .option(
+        '--ssh-config <file>',
+        'extra OpenSSH config file, before ~/.ssh/config (repeatable)',
+        collect,
+        [],
+      )
+      .option(
+        '--accept-new-host-key',
+        'record the host key of a host not yet in known_hosts (a changed key is always refused)',
+      )
+      .option(
+        '--connect-timeout <seconds>',
+        'SSH connect timeout (default: ConnectTimeout from ssh config, else 10)',
+        positiveNumber,
+      )
+      .showHelpAfterError('(add --help for usage)')
+      // commander ends its own usage errors (unknown option, bad value, missing
+      // argument) with exit 1; the documented code for them is 2. Subcommands
+      // inherit this. --help and --version still exit 0.
+      .exitOverride((err) => process.exit(err.exitCode === EXIT.ERROR ? EXIT.USAGE : err.exitCode))
+  );
 }
 
 export function collect(value: string, previous: string[]): string[] {
@@ -43,11 +51,26 @@ export function positiveNumber(value: string): number {
   return n;
 }
 
+// Counts and durations: 0 is refused here, at parse time, rather than
+// discovered mid-run (or silently taken as "unset").
 export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+// CPU numbers start at 0.
+export function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
     throw new InvalidArgumentError('must be a non-negative integer');
   return n;
+}
+
+export function tcpPort(value: string): number {
+  const port = parsePort(value);
+  if (port === undefined) throw new InvalidArgumentError('must be a port between 1 and 65535');
+  return port;
 }
 
 export function debugLogger(g: GlobalOptions): ((line: string) => void) | undefined {
@@ -99,10 +122,10 @@ export function action<A extends unknown[]>(body: (...args: A) => Promise<number
   };
 }
 
+// The same rule for bigints as every JSON file dropkit writes (toJson): a
+// number when exact, a string above 2^53.
 export function printJson(value: unknown): void {
-  process.stdout.write(
-    `${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
-  );
+  process.stdout.write(`${toJson(value)}\n`);
 }
 
 export function examples(lines: string[]): string {

@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
 import { DropkitError } from '../errors.js';
 import { currentLabId } from '../lab/current.js';
-import { impair, resetImpairments } from '../lab/impair.js';
-import { labDown, labStatus, labUp } from '../lab/lab.js';
 import { readState } from '../lab/state.js';
-import { action, examples, positiveInt, printJson } from './common.js';
+import { action, examples, nonNegativeInt, positiveInt, printJson } from './common.js';
 
 const say = (json: boolean) => (l: string) => {
   if (!json) process.stderr.write(`${l}\n`);
 };
+
+// The lab's process tooling (execa, sshd, netns) loads only for lab commands:
+// every other `repro` command would pay for it at startup.
+const loadLab = () => import('../lab/lab.js');
 
 export function registerLab(program: Command): void {
   const lab = program
@@ -34,6 +36,7 @@ export function registerLab(program: Command): void {
     .addHelpText('after', examples(['repro lab up', 'repro lab up --hosts 3']))
     .action(
       action(async (opts: { hosts?: number; json?: boolean }) => {
+        const { labUp } = await loadLab();
         const status = await labUp({
           ...(opts.hosts ? { hosts: opts.hosts } : {}),
           log: say(!!opts.json),
@@ -57,6 +60,7 @@ export function registerLab(program: Command): void {
     .addHelpText('after', examples(['repro lab down']))
     .action(
       action(async () => {
+        const { labDown } = await loadLab();
         const r = await labDown({ log: say(false) });
         if (!r.removed) process.stdout.write('lab is not up; nothing to do\n');
         return 0;
@@ -70,6 +74,7 @@ export function registerLab(program: Command): void {
     .addHelpText('after', examples(['repro lab status']))
     .action(
       action(async (opts: { json?: boolean }) => {
+        const { labStatus } = await loadLab();
         const s = await labStatus();
         if (opts.json) printJson(s);
         else if (!s.hosts.length)
@@ -102,7 +107,7 @@ export function registerLab(program: Command): void {
       'set net.core.netdev_max_backlog (machine-wide: namespaces share the kernel)',
       positiveInt,
     )
-    .option('--rps-to-cpu <cpu>', "steer the receiver's eth0 RPS to this CPU", positiveInt)
+    .option('--rps-to-cpu <cpu>', "steer the receiver's eth0 RPS to this CPU", nonNegativeInt)
     .option('--host <alias>', 'the receiving host', 'vmB')
     .option('--reset', 'restore every value the lab changed')
     .addHelpText(
@@ -120,6 +125,7 @@ export function registerLab(program: Command): void {
               step: 'lab impair',
               hint: 'run `repro lab up` first',
             });
+          const { impair, resetImpairments } = await import('../lab/impair.js');
           if (opts.reset) await resetImpairments(state, say(false));
           else if (opts.backlog === undefined && opts.rpsToCpu === undefined) {
             throw new DropkitError({

@@ -1,16 +1,7 @@
 import type { Command } from 'commander';
 import { checkCaseId } from '../../bundles/case-secret.js';
-import { reproBundleParts } from '../../bundles/repro-bundle.js';
-import { writeBundle } from '../../bundles/write-bundle.js';
 import { findingLine } from '../../collectors/diagnosis/findings.js';
-import {
-  applyOverrides,
-  type Caps,
-  listProfiles,
-  loadProfile,
-  ProfileError,
-} from '../../repro/profile.js';
-import { runRepro } from '../../repro/run/run.js';
+import { type Caps, listProfiles, loadProfile, ProfileError } from '../../repro/profile.js';
 import { parseRate } from '../../repro/units.js';
 import { DropkitError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
@@ -24,6 +15,7 @@ import {
   openOptions,
   positiveInt,
   printJson,
+  tcpPort,
 } from './common.js';
 import { printWritten } from './print-bundle.js';
 
@@ -61,8 +53,12 @@ async function profileFor(o: RunOpts) {
     caps.maxAggregateBitsPerSecond = r;
   }
   try {
-    const p = await loadProfile(o.profile, { caps });
-    return o.duration !== undefined ? applyOverrides(p, { duration: o.duration }, caps) : p;
+    // --duration applies before the caps are checked: it may shorten a
+    // profile that is over them.
+    return await loadProfile(o.profile, {
+      caps,
+      ...(o.duration !== undefined ? { overrides: { duration: o.duration } } : {}),
+    });
   } catch (e) {
     if (e instanceof ProfileError) {
       throw new DropkitError({
@@ -91,7 +87,7 @@ export function registerRun(program: Command): void {
     )
     .option('--duration <s>', 'seconds of traffic per phase (overrides the profile)', positiveInt)
     .option('--server-address <addr>', "B's data-plane address (default: the one A routes to)")
-    .option('--port <n>', 'iperf3 port on B (default: the first free one from 5201)', positiveInt)
+    .option('--port <n>', 'iperf3 port on B (default: the first free one from 5201)', tcpPort)
     .option('--reverse', 'swap the roles: B sends, A receives')
     .option('--label <text>', 'a label for this run, shown in the summary')
     .option('--case <id>', 'support case ID: names the bundle and keys the pseudonyms')
@@ -131,6 +127,13 @@ export function registerRun(program: Command): void {
         const profile = await profileFor(o);
         const g = cmd.optsWithGlobals() as GlobalOptions;
         const progress = createProgress(o.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain');
+        // The run, the bundle writer and their dependencies load here, not at
+        // every `repro` start (doctor, lab, --help).
+        const [{ runRepro }, { reproBundleParts }, { writeBundle }] = await Promise.all([
+          import('../../repro/run/run.js'),
+          import('../../bundles/repro-bundle.js'),
+          import('../../bundles/write-bundle.js'),
+        ]);
         const rec = await runRepro({
           pair: [o.pair[0]!, o.pair[1]!],
           reverse: !!o.reverse,
@@ -149,18 +152,21 @@ export function registerRun(program: Command): void {
             new DropkitError({ code: 'INTERNAL', message: 'the run captured nothing', step: 'run' })
           );
         const createdAt = new Date();
+        const command = ['repro', ...process.argv.slice(2)];
         const parts = reproBundleParts(rec, {
           ...(o.case ? { caseId: o.case } : {}),
           ...(o.note ? { note: o.note } : {}),
           ...(o.label ? { label: o.label } : {}),
           createdAt,
-          command: ['repro', ...process.argv.slice(2)],
+          command,
+          redacted: o.redact,
         });
         const written = await writeBundle({
           kind: 'repro',
           ...(o.case ? { caseId: o.case } : {}),
-          ...(o.note || o.label ? { note: [o.label, o.note].filter(Boolean).join(' — ') } : {}),
-          command: ['repro', ...process.argv.slice(2)],
+          status: parts.summary.status,
+          ...(parts.summary.note ? { note: parts.summary.note } : {}),
+          command,
           outDir: o.out,
           redact: o.redact,
           keywords: o.redactKeyword,

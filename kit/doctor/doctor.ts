@@ -1,4 +1,4 @@
-import { asDropkitError, type DropkitError } from '../errors.js';
+import { asDropkitError, DropkitError } from '../errors.js';
 import type { Transport } from '../transport/types.js';
 import { type Check, evaluate, type Purpose } from './checks.js';
 import { type ClockOffset, measureClock } from './clock.js';
@@ -48,6 +48,18 @@ export async function diagnose(
       t.exec({ script: PROBE_SCRIPT, timeoutMs: 15_000, signal, step: 'doctor probe' }),
       measureClock(t, 3, signal),
     ]);
+    // A probe cut short says nothing about the host's tools or counters:
+    // report the probe itself rather than diagnose from half an output.
+    if (probe.timedOut || probe.aborted)
+      throw new DropkitError({
+        code: probe.aborted ? 'ABORTED' : 'COMMAND_FAILED',
+        message: probe.aborted
+          ? 'the doctor probe was interrupted'
+          : 'the doctor probe did not finish within 15 s',
+        host,
+        step: 'doctor probe',
+        ...(probe.aborted ? {} : { hint: 'the host is very slow or hung; check its load' }),
+      });
     const facts = parseProbe(probe.stdout.toString('utf8'));
     const checks = evaluate(t.info, facts, clock, purpose);
     return {

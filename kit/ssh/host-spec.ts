@@ -81,9 +81,15 @@ export function formatHostSpec(spec: HostSpec): string {
 // The host part of a spec, for labels and redaction; the spec itself when it
 // does not parse (it then failed to connect anyway and is shown as typed).
 export function hostOfSpec(spec: string): string {
+  return partsOfSpec(spec).host;
+}
+
+/** Host and user of a spec, tolerant: an unparsable spec is all host. */
+export function partsOfSpec(spec: string): { host: string; user?: string } {
   try {
-    return parseHostSpec(spec).host;
+    const { host, user } = parseHostSpec(spec);
+    return user === undefined ? { host } : { host, user };
   } catch {
-    return spec;
+    return { host: spec };
   }
 }

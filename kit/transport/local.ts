@@ -90,8 +90,8 @@ export class LocalTransport implements Transport {
       ...(req.tied ? {} : { input: input ?? '' }),
       ...(req.onStdout ? { onStdout: req.onStdout } : {}),
     });
+    const end = () => child.stdin?.end();
     if (req.tied) {
-      const end = () => child.stdin?.end();
       if (req.release?.aborted) end();
       else req.release?.addEventListener('abort', end, { once: true });
     }
@@ -103,7 +103,7 @@ export class LocalTransport implements Transport {
         reap: async () =>
           void (await this.sweep({ name: 'DROPKIT_TAG', value: tag }, req.root ?? false)),
       },
-    );
+    ).finally(() => req.release?.removeEventListener('abort', end));
     const r = outcome.value;
     const stderr = r ? r.stderr.toString('utf8') : '';
     checkSudo(this.info, req, stderr);
@@ -126,8 +126,9 @@ export class LocalTransport implements Transport {
     return r.stdout.toString('utf8');
   }
 
-  onClose(): void {
+  onClose(): () => void {
     // A local transport cannot be lost.
+    return () => undefined;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { DropkitError } from '../errors.js';
 import {
   appendKnownHost,
@@ -8,7 +7,6 @@ import {
   type KnownHostEntry,
   keyTypeOfBlob,
   knownKeyTypesFor,
-  parseKnownHosts,
 } from '../ssh/known-hosts.js';
 import type { HostKeyInfo } from './types.js';
 
@@ -19,15 +17,6 @@ export interface HostKeyPolicy {
   port: number;
   strict: 'yes' | 'no' | 'accept-new' | 'ask';
   acceptNew: boolean;
-}
-
-export async function loadKnownHostEntries(files: string[]): Promise<KnownHostEntry[]> {
-  const all: KnownHostEntry[] = [];
-  for (const file of files) {
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text !== undefined) all.push(...parseKnownHosts(text, file).entries);
-  }
-  return all;
 }
 
 // ssh2 negotiates the algorithm before we see the key. Like OpenSSH, prefer

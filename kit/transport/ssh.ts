@@ -2,11 +2,12 @@ import type { Duplex } from 'node:stream';
 import ssh2, { type Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { DropkitError } from '../errors.js';
 import { Semaphore } from '../semaphore.js';
+import { loadKnownHosts } from '../ssh/known-hosts.js';
 import { buildCommandLine, checkSudo, newTag, sweeperLine, sweepScript } from './command-line.js';
 import { withDeadline } from './deadline.js';
 import { authCandidates } from './ssh-auth.js';
 import { classifyConnectError } from './ssh-errors.js';
-import { loadKnownHostEntries, preferredHostKeyAlgorithms, verifyHostKey } from './ssh-host-key.js';
+import { preferredHostKeyAlgorithms, verifyHostKey } from './ssh-host-key.js';
 import { resolveTarget, type SshTarget } from './ssh-target.js';
 import type {
   AuthMethod,
@@ -33,7 +34,7 @@ export class SshTransport implements Transport {
   readonly kind = 'ssh' as const;
   private closed = false;
   private lost: Error | undefined;
-  private readonly listeners: Array<(err?: Error) => void> = [];
+  private listeners: Array<(err?: Error) => void> = [];
   private readonly channels = new Semaphore(CHANNELS_PER_CONNECTION);
 
   constructor(
@@ -54,8 +55,11 @@ export class SshTransport implements Transport {
     });
   }
 
-  onClose(listener: (err?: Error) => void): void {
+  onClose(listener: (err?: Error) => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
   }
 
   async exec(req: ExecRequest): Promise<ExecResult> {
@@ -111,6 +115,9 @@ export class SshTransport implements Transport {
       exitCode = code;
       signal = sig ?? null;
     });
+    // Both listeners below are removed once the command is over: a long
+    // connection runs hundreds of commands (samplers, port polls).
+    let offClose: () => void = () => undefined;
     const done = new Promise<'closed' | 'lost'>((resolve) => {
       // ssh2 repeats the exit status on 'close'. It must be taken from there
       // too: a quick command's exit-status can arrive in the same packet as
@@ -121,11 +128,11 @@ export class SshTransport implements Transport {
         if (signal === null && sig) signal = sig;
         resolve('closed');
       });
-      this.onClose(() => resolve('lost'));
+      offClose = this.onClose(() => resolve('lost'));
     });
+    const end = () => stream.end();
     if (req.tied) {
       // stdin stays open; ending it is the graceful stop.
-      const end = () => stream.end();
       if (req.release?.aborted) end();
       else req.release?.addEventListener('abort', end, { once: true });
     } else {
@@ -139,7 +146,10 @@ export class SshTransport implements Transport {
         signal: req.signal,
         reap: async () => void (await this.sweep({ name: 'DROPKIT_TAG', value: tag }, !!req.root)),
       },
-    );
+    ).finally(() => {
+      offClose();
+      req.release?.removeEventListener('abort', end);
+    });
     if (
       outcome.value === 'lost' ||
       (this.lost && exitCode === null && !outcome.timedOut && !outcome.aborted)
@@ -212,7 +222,11 @@ async function handshake(
   const lookupPort = r.hostKeyAlias ? 22 : target.port;
   const timeoutMs =
     opts.connectTimeoutMs ?? (r.connectTimeoutSec ? r.connectTimeoutSec * 1000 : 10_000);
-  const entries = await loadKnownHostEntries(r.userKnownHostsFiles);
+  // The user's files and the system-wide ones (/etc/ssh/ssh_known_hosts),
+  // as OpenSSH reads them; new keys are only ever appended to the user's.
+  const known = await loadKnownHosts([...r.userKnownHostsFiles, ...r.globalKnownHostsFiles]);
+  for (const w of known.warnings) opts.debug?.(`${target.name}: known_hosts: ${w}`);
+  const entries = known.entries;
   const { candidates, notes } = await authCandidates(r.identityFiles, r.identitiesOnly ?? false);
   for (const n of notes) opts.debug?.(`${target.name}: ${n}`);
   const tried: string[] = [];

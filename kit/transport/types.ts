@@ -64,7 +64,8 @@ export interface Transport {
   // Resolves once the connection is closed; safe to call twice.
   close(): Promise<void>;
   // Registers a callback for an unexpected loss of the connection.
-  onClose(listener: (err?: Error) => void): void;
+  // Returns a function that removes the listener again.
+  onClose(listener: (err?: Error) => void): () => void;
   // Lists (`PID cmdline` lines) or kills the processes on the host whose
   // environment carries this DROPKIT_RUN or DROPKIT_TAG.
   sweep(match: SweepMatch, root: boolean, mode?: 'kill' | 'list'): Promise<string>;

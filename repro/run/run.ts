@@ -6,14 +6,15 @@ import type { Progress } from '../../kit/progress.js';
 import { RUN_ID } from '../../kit/transport/command-line.js';
 import { type OpenOptions, openAll } from '../../kit/transport/open.js';
 import type { Transport } from '../../kit/transport/types.js';
+import { totalDuration } from '../profile-caps.js';
 import type { Profile } from '../profile-types.js';
 import type { Sample } from '../sampler/parse.js';
 import { bareAddress, chooseServerAddress } from './address.js';
 import { liveStatus } from './live.js';
-import { busyPorts, PORTS_SCRIPT, pickPort } from './ports.js';
+import { pickPort } from './ports.js';
 import { SamplerSession } from './sampler-session.js';
 import { TraceSession } from './trace-session.js';
-import { type PhaseRun, runPhase } from './traffic.js';
+import { busyPortsOn, type PhaseRun, runPhase } from './traffic.js';
 
 export interface RunOptions {
   // As the user gave them: A sends, B receives; `reverse` swaps the roles.
@@ -176,11 +177,7 @@ export async function runRepro(o: RunOptions): Promise<RunRecord> {
     rec.port = await step(
       'port',
       async () => {
-        const busy = busyPorts(
-          (
-            await tr.exec({ script: PORTS_SCRIPT, timeoutMs: 5000, signal: o.signal, step: 'port' })
-          ).stdout.toString(),
-        );
+        const busy = await busyPortsOn(tr, 'port', o.signal);
         if (o.port !== undefined) {
           if (busy.has(o.port)) {
             throw new DropkitError({
@@ -263,7 +260,7 @@ export async function runRepro(o: RunOptions): Promise<RunRecord> {
       receiver.before = br;
     });
 
-    const duration = o.profile.phases.reduce((s, p) => s + p.duration, 0);
+    const duration = totalDuration(o.profile);
     await step('samplers', async () => {
       for (const h of both) {
         h.sampler = new SamplerSession(h.transport!, {
@@ -327,7 +324,6 @@ export async function runRepro(o: RunOptions): Promise<RunRecord> {
             runPhase(ts, tr, phase, {
               serverAddress: rec.serverAddress!,
               port: rec.port!,
-              duration: phase.duration,
               signal: o.signal,
               stop: stop.signal,
             }),
@@ -395,6 +391,7 @@ export async function runRepro(o: RunOptions): Promise<RunRecord> {
 // that none is left. A host we cannot reach is reported, not guessed about.
 async function cleanup(rec: RunRecord, progress: Progress): Promise<void> {
   const t0 = performance.now();
+  const startedAt = new Date().toISOString();
   const problems: string[] = [];
   await Promise.all(
     rec.hosts.map(async (h) => {
@@ -424,7 +421,7 @@ async function cleanup(rec: RunRecord, progress: Progress): Promise<void> {
   const ms = performance.now() - t0;
   rec.steps.push({
     step: 'cleanup',
-    startedAt: new Date().toISOString(),
+    startedAt,
     ms,
     ok: !problems.length,
     ...(problems.length ? { error: problems.join('; ') } : {}),

@@ -44,6 +44,12 @@ export class TraceSession {
       .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
   }
 
+  // Settles when the tracer ends on its own (no tracefs, sudo refused, lost
+  // connection) or after stop().
+  get ended(): Promise<unknown> {
+    return this.running ?? Promise.resolve();
+  }
+
   async stop(): Promise<ExecResult | Error | undefined> {
     this.release.abort();
     return this.running;

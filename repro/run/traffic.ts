@@ -17,14 +17,19 @@ export interface PhaseRun {
   endedAt: number;
 }
 
-export async function portBusy(t: Transport, port: number, signal?: AbortSignal): Promise<boolean> {
+// The ports taken on the host behind `t`.
+export async function busyPortsOn(
+  t: Transport,
+  step: string,
+  signal?: AbortSignal,
+): Promise<Set<number>> {
   const r = await t.exec({
     script: PORTS_SCRIPT,
     timeoutMs: 5000,
     ...(signal ? { signal } : {}),
-    step: 'port check',
+    step,
   });
-  return busyPorts(r.stdout.toString('utf8')).has(port);
+  return busyPorts(r.stdout.toString('utf8'));
 }
 
 // One phase: a one-off iperf3 server on the receiver, then the client on the
@@ -37,7 +42,6 @@ export async function runPhase(
   o: {
     serverAddress: string;
     port: number;
-    duration: number;
     signal: AbortSignal;
     stop: AbortSignal;
   },
@@ -46,18 +50,18 @@ export async function runPhase(
     port: o.port,
     oneOff: true,
     json: true,
-    idleTimeoutS: o.duration + 30,
+    idleTimeoutS: phase.duration + 30,
   });
   const cArgv = clientArgv(phase, {
     serverAddress: o.serverAddress,
     port: o.port,
-    duration: o.duration,
+    duration: phase.duration,
     json: true,
     getServerOutput: true,
     connectTimeoutMs: 5000,
   });
   const startedAt = Date.now();
-  const limit = (o.duration + 45) * 1000;
+  const limit = (phase.duration + 45) * 1000;
   const server: Promise<ExecResult> = receiver.exec({
     argv: sArgv,
     tied: true,
@@ -79,7 +83,7 @@ export async function runPhase(
         hint: 'is the port free and iperf3 working on the receiver?',
       });
     }
-    if (await portBusy(receiver, o.port, o.signal)) break;
+    if ((await busyPortsOn(receiver, 'port check', o.signal)).has(o.port)) break;
     if (i > 50 || o.signal.aborted) {
       throw new DropkitError({
         code: 'COMMAND_FAILED',

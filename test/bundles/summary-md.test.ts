@@ -37,6 +37,7 @@ const summary = (over: Partial<Summary> = {}): Summary => ({
   caseId: '2611270040001234',
   createdAt: '2026-11-27T14:15:02.000Z',
   status: 'complete',
+  redacted: true,
   findings: [],
   checked: ['softnet dropped', 'rx_out_of_buffer'],
   hosts: [host()],
@@ -81,5 +82,15 @@ describe('summary.md', () => {
     expect(md).toContain('status **PARTIAL**');
     expect(md).toContain('host-9f8e (failed: connection refused)');
     expect(md).toContain('- ethtool -g: not supported by the driver (eth0)');
+  });
+
+  it('ends by saying where the raw files are and whether they were pseudonymised', () => {
+    const node = renderSummaryMd(summary());
+    expect(node).toContain('under `hosts/<host>/raw/`');
+    expect(node).toContain('are pseudonymised consistently across the case');
+    const repro = renderSummaryMd(summary({ kind: 'repro', redacted: false }));
+    expect(repro).toContain('under `hosts/<host>/{before,after}/raw/`');
+    expect(repro).toContain('Redaction was OFF');
+    expect(repro).not.toContain('are pseudonymised');
   });
 });

@@ -21,7 +21,25 @@ describe('parseLenientJson', () => {
     expect(r.value).toEqual({ start: { v: '3.12', t: 17 }, intervals: [{ s: 1 }, { s: 2 }, {}] });
     expect(r.problem).toMatch(/offset/);
     expect(parseLenientJson('{"a": "unterminated').value).toEqual({});
-    expect(parseLenientJson('{"a": [1, 2').value).toEqual({ a: [1, 2] });
+    expect(parseLenientJson('{"a": [1, 2, 3]').value).toEqual({ a: [1, 2, 3] });
+  });
+
+  it('a number cut at the end of the input is dropped, not kept short', () => {
+    // "packets":12 of 1234 would give a loss of 50/12 = 416%.
+    const r = parseLenientJson('{"end":{"sum_received":{"lost_packets":50,"packets":12');
+    expect(r).toMatchObject({
+      value: { end: { sum_received: { lost_packets: 50 } } },
+      complete: false,
+    });
+    expect(r.problem).toMatch(/incomplete number at offset 52/);
+    expect(parseLenientJson('{"a": [1, 2').value).toEqual({ a: [1] });
+    // Cut after the sign, the point or the exponent mark: no value either.
+    expect(parseLenientJson('{"a": 1, "b": 2.').value).toEqual({ a: 1 });
+    expect(parseLenientJson('{"a": 1, "b": 2.5e').value).toEqual({ a: 1 });
+    expect(parseLenientJson('{"a": 1, "b": -').value).toEqual({ a: 1 });
+    // A number closed by a delimiter or a space is whole.
+    expect(parseLenientJson('{"a": 12 ').value).toEqual({ a: 12 });
+    expect(parseLenientJson('{"a": [12]').value).toEqual({ a: [12] });
   });
 
   it('garbage gives no value, never an exception', () => {

@@ -117,6 +117,36 @@ describe('user profile files', () => {
       kind: 'not-found',
     });
   });
+
+  it('a profile above the duration cap loads with a --duration that brings it under', async () => {
+    const long = join(dir, 'long.yaml');
+    await writeFile(long, GOOD.replace('duration: 5', 'duration: 400'));
+    await expect(loadProfile(long)).rejects.toThrow(
+      `${long}:3:11: total duration 400 s is above the 300 s duration cap`,
+    );
+    const short = await loadProfile(long, { overrides: { duration: 3, reverse: true } });
+    expect(short.phases[0]).toMatchObject({ duration: 3, reverse: true });
+    expect(short.source).toBe(long);
+    // The caps apply to the result; the duration is the override's, so no line.
+    const e = await loadProfile(long, { overrides: { duration: 301 } }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ProfileError);
+    expect(e).toMatchObject({ kind: 'cap', line: undefined });
+    expect(String(e)).toBe(`${long}: total duration 301 s is above the 300 s duration cap`);
+    expect((e as ProfileError).hint).toMatch(/--max-duration 301/);
+    expect(
+      (await loadProfile(long, { overrides: { duration: 301 }, caps: { maxTotalDurationS: 301 } }))
+        .phases[0]!.duration,
+    ).toBe(301);
+    // An override of the duration is no way around the rate cap, still named at its line.
+    const fast = join(dir, 'fast.yaml');
+    await writeFile(fast, GOOD.replace('duration: 5', 'duration: 400').replace('2G', '7G'));
+    await expect(loadProfile(fast, { overrides: { duration: 3 } })).rejects.toThrow(
+      `${fast}:8:14: phases[0] (one) sends 4 x 7 Gbit/s = 28 Gbit/s, above the 25 Gbit/s rate cap`,
+    );
+    await expect(loadProfile(long, { overrides: { duration: 0 } })).rejects.toThrow(
+      /--duration must be a positive integer/,
+    );
+  });
 });
 
 describe('validation names the line and column', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { impair, resetImpairments } from '../../kit/lab/impair.js';
 import { cli } from '../cli-helpers.js';
 import { canRunLab } from '../lab-available.js';
@@ -27,13 +27,51 @@ async function tracefsInstances(): Promise<string[]> {
   return r.stdout.split('\n').filter((l) => l.startsWith('dropkit-'));
 }
 
-const config = mkdtempSync(join(tmpdir(), 'dropkit-cases-'));
-const out = mkdtempSync(join(tmpdir(), 'dropkit-repro-'));
-const env = { XDG_CONFIG_HOME: config };
+// Every temp dir the file makes, removed once at the end. Made in beforeAll,
+// not at import: with the lab missing every suite is skipped, and so is afterAll.
+const temps: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+let config: string;
+let out: string;
+beforeAll(() => {
+  config = tempDir('dropkit-cases-');
+  out = tempDir('dropkit-repro-');
+});
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
 
-// `repro run …` as a user runs it, with the test's private case keys.
+// Every CLI run of the file: case keys go to the test's private config,
+// never to the user's ~/.config/dropkit.
+function dropkit(bin: 'repro' | 'collect', args: string[]) {
+  return cli(bin, args, { XDG_CONFIG_HOME: config });
+}
+
+// `repro run …` as a user runs it.
 function repro(args: string[]) {
-  return cli('repro', ['run', ...args], env);
+  return dropkit('repro', ['run', ...args]);
+}
+
+// A 3 s run of a built-in profile with --json; it must succeed.
+async function shortRun(profile: string) {
+  const r = await repro([
+    '--pair',
+    'vmA',
+    'vmB',
+    '--profile',
+    profile,
+    '--duration',
+    '3',
+    '--out',
+    out,
+    '--json',
+  ]);
+  expect(r.exitCode, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
 }
 
 function bundleOf(stdout: string): string {
@@ -43,7 +81,7 @@ function bundleOf(stdout: string): string {
 }
 
 async function extract(file: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'dropkit-x-'));
+  const dir = tempDir('dropkit-x-');
   await execa('tar', ['-xzf', file, '-C', dir, '--strip-components=1']);
   return dir;
 }
@@ -64,26 +102,10 @@ describe.skipIf(!canRunLab())('repro run on the lab', () => {
     await resetImpairments(await labState(), () => undefined);
     await noneLeft();
   });
-  afterAll(() => {
-    rmSync(config, { recursive: true, force: true });
-  });
 
   it('reproduces backlog drops on the receiver, names them with the window, and bundles the evidence', async () => {
     await impair(await labState(), { backlog: 10, rpsToCpu: 1 }, () => undefined);
-    const r = await repro([
-      '--pair',
-      'vmA',
-      'vmB',
-      '--profile',
-      'microburst',
-      '--duration',
-      '3',
-      '--out',
-      out,
-      '--json',
-    ]);
-    expect(r.exitCode, r.stderr).toBe(0);
-    const res = JSON.parse(r.stdout);
+    const res = await shortRun('microburst');
     const vmB = await labHost('vmB');
     const backlog = res.findings.find((f: { class: string }) => f.class === 'BACKLOG');
     expect(backlog.host).toBe(vmB.hostname);
@@ -96,7 +118,7 @@ describe.skipIf(!canRunLab())('repro run on the lab', () => {
     );
     // softnet dropped and the veth's dropped both moved, with when.
     expect(summary).toMatch(
-      /\| .*receiver.* \| softnet\.cpu1\.dropped \| [\d,]+ \| [\d,]+\/s \| \d{4}-\d\d-\d\d [\d:.]+ UTC → /,
+      /\| .*receiver.* \| softnet\.cpu1\.dropped \| [\d,]+ \| [\d,]+\/s \| \d{4}-\d\d-\d\dT[\d:.]+Z → /,
     );
     expect(summary).toMatch(/\| .*receiver.* \| iface\.eth0\.rx_dropped \| [\d,]+ \|/);
     expect(summary).toMatch(/\| burst \| client-to-server \| UDP \|/);
@@ -127,30 +149,17 @@ describe.skipIf(!canRunLab())('repro run on the lab', () => {
     );
     expect(summary).toContain('kfree_skb CPU_BACKLOG at enqueue_to_backlog');
     expect(await tracefsInstances()).toEqual([]);
-    const v = await cli('collect', ['verify', res.file]);
+    const v = await dropkit('collect', ['verify', res.file]);
     expect(v.exitCode, v.stdout).toBe(0);
     // A support engineer can re-derive the deltas and findings from the bundle alone.
-    const a = await cli('collect', ['analyze', res.file, '--json']);
+    const a = await dropkit('collect', ['analyze', res.file, '--json']);
     const aj = JSON.parse(a.stdout);
     expect(aj.deltas).toHaveLength(2);
     expect(aj.findings.map((f: { class: string }) => f.class)).toContain('BACKLOG');
   });
 
   it('a UDP flood without impairment is a SOCKET finding, not a BACKLOG one', async () => {
-    const r = await repro([
-      '--pair',
-      'vmA',
-      'vmB',
-      '--profile',
-      'udp-flood',
-      '--duration',
-      '3',
-      '--out',
-      out,
-      '--json',
-    ]);
-    expect(r.exitCode, r.stderr).toBe(0);
-    const res = JSON.parse(r.stdout);
+    const res = await shortRun('udp-flood');
     const classes = res.findings.map((f: { class: string }) => f.class);
     expect(classes).toContain('SOCKET');
     expect(classes).not.toContain('BACKLOG');
@@ -162,20 +171,7 @@ describe.skipIf(!canRunLab())('repro run on the lab', () => {
   });
 
   it('with the impairment reset, backlog drops are at or near zero', async () => {
-    const r = await repro([
-      '--pair',
-      'vmA',
-      'vmB',
-      '--profile',
-      'microburst',
-      '--duration',
-      '3',
-      '--out',
-      out,
-      '--json',
-    ]);
-    expect(r.exitCode, r.stderr).toBe(0);
-    const res = JSON.parse(r.stdout);
+    const res = await shortRun('microburst');
     expect(res.findings.map((f: { class: string }) => f.class)).not.toContain('BACKLOG');
     const dropped = res.repro.moved.filter((m: { key: string }) =>
       /softnet\.cpu\d+\.dropped/.test(m.key),
@@ -189,11 +185,7 @@ describe.skipIf(!canRunLab())('repro run on the lab', () => {
       profile,
       'name: gentle\ndescription: one slow TCP stream\nduration: 2\nphases:\n  - name: trickle\n    protocol: tcp\n    streams: 1\n    bitrate: 50M\n',
     );
-    const r = await cli(
-      'repro',
-      ['run', '--pair', 'vmA', 'vmB', '--profile', profile, '--out', out, '--json'],
-      env,
-    );
+    const r = await repro(['--pair', 'vmA', 'vmB', '--profile', profile, '--out', out, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).findings).toEqual([]);
   });
@@ -233,7 +225,7 @@ describe.skipIf(!canRunLab())('repro run: bad input and faults', () => {
   });
 
   it('an unknown profile, a malformed YAML, and a duration above the cap are clear usage errors', async () => {
-    const unknown = await cli('repro', ['run', '--pair', 'vmA', 'vmB', '--profile', 'nosuch']);
+    const unknown = await repro(['--pair', 'vmA', 'vmB', '--profile', 'nosuch']);
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toMatch(/microburst/);
     const bad = join(out, 'bad.yaml');
@@ -241,15 +233,15 @@ describe.skipIf(!canRunLab())('repro run: bad input and faults', () => {
       bad,
       'name: bad\ndescription: x\nphases:\n  - name: p\n    protocol: udp\n    streams: -3\n    bitrate: 1G\n',
     );
-    const malformed = await cli('repro', ['run', '--pair', 'vmA', 'vmB', '--profile', bad]);
+    const malformed = await repro(['--pair', 'vmA', 'vmB', '--profile', bad]);
     expect(malformed.exitCode).toBe(2);
     expect(malformed.stderr).toMatch(/bad\.yaml:6:\d+: .*streams/);
     const broken = join(out, 'broken.yaml');
     writeFileSync(broken, 'name: x\nphases: [\n  - {\n');
-    const syntax = await cli('repro', ['run', '--pair', 'vmA', 'vmB', '--profile', broken]);
+    const syntax = await repro(['--pair', 'vmA', 'vmB', '--profile', broken]);
     expect(syntax.exitCode).toBe(2);
     expect(syntax.stderr).toMatch(/broken\.yaml:\d+/);
-    const long = await cli('repro', ['run', '--pair', 'vmA', 'vmB', '--duration', '4000']);
+    const long = await repro(['--pair', 'vmA', 'vmB', '--duration', '4000']);
     expect(long.exitCode).toBe(2);
     expect(long.stderr).toMatch(/above the 300 s duration cap/);
   });
@@ -268,7 +260,7 @@ describe.skipIf(!canRunLab())('repro run: bad input and faults', () => {
       '/usr/bin/iperf3',
     ]);
     try {
-      const r = await cli('repro', ['run', '--pair', 'vmA', 'vmB', '--out', out], env);
+      const r = await repro(['--pair', 'vmA', 'vmB', '--out', out]);
       expect(r.exitCode).toBe(4);
       expect(r.stderr).toMatch(/error: vmB: preflight: .*iperf3/);
       expect(r.stderr).toMatch(/hint: .*iperf3/);
@@ -292,11 +284,7 @@ describe.skipIf(!canRunLab())('repro run: bad input and faults', () => {
       join(out, 'busy.pid'),
     ]);
     try {
-      const r = await cli(
-        'repro',
-        ['run', '--pair', 'vmA', 'vmB', '--port', '5290', '--out', out],
-        env,
-      );
+      const r = await repro(['--pair', 'vmA', 'vmB', '--port', '5290', '--out', out]);
       expect(r.exitCode).toBe(1);
       expect(r.stderr).toMatch(/error: vmB: port: port 5290 is already in use/);
     } finally {
@@ -306,11 +294,7 @@ describe.skipIf(!canRunLab())('repro run: bad input and faults', () => {
 
   it("B's sshd killed mid-run: a partial bundle, a clear error, nothing left running", async () => {
     const vmB = await labHost('vmB');
-    const child = cli(
-      'repro',
-      ['run', '--pair', 'vmA', 'vmB', '--duration', '6', '--out', out, '--json'],
-      env,
-    );
+    const child = repro(['--pair', 'vmA', 'vmB', '--duration', '6', '--out', out, '--json']);
     try {
       await new Promise((r) => setTimeout(r, 2500));
       for (const p of await sshdPidsIn(vmB.netns)) process.kill(p, 'SIGKILL');
@@ -327,11 +311,7 @@ describe.skipIf(!canRunLab())('repro run: bad input and faults', () => {
 
   it("B's link cut mid-run: the loss is detected by keepalive, a partial bundle, and B's processes stop once the session ends", async () => {
     const vmB = await labHost('vmB');
-    const child = cli(
-      'repro',
-      ['run', '--pair', 'vmA', 'vmB', '--duration', '8', '--out', out, '--json'],
-      env,
-    );
+    const child = repro(['--pair', 'vmA', 'vmB', '--duration', '8', '--out', out, '--json']);
     try {
       await new Promise((r) => setTimeout(r, 2500));
       await execa('ip', ['link', 'set', vmB.hostVeth, 'down']);
@@ -348,7 +328,7 @@ describe.skipIf(!canRunLab())('repro run: bad input and faults', () => {
   });
 
   it('SIGINT mid-run: exit 130, the bundle keeps what was captured, nothing left running', async () => {
-    const child = cli('repro', ['run', '--pair', 'vmA', 'vmB', '--duration', '8', '--out', out]);
+    const child = repro(['--pair', 'vmA', 'vmB', '--duration', '8', '--out', out]);
     await new Promise((r) => setTimeout(r, 2500));
     child.kill('SIGINT');
     const r = await child;

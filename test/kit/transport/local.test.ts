@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { LocalTransport } from '../../../kit/transport/local.js';
@@ -27,6 +28,14 @@ describe('local transport', () => {
     expect(r.exitCode).toBeNull();
     const left = await execa('pgrep', ['-f', 'sleep 41\\.'], { reject: false });
     expect(left.stdout.trim()).toBe('');
+  });
+
+  it('leaves no listener on a shared release signal once a command is over', async () => {
+    // A reproduction passes one run-wide signal to every tied command.
+    const release = new AbortController();
+    for (let i = 0; i < 12; i++)
+      await t.exec({ argv: ['true'], tied: true, release: release.signal });
+    expect(getEventListeners(release.signal, 'abort')).toHaveLength(0);
   });
 
   it('streams stdout while the command runs', async () => {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +78,20 @@ describe.skipIf(!canRunLab())('SSH transport against the lab sshd', () => {
       Array.from({ length: 48 }, (_, i) => vmA.exec({ argv: ['sh', '-c', `exit ${i % 8}`] })),
     );
     expect(results.map((r) => r.exitCode)).toEqual(Array.from({ length: 48 }, (_, i) => i % 8));
+  });
+
+  it('leaves no listener behind once a command is over', async () => {
+    const release = new AbortController();
+    let lost = 0;
+    const off = vmA.onClose(() => lost++);
+    for (let i = 0; i < 12; i++)
+      await vmA.exec({ argv: ['true'], tied: true, release: release.signal });
+    expect(getEventListeners(release.signal, 'abort')).toHaveLength(0);
+    // Only the listener registered here is left on the connection.
+    expect((vmA as unknown as { listeners: unknown[] }).listeners).toHaveLength(1);
+    off();
+    expect((vmA as unknown as { listeners: unknown[] }).listeners).toHaveLength(0);
+    expect(lost).toBe(0);
   });
 
   it('keeps several commands in flight on one connection', async () => {
@@ -195,6 +210,22 @@ describe.skipIf(!canRunLab())('SSH transport against the lab sshd', () => {
     const again = await connectSsh('newhost', { configFiles: [cfg] });
     expect(again.info.hostKey?.status).toBe('known');
     await again.close();
+  });
+
+  it('trusts a key found only in GlobalKnownHostsFile, as ssh does', async () => {
+    const vm = await labHost('vmB');
+    const kh = join(dir, 'known_hosts_user_only');
+    await writeFile(kh, '');
+    const cfg = join(dir, 'global_config');
+    await writeFile(
+      cfg,
+      `Host globalkh\n  HostName ${vm.address}\n  User root\n  IdentityFile ${TEST_LAB.stateDir}/id_ed25519\n  UserKnownHostsFile ${kh}\n  GlobalKnownHostsFile ${TEST_LAB.stateDir}/known_hosts\n  StrictHostKeyChecking yes\n`,
+    );
+    const t = await connectSsh('globalkh', { configFiles: [cfg] });
+    expect(t.info.hostKey?.status).toBe('known');
+    await t.close();
+    // Nothing was added to the user's file.
+    expect(await readFile(kh, 'utf8')).toBe('');
   });
 
   it('always refuses a changed host key, even with --accept-new-host-key', async () => {

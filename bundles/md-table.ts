@@ -1,0 +1,11 @@
+// A Markdown table; a `|` inside a cell (error text, a counter name) is
+// escaped so it cannot break the row. Empty when there are no rows.
+export function mdTable(header: string[], rows: string[][]): string[] {
+  if (!rows.length) return [];
+  const esc = (c: string) => c.replace(/\|/g, '\\|');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ];
+}
