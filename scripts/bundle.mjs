@@ -41,24 +41,28 @@ const stubs = {
 
 // Stale chunks from earlier builds would otherwise pile up beside the new ones.
 rmSync('dist/bin', { recursive: true, force: true });
-await build({
-  entryPoints: { repro: 'dist/kit/cli/repro.js', collect: 'dist/kit/cli/collect.js' },
-  outdir: 'dist/bin',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: ['ssh2', 'cpu-features'],
-  plugins: [stubs],
-  chunkNames: 'chunks/[name]-[hash]',
-  // Bundled CommonJS dependencies (archiver's streams) call require().
-  banner: {
-    js: "import { createRequire as __dkCreateRequire } from 'node:module'; const require = __dkCreateRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
-  legalComments: 'none',
-});
+// One build per CLI: chunks shared between the two would cut each CLI's
+// startup path into more modules than it needs (each one a load).
+for (const cli of ['repro', 'collect']) {
+  await build({
+    entryPoints: { [cli]: `dist/kit/cli/${cli}.js` },
+    outdir: 'dist/bin',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['ssh2', 'cpu-features'],
+    plugins: [stubs],
+    chunkNames: `chunks/${cli}-[name]-[hash]`,
+    // Bundled CommonJS dependencies (archiver's streams) call require().
+    banner: {
+      js: "import { createRequire as __dkCreateRequire } from 'node:module'; const require = __dkCreateRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+}
 
 // The bins start as sh and re-exec node without NODE_EXTRA_CA_CERTS: node
 // reads and parses that CA file at startup, before any of our code runs
