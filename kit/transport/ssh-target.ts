@@ -18,6 +18,9 @@ export interface SshTarget {
 export interface ResolveOptions {
   // Extra config files, most important first (--ssh-config, then the lab's).
   configFiles: string[];
+  // Reached through a jump host (a hop after the first): the name is
+  // resolved there, as with `ssh -J`, not here.
+  viaJump?: boolean;
 }
 
 // `[user@]host[:port]` or an alias, resolved the way `ssh -G` would: explicit
@@ -40,7 +43,10 @@ export async function resolveTarget(spec: string, opts: ResolveOptions): Promise
     home: homedir(),
     user: userInfo().username,
   });
-  if (!resolved.matchedAlias && !isIP(resolved.hostName)) {
+  // A name we connect to ourselves must resolve here; behind a ProxyJump it
+  // is the jump host's business.
+  const direct = !opts.viaJump && !resolved.proxyJump?.length;
+  if (direct && !resolved.matchedAlias && !isIP(resolved.hostName)) {
     try {
       await lookup(resolved.hostName);
     } catch {

@@ -337,7 +337,10 @@ export async function connectSsh(spec: string, opts: SshConnectOptions): Promise
     // ProxyJump: each hop is reached through the previous one with
     // direct-tcpip (forwardOut), exactly like `ssh -J a,b target`.
     for (const hopSpec of target.resolved.proxyJump ?? []) {
-      const hop = await resolveTarget(hopSpec, { configFiles: opts.configFiles });
+      const hop = await resolveTarget(hopSpec, {
+        configFiles: opts.configFiles,
+        viaJump: hops.length > 0,
+      });
       const hs = await handshake(hop, opts, sock);
       hops.push(hs.client);
       via.push(hopSpec);
@@ -348,7 +351,7 @@ export async function connectSsh(spec: string, opts: SshConnectOptions): Promise
       const nextHopIndex = via.length;
       const nextSpec = target.resolved.proxyJump?.[nextHopIndex];
       if (nextSpec) {
-        const nt = await resolveTarget(nextSpec, { configFiles: opts.configFiles });
+        const nt = await resolveTarget(nextSpec, { configFiles: opts.configFiles, viaJump: true });
         next.host = nt.resolved.hostName;
         next.port = nt.port;
       }
