@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { execBashLine } from '../../kit/bash-handoff.js';
 import { shellQuote } from '../../kit/shell-quote.js';
 import { type CollectorSpec, timeoutOf } from '../spec.js';
 
@@ -212,5 +213,5 @@ export function buildSnapshotScript(
   // POSIX prelude. Without bash, whatever sh read this script.
   const bash = `${head}if [ -n "\${EPOCHREALTIME:-}" ]; then\n${BASH_PRELUDE.trim()}\nelse\n${POSIX_PRELUDE.trim()}\nfi\nnow\n${body}`;
   // $0 names the script in the shell's own error messages.
-  return `if command -v bash >/dev/null 2>&1; then exec bash -c ${shellQuote(bash)} dropkit-snapshot; fi\n${posix}`;
+  return `${execBashLine(bash, 'dropkit-snapshot')}${posix}`;
 }

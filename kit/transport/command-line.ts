@@ -42,20 +42,41 @@ wait $p; rc=$?
 kill $w 2>/dev/null
 exit $rc`;
 
+// A tied script: it comes on stdin like any script (never in argv, so never in
+// the host's process list), ended by this line, and the rest of stdin is the
+// tie. dash reads the script a byte per read(2), a few ms for a sampler; the
+// script then runs in a subshell, which keeps it out of argv too.
+export const TIED_SCRIPT_END = '#dropkit-end-of-script';
+
+export function tiedScriptInput(script: string): string {
+  return `${script.endsWith('\n') ? script : `${script}\n`}${TIED_SCRIPT_END}\n`;
+}
+
+const TIED_SCRIPT = `s=''
+while IFS= read -r l; do [ "$l" = '${TIED_SCRIPT_END}' ] && break; s="$s$l
+"; done
+exec 3<&0
+(eval "$s") </dev/null 3<&- & p=$!
+(while read -r _; do :; done; kill -TERM $p 2>/dev/null) <&3 & w=$!
+exec 3<&-
+wait $p; rc=$?
+kill $w 2>/dev/null
+exit $rc`;
+
+function shellPart(input: CommandLineInput): string {
+  if (!input.argv) return input.tied ? `sh -c ${shellQuote(TIED_SCRIPT)}` : 'sh -s';
+  return `sh -c ${shellQuote(
+    input.tied ? `sh -c ${shellQuote(TIED)} tied ${shellJoin(input.argv)}` : shellJoin(input.argv),
+  )}`;
+}
+
 export function buildCommandLine(input: CommandLineInput): string {
   const envArgs = [`DROPKIT_RUN=${input.runId ?? RUN_ID}`, `DROPKIT_TAG=${input.tag}`];
   // `env` then `sh`: works under sudo (which resets the environment) and
   // under any login shell, including csh-style ones that cannot `export`.
   // A script comes on stdin, read by `sh -s` (no `sh -c` around it: one
   // exec less); argv is joined for `sh -c`.
-  const shell = input.argv
-    ? `sh -c ${shellQuote(
-        input.tied
-          ? `sh -c ${shellQuote(TIED)} tied ${shellJoin(input.argv)}`
-          : shellJoin(input.argv),
-      )}`
-    : 'sh -s';
-  const wrapped = `env ${envArgs.join(' ')} ${shell}`;
+  const wrapped = `env ${envArgs.join(' ')} ${shellPart(input)}`;
   return input.root && !input.loginIsRoot ? `sudo -n ${wrapped}` : wrapped;
 }
 

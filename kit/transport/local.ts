@@ -1,7 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { DropkitError } from '../errors.js';
-import { buildCommandLine, checkSudo, newTag, sweeperLine, sweepScript } from './command-line.js';
+import {
+  buildCommandLine,
+  checkSudo,
+  newTag,
+  sweeperLine,
+  sweepScript,
+  tiedScriptInput,
+} from './command-line.js';
 import { withDeadline } from './deadline.js';
 import type { ConnectionInfo, ExecRequest, ExecResult, SweepMatch, Transport } from './types.js';
 
@@ -92,6 +99,7 @@ export class LocalTransport implements Transport {
     });
     const end = () => child.stdin?.end();
     if (req.tied) {
+      if (req.script !== undefined) child.stdin?.write(tiedScriptInput(req.script));
       if (req.release?.aborted) end();
       else req.release?.addEventListener('abort', end, { once: true });
     }

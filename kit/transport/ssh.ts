@@ -3,7 +3,14 @@ import ssh2, { type Client, type ClientChannel, type ConnectConfig } from 'ssh2'
 import { DropkitError } from '../errors.js';
 import { Semaphore } from '../semaphore.js';
 import { loadKnownHosts } from '../ssh/known-hosts.js';
-import { buildCommandLine, checkSudo, newTag, sweeperLine, sweepScript } from './command-line.js';
+import {
+  buildCommandLine,
+  checkSudo,
+  newTag,
+  sweeperLine,
+  sweepScript,
+  tiedScriptInput,
+} from './command-line.js';
 import { withDeadline } from './deadline.js';
 import { authCandidates } from './ssh-auth.js';
 import { classifyConnectError } from './ssh-errors.js';
@@ -133,6 +140,7 @@ export class SshTransport implements Transport {
     const end = () => stream.end();
     if (req.tied) {
       // stdin stays open; ending it is the graceful stop.
+      if (req.script !== undefined) stream.write(tiedScriptInput(req.script));
       if (req.release?.aborted) end();
       else req.release?.addEventListener('abort', end, { once: true });
     } else {

@@ -5,7 +5,8 @@ export interface ExecRequest {
   // A command and its arguments; quoted for the remote shell by the transport.
   argv?: readonly string[];
   // A POSIX sh script, sent on stdin to `sh -s` so it is never limited by ARG_MAX
-  // and never visible in the host's process list.
+  // and never visible in the host's process list (a bash variant is handed on
+  // through the environment: kit/bash-handoff.ts).
   script?: string;
   // Standard input for `argv` commands.
   stdin?: Buffer | string;
@@ -18,7 +19,8 @@ export interface ExecRequest {
   // A label for errors and logs ("snapshot", "doctor").
   step?: string;
   // Keep stdin open and stop the command (SIGTERM) when it closes: when
-  // `release` fires, or when the connection is lost. For argv commands only.
+  // `release` fires, or when the connection is lost. A tied script still comes
+  // on stdin, ahead of the tie (command-line.ts, tiedScriptInput).
   tied?: boolean;
   release?: AbortSignal;
 }

@@ -1,3 +1,4 @@
+import { newBoundary } from '../../collectors/snapshot/script.js';
 import type { ExecResult, Transport } from '../../kit/transport/types.js';
 import { feedSampler, newSamplerStream, type Sample } from '../sampler/parse.js';
 import { samplerScript } from '../sampler/script.js';
@@ -7,7 +8,8 @@ import { samplerScript } from '../sampler/script.js';
 export class SamplerSession {
   readonly samples: Sample[] = [];
   private readonly release = new AbortController();
-  private readonly stream = newSamplerStream();
+  private readonly boundary = newBoundary();
+  private readonly stream = newSamplerStream(this.boundary);
   private running: Promise<ExecResult | Error> | undefined;
 
   constructor(
@@ -31,11 +33,12 @@ export class SamplerSession {
       ethtoolEvery: Math.max(1, Math.round(1000 / this.opts.intervalMs)),
       ...(this.opts.dataIface ? { dataIface: this.opts.dataIface } : {}),
       maxSeconds: this.opts.maxSeconds,
+      boundary: this.boundary,
     });
     this.script = script;
     this.running = this.t
       .exec({
-        argv: ['sh', '-c', script],
+        script,
         tied: true,
         release: this.release.signal,
         ...(this.opts.signal ? { signal: this.opts.signal } : {}),

@@ -1,6 +1,6 @@
 import type { ExecResult, Transport } from '../../kit/transport/types.js';
 import { feedTrace, newTraceStream, type TraceStream } from '../trace/parse.js';
-import { traceScript } from '../trace/script.js';
+import { leftoverScript, traceScript } from '../trace/script.js';
 
 // Drop-reason tracing on one host for the length of the traffic. Root (sudo
 // -n when needed), tied to the channel: releasing it, or losing the
@@ -27,12 +27,14 @@ export class TraceSession {
 
   // The script as run, for the bundle's commands.txt.
   script = '';
+  // stop() found the instance still there and removed it.
+  leftoverRemoved = false;
 
   start(): void {
     this.script = traceScript({ instance: this.instance, intervalMs: this.opts.intervalMs });
     this.running = this.t
       .exec({
-        argv: ['sh', '-c', this.script],
+        script: this.script,
         root: true,
         tied: true,
         release: this.release.signal,
@@ -52,6 +54,24 @@ export class TraceSession {
 
   async stop(): Promise<ExecResult | Error | undefined> {
     this.release.abort();
-    return this.running;
+    const end = await this.running;
+    if (this.running && this.stream.overruns === undefined && !this.stream.unavailable)
+      await this.removeLeftover();
+    return end;
+  }
+
+  // The tracer ended without its final line: it was killed (a sweep's
+  // SIGKILL, a timeout) before or while removing its instance. Remove it from
+  // here while the connection lasts; a lost host's own teardown does the rest.
+  private async removeLeftover(): Promise<void> {
+    const r = await this.t
+      .exec({
+        script: leftoverScript(this.instance),
+        root: true,
+        timeoutMs: 5000,
+        step: 'drop tracing cleanup',
+      })
+      .catch(() => undefined);
+    this.leftoverRemoved = !!r?.stdout.toString().includes('removed');
   }
 }

@@ -1,4 +1,5 @@
 import { parseEthtoolStats } from '../../collectors/ethtool-stats.js';
+import { getOwn, setOwn } from '../../collectors/own-record.js';
 import { parseSoftnetStat, type SoftnetRow } from '../../collectors/softnet-stat.js';
 
 // Incremental parser of the sampler's stream: chunks arrive as SSH delivers
@@ -17,6 +18,9 @@ export interface Sample {
 }
 
 export interface SamplerStream {
+  // The frame marker the script was built with: only lines that start with it
+  // begin, end or delimit a sample.
+  boundary: string;
   buffer: string;
   current?: {
     seq: number;
@@ -31,8 +35,16 @@ export interface SamplerStream {
   warnings: string[];
 }
 
-export function newSamplerStream(): SamplerStream {
-  return { buffer: '', warnings: [] };
+export function newSamplerStream(boundary: string): SamplerStream {
+  return { boundary, buffer: '', warnings: [] };
+}
+
+// `<B> TAG rest` → [TAG, rest]; anything else is a plain line.
+function marker(line: string, boundary: string): [string, string] | undefined {
+  if (!line.startsWith(`${boundary} `)) return undefined;
+  const rest = line.slice(boundary.length + 1);
+  const sp = rest.indexOf(' ');
+  return sp < 0 ? [rest, ''] : [rest.slice(0, sp), rest.slice(sp + 1)];
 }
 
 export function feedSampler(st: SamplerStream, chunk: string): Sample[] {
@@ -43,39 +55,42 @@ export function feedSampler(st: SamplerStream, chunk: string): Sample[] {
     const line = st.buffer.slice(0, nl);
     st.buffer = st.buffer.slice(nl + 1);
     nl = st.buffer.indexOf('\n');
-    if (line.startsWith('S ')) {
-      const [, seq, ns] = line.split(' ');
+    const m = marker(line, st.boundary);
+    if (m?.[0] === 'S') {
+      const [seq, ns] = m[1].split(' ');
       if (st.current) st.warnings.push(`sample ${st.current.seq} has no end marker`);
-      st.current = /^\d+$/.test(ns ?? '')
-        ? { seq: Number(seq), hostNs: BigInt(ns!), softnet: [], n: [], x: [] }
-        : undefined;
+      st.current =
+        /^\d+$/.test(seq ?? '') && /^\d+$/.test(ns ?? '')
+          ? { seq: Number(seq), hostNs: BigInt(ns!), softnet: [], n: [], x: [] }
+          : undefined;
       continue;
     }
     const c = st.current;
     if (!c) continue;
-    if (line === 'E') {
+    if (m?.[0] === 'E') {
       out.push(finish(c));
       st.current = undefined;
-    } else if (line.startsWith('N ')) c.n.push(line.slice(2));
-    else if (line.startsWith('C ')) c.cpu = Number(line.slice(2));
-    else if (line.startsWith('X< ')) {
-      c.xIface = line.slice(3);
+    } else if (m?.[0] === 'X<') {
+      c.xIface = m[1];
       c.inX = true;
-    } else if (line === 'X>') c.inX = false;
+    } else if (m?.[0] === 'X>') c.inX = false;
     else if (c.inX) c.x.push(line);
+    else if (m?.[0] === 'C') c.cpu = Number(m[1]);
+    else if (line.startsWith('N ')) c.n.push(line.slice(2));
     else c.softnet.push(line);
   }
   return out;
 }
 
 function finish(c: NonNullable<SamplerStream['current']>): Sample {
+  // Names come from the host: `__proto__` is a valid interface name.
   const ifaces: Record<string, Record<string, bigint>> = {};
   for (const l of c.n) {
     const m = /^([^/\s]+)\/(\S+) (\d+)$/.exec(l);
     if (!m) continue;
-    const entry = ifaces[m[1]!] ?? {};
-    entry[m[2]!] = BigInt(m[3]!);
-    ifaces[m[1]!] = entry;
+    const entry = getOwn(ifaces, m[1]!) ?? {};
+    setOwn(entry, m[2]!, BigInt(m[3]!));
+    setOwn(ifaces, m[1]!, entry);
   }
   const s: Sample = {
     seq: c.seq,

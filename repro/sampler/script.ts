@@ -1,3 +1,4 @@
+import { execBashLine } from '../../kit/bash-handoff.js';
 import { shellQuote } from '../../kit/shell-quote.js';
 
 // The on-host sampler: a shell loop that prints one framed sample every
@@ -13,13 +14,15 @@ import { shellQuote } from '../../kit/shell-quote.js';
 // byte-wise reads, unlike procfs sysctls). Deadlines are absolute, so the
 // loop does not drift by its own run time.
 //
-// Output, one sample:
-//   S <seq> <host ns>
+// Output, one sample (<B> is an unguessable boundary, as in the snapshot
+// script: ethtool's output, which a driver or a host fills, cannot end a
+// sample or start another):
+//   <B> S <seq> <host ns>
 //   <softnet_stat rows as printed>
-//   N <iface>/<counter> <value>        every sysfs statistics counter
-//   X< <iface> … ethtool -S output … X>  every Nth sample, data interface only
-//   C <cpu ticks>                      every Nth sample: the sampler's own CPU so far
-//   E
+//   N <iface>/<counter> <value>            every sysfs statistics counter
+//   <B> X< <iface> … ethtool -S … <B> X>   every Nth sample, data interface only
+//   <B> C <cpu ticks>                      every Nth sample: the sampler's own CPU so far
+//   <B> E
 
 export interface SamplerOptions {
   intervalMs: number;
@@ -27,6 +30,8 @@ export interface SamplerOptions {
   ethtoolEvery: number;
   dataIface?: string;
   maxSeconds: number;
+  // The frame marker (newBoundary() in collectors/snapshot/script.ts).
+  boundary: string;
   // Force the POSIX variant (tests).
   posixOnly?: boolean;
 }
@@ -40,14 +45,14 @@ const BODY = `
   done
   if [ -n "$E" ] && [ -n "$di" ] && [ $((seq % every)) -eq 0 ]; then
     # Framed, not prefixed line by line: a pipe into a read loop costs a fork.
-    printf 'X< %s\\n' "$di"; $E -S "$di" 2>/dev/null; printf '\\nX>\\n'
+    printf '%s X< %s\\n' "$B" "$di"; $E -S "$di" 2>/dev/null; printf '\\n%s X>\\n' "$B"
   fi
   if [ $((seq % every)) -eq 0 ]; then
     # The sampler's own CPU (utime+stime+cutime+cstime, USER_HZ ticks, which
     # the kernel always reports at 100/s), so its cost is measured, not guessed.
-    read -r st < /proc/$$/stat; set -- \${st#*) }; printf 'C %s\\n' $((\${12} + \${13} + \${14} + \${15}))
+    read -r st < /proc/$$/stat; set -- \${st#*) }; printf '%s C %s\\n' "$B" $((\${12} + \${13} + \${14} + \${15}))
   fi
-  printf 'E\\n'
+  printf '%s E\\n' "$B"
   seq=$((seq + 1))`;
 
 function bashVariant(): string {
@@ -58,7 +63,7 @@ now() { t=\${EPOCHREALTIME//[!0-9]/}; t=$((t * 1000)); }
 now; start=$t; next=$t; seq=0
 while :; do
   now
-  printf 'S %s %s\\n' "$seq" "$t"${BODY}
+  printf '%s S %s %s\\n' "$B" "$seq" "$t"${BODY}
   [ $((t - start)) -ge $((max * 1000000000)) ] && exit 0
   next=$((next + iv))
   now
@@ -76,7 +81,7 @@ E=''; command -v ethtool >/dev/null 2>&1 && E=ethtool
 start=$(date +%s%N); next=$start; seq=0
 while :; do
   t=$(date +%s%N)
-  printf 'S %s %s\\n' "$seq" "$t"${BODY}
+  printf '%s S %s %s\\n' "$B" "$seq" "$t"${BODY}
   [ $((t - start)) -ge $((max * 1000000000)) ] && exit 0
   next=$((next + iv))
   # One clock read per sample: the sleep is computed from the sample's start,
@@ -89,10 +94,10 @@ done
 }
 
 export function samplerScript(o: SamplerOptions): string {
-  const vars = `iv=${Math.round(o.intervalMs * 1e6)}; every=${Math.max(1, Math.round(o.ethtoolEvery))}; di=${o.dataIface ? shellQuote(o.dataIface) : "''"}; max=${Math.round(o.maxSeconds)}`;
+  const vars = `B=${shellQuote(o.boundary)}; iv=${Math.round(o.intervalMs * 1e6)}; every=${Math.max(1, Math.round(o.ethtoolEvery))}; di=${o.dataIface ? shellQuote(o.dataIface) : "''"}; max=${Math.round(o.maxSeconds)}`;
   const bash = `${vars}\n${bashVariant()}`;
   const pick = o.posixOnly
     ? ''
-    : `if command -v bash >/dev/null 2>&1 && bash -c '[ -n "$EPOCHREALTIME" ]' 2>/dev/null; then exec bash -c ${shellQuote(bash)}; fi\n`;
+    : execBashLine(bash, 'dropkit-sampler', ` && bash -c '[ -n "$EPOCHREALTIME" ]' 2>/dev/null`);
   return `${pick}${vars}\n${posixVariant()}`;
 }

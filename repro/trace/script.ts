@@ -13,6 +13,9 @@ import { shellQuote } from '../../kit/shell-quote.js';
 // capped. Teardown (disable, rmdir) runs on SIGTERM (the tied channel's stop,
 // or a lost connection) and on any exit.
 //
+// The O line comes after the instance is removed: a tracer that ended
+// without it may have left its instance (leftoverScript removes it).
+//
 // Output:
 //   F< … format file … F>
 //   I <count> <reason|-> <location>   aggregated counts, one block per interval
@@ -37,15 +40,18 @@ a=''
 done_=''
 cleanup() {
   [ -n "$done_" ] && return; done_=1
+  # The event goes off first: a stop that escalates to SIGKILL (a sweep gives
+  # a second of grace) must not leave the host tracing. The end marker still
+  # reaches awk, which flushes the last interval.
+  echo 0 > "$I/$E/enable" 2>/dev/null
   if [ -n "$a" ]; then
     echo end > "$I/trace_marker" 2>/dev/null
     # awk exits on the end marker; never wait on it for long, and leave no
     # helper process behind (it would hold the channel open).
-    i=0; while kill -0 "$a" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.05; i=$((i + 1)); done
+    i=0; while kill -0 "$a" 2>/dev/null && [ $i -lt 8 ]; do sleep 0.05; i=$((i + 1)); done
     kill "$a" 2>/dev/null; wait "$a" 2>/dev/null
   fi
   o=0; for s in "$I"/per_cpu/cpu*/stats; do v=$(sed -n 's/^overrun: //p' "$s" 2>/dev/null); o=$((o + \${v:-0})); done
-  echo 0 > "$I/$E/enable" 2>/dev/null
   rmdir "$I" 2>/dev/null
   printf 'O %s\\n' "$o"
 }
@@ -74,5 +80,19 @@ while kill -0 "$a" 2>/dev/null; do
   n=$((n + 1))
   [ $((n % ${ticks})) -eq 0 ] && echo tick > "$I/trace_marker"
 done
+`;
+}
+
+// Removes the instance if a tracer was killed before its teardown finished.
+// Prints `removed` when there was one.
+export function leftoverScript(instance: string): string {
+  const name = shellQuote(instance);
+  return `for T in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+  I="$T/instances/"${name}
+  [ -d "$I" ] || continue
+  echo 0 > "$I/events/skb/kfree_skb/enable" 2>/dev/null
+  rmdir "$I" 2>/dev/null && echo removed
+done
+exit 0
 `;
 }

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { newBoundary } from '../../collectors/snapshot/script.js';
 import {
   type HostSamples,
   movement,
@@ -9,6 +10,8 @@ import {
 } from '../../repro/run/series.js';
 import { feedSampler, newSamplerStream } from '../../repro/sampler/parse.js';
 import { samplerScript } from '../../repro/sampler/script.js';
+
+const B = newBoundary();
 
 for (const [label, shell, posixOnly] of [
   ['bash 5 (no fork per sample)', ['sh'], false],
@@ -23,8 +26,9 @@ for (const [label, shell, posixOnly] of [
         dataIface: 'lo',
         maxSeconds: 1,
         posixOnly,
+        boundary: B,
       });
-      const st = newSamplerStream();
+      const st = newSamplerStream(B);
       const samples: ReturnType<typeof feedSampler> = [];
       const child = execa(shell[0], [...shell.slice(1), '-c', script], { buffer: false });
       // Chunks split anywhere: the parser keeps partial lines across them.

@@ -38,6 +38,27 @@ describe('local transport', () => {
     expect(getEventListeners(release.signal, 'abort')).toHaveLength(0);
   });
 
+  it('a tied script runs from stdin, out of every argv, until released', async () => {
+    // The marker stands for a frame boundary: no process may show it in argv.
+    const marker = `dk-secret-${process.pid}`;
+    const release = new AbortController();
+    const seen: string[] = [];
+    const running = t.exec({
+      script: `echo ${marker}-start\nwhile :; do sleep 0.05; done\n`,
+      tied: true,
+      release: release.signal,
+      timeoutMs: 10_000,
+      onStdout: (c) => seen.push(c.toString()),
+    });
+    while (!seen.join('').includes(`${marker}-start`)) await new Promise((r) => setTimeout(r, 20));
+    const ps = await execa('ps', ['-eo', 'args']);
+    expect(ps.stdout).not.toContain(marker);
+    release.abort();
+    const r = await running;
+    expect(r.timedOut).toBe(false);
+    expect(r.stdout.toString()).toBe(`${marker}-start\n`);
+  });
+
   it('streams stdout while the command runs', async () => {
     const chunks: string[] = [];
     const r = await t.exec({
