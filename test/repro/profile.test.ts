@@ -60,8 +60,8 @@ describe('built-in profiles', () => {
         duration: 10,
         reverse: false,
         bidir: false,
-        window: null,
-        extraArgs: [],
+        window: '4M',
+        extraArgs: ['-A', '0'],
       },
     ]);
     expect((await loadProfile('tcp-incast')).phases[0]).toMatchObject({
