@@ -19,6 +19,12 @@ export interface ConfigFileSystem {
 export interface LoadSshConfigOptions {
   home?: string;
   fs?: ConfigFileSystem;
+  /**
+   * The system-wide file (OpenSSH: /etc/ssh/ssh_config), read after `paths` so that any
+   * user file wins. Its relative Includes, and those of the files it includes, are
+   * anchored at its own directory, which for the real file is OpenSSH's /etc/ssh.
+   */
+  systemConfig?: string;
 }
 
 export interface LoadedSshConfig {
@@ -28,9 +34,11 @@ export interface LoadedSshConfig {
   warnings: string[];
 }
 
+/** OpenSSH's system-wide client config (_PATH_HOST_CONFIG_FILE), read after the user's. */
+export const SYSTEM_SSH_CONFIG = '/etc/ssh/ssh_config';
+
 // Same limit as OpenSSH's READCONF_MAX_DEPTH; also what stops include cycles.
 const MAX_INCLUDE_DEPTH = 16;
-const SYSTEM_CONFIG_DIR = '/etc/ssh';
 
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
@@ -60,6 +68,8 @@ interface LoadContext {
   home: string;
   fs: ConfigFileSystem;
   warnings: string[];
+  /** Where relative Include paths start: ~/.ssh for user files (ssh_config(5)). */
+  includeBase: string;
 }
 
 function describe(err: unknown): string {
@@ -68,19 +78,13 @@ function describe(err: unknown): string {
 
 /**
  * Turns an Include argument into file names. Relative paths are anchored at ~/.ssh for user
- * files and /etc/ssh for system ones (ssh_config(5)); wildcards are honoured in the last
- * path component only, sorted like glob(3), and a pattern that matches nothing is silent.
+ * files and the system config's directory for system ones (ssh_config(5)); wildcards are
+ * honoured in the last path component only, sorted like glob(3), and a pattern that
+ * matches nothing is silent.
  */
-async function includeTargets(
-  arg: string,
-  includer: string,
-  ctx: LoadContext,
-  where: string,
-): Promise<string[]> {
-  const isSystem = includer.startsWith(`${SYSTEM_CONFIG_DIR}/`);
+async function includeTargets(arg: string, ctx: LoadContext, where: string): Promise<string[]> {
   const expanded = expandTilde(arg, ctx.home);
-  const base = isSystem ? SYSTEM_CONFIG_DIR : path.join(ctx.home, '.ssh');
-  const full = path.isAbsolute(expanded) ? expanded : path.join(base, expanded);
+  const full = path.isAbsolute(expanded) ? expanded : path.join(ctx.includeBase, expanded);
   const dir = path.dirname(full);
   const name = path.basename(full);
   if (/[*?]/.test(dir)) {
@@ -151,7 +155,7 @@ async function expandInclude(
   const where = `${file}:${line}`;
   const out: SshConfigBlock[] = [];
   for (const arg of args) {
-    for (const target of await includeTargets(arg, file, ctx, where)) {
+    for (const target of await includeTargets(arg, ctx, where)) {
       if (depth + 1 > MAX_INCLUDE_DEPTH) {
         ctx.warnings.push(`${where}: Include "${target}" nested too deeply (loop?)`);
         continue;
@@ -165,19 +169,27 @@ async function expandInclude(
 }
 
 /**
- * Reads the given config files (e.g. ~/.ssh/config then /etc/ssh/ssh_config). Missing files
- * are skipped silently; unreadable ones produce a warning. Never throws for file problems.
+ * Reads the given config files in precedence order (e.g. --ssh-config files, then
+ * ~/.ssh/config), then `options.systemConfig`. Missing files are skipped silently;
+ * unreadable ones produce a warning. Never throws for file problems.
  */
 export async function loadSshConfig(
   paths: string[],
   options: LoadSshConfigOptions = {},
 ): Promise<LoadedSshConfig> {
   const home = options.home ?? os.homedir();
+  const fs = options.fs ?? nodeConfigFileSystem;
+  const userBase = path.join(home, '.ssh');
+  const files = paths.map((p) => ({ file: expandTilde(p, home), includeBase: userBase }));
+  if (options.systemConfig !== undefined) {
+    const file = expandTilde(options.systemConfig, home);
+    files.push({ file, includeBase: path.dirname(file) });
+  }
   const warnings: string[] = [];
   const configs: ParsedConfig[] = [];
-  for (const p of paths) {
-    const ctx: LoadContext = { home, fs: options.fs ?? nodeConfigFileSystem, warnings: [] };
-    const blocks = await loadFile(expandTilde(p, home), 0, ctx);
+  for (const { file, includeBase } of files) {
+    const ctx: LoadContext = { home, fs, warnings: [], includeBase };
+    const blocks = await loadFile(file, 0, ctx);
     warnings.push(...ctx.warnings);
     if (blocks !== undefined) configs.push({ blocks, warnings: ctx.warnings });
   }

@@ -3,6 +3,7 @@
 // value wins" rule makes order the whole semantics. Evaluation lives in config-resolve.ts.
 
 import { lexConfigLine } from './config-lexer.js';
+import { type ConfigOrigin, type MatchCriterion, parseMatchCriteria } from './config-match.js';
 import { KEYWORD_VALIDATORS } from './config-values.js';
 
 /** One pattern of a `Host` line. */
@@ -11,16 +12,12 @@ export interface HostPattern {
   negated: boolean;
 }
 
-/** A supported `Match` criterion; `patterns` is an OpenSSH comma-separated pattern list. */
-export type MatchCriterion =
-  | { kind: 'all'; negated: boolean }
-  | { kind: 'host' | 'originalhost' | 'user' | 'localuser'; patterns: string; negated: boolean };
-
 export type BlockCondition =
   | { kind: 'host'; patterns: HostPattern[] }
   | { kind: 'match'; criteria: MatchCriterion[] }
-  // A Match block we cannot evaluate (exec, canonical, ...): skipped rather than guessed at.
-  | { kind: 'never'; reason: string };
+  // A Match line that does not parse (OpenSSH refuses the whole file): nothing can be said
+  // about where it applies, so the resolver treats it like an undecidable criterion.
+  | { kind: 'invalid'; reason: string; origin: ConfigOrigin };
 
 export interface SshConfigOption {
   /** Lower-case keyword. */
@@ -45,57 +42,6 @@ export interface SshConfigBlock {
 export interface ParsedConfig {
   blocks: SshConfigBlock[];
   warnings: string[];
-}
-
-const SIMPLE_CRITERIA = new Set(['host', 'originalhost', 'user', 'localuser']);
-// Criteria we recognise but cannot evaluate without running commands or resolving names.
-const KNOWN_UNSUPPORTED = new Set([
-  'canonical',
-  'final',
-  'exec',
-  'localnetwork',
-  'tagged',
-  'command',
-  'version',
-  'sessiontype',
-]);
-
-type CriteriaResult = { ok: true; criteria: MatchCriterion[] } | { ok: false; reason: string };
-
-function parseMatchCriteria(args: string[]): CriteriaResult {
-  const criteria: MatchCriterion[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const raw = args[i]!;
-    const negated = raw.startsWith('!');
-    let name = (negated ? raw.slice(1) : raw).toLowerCase();
-    let value: string | undefined;
-    // Newer OpenSSH also accepts "host=pattern".
-    const eq = name.indexOf('=');
-    if (eq >= 0) {
-      value = (negated ? raw.slice(1) : raw).slice(eq + 1);
-      name = name.slice(0, eq);
-    }
-    if (name === 'all') {
-      if (args.length !== 1) {
-        return { ok: false, reason: '"all" cannot be combined with other criteria' };
-      }
-      criteria.push({ kind: 'all', negated });
-      continue;
-    }
-    if (SIMPLE_CRITERIA.has(name)) {
-      value ??= args[++i];
-      if (value === undefined || value === '') {
-        return { ok: false, reason: `missing argument for Match "${name}"` };
-      }
-      const kind = name as 'host' | 'originalhost' | 'user' | 'localuser';
-      criteria.push({ kind, patterns: value, negated });
-      continue;
-    }
-    const what = KNOWN_UNSUPPORTED.has(name) ? 'unsupported' : 'unknown';
-    return { ok: false, reason: `${what} Match criterion "${name}"` };
-  }
-  if (criteria.length === 0) return { ok: false, reason: 'Match without criteria' };
-  return { ok: true, criteria };
 }
 
 /**
@@ -135,14 +81,15 @@ export function parseSshConfig(text: string, file: string): ParsedConfig {
       continue;
     }
     if (keyword === 'match') {
-      const result = parseMatchCriteria(lexed.args);
+      const origin = { file, line: lineNo };
+      const result = parseMatchCriteria(lexed.args, origin);
       if (result.ok) {
         startBlock(lineNo, { kind: 'match', criteria: result.criteria });
       } else {
-        // Still open a block so that its options are skipped instead of leaking into the
-        // previous block.
-        warn(lineNo, `${result.reason}; skipping this Match block`);
-        startBlock(lineNo, { kind: 'never', reason: result.reason });
+        // Still open a block so that its options stay inside it instead of leaking into
+        // the previous block.
+        warn(lineNo, `${result.reason}; this Match block cannot be evaluated`);
+        startBlock(lineNo, { kind: 'invalid', reason: result.reason, origin });
       }
       continue;
     }

@@ -1,16 +1,28 @@
 // Evaluates parsed ssh_config files for one destination the way OpenSSH does: walk every
 // applicable block in order and keep the first value obtained for each keyword (except
-// IdentityFile, which accumulates). Pure: the local user and home come in through `env`.
+// IdentityFile, which accumulates), then walk again for `Match final`/`canonical` when ssh
+// would. Pure: the local user and home come in through `env`.
 
 import { isIP } from 'node:net';
 import os from 'node:os';
-import type {
-  BlockCondition,
-  MatchCriterion,
-  ParsedConfig,
-  SshConfigOption,
-} from './config-parse.js';
+import {
+  blockVerdict,
+  conditionNamesHost,
+  type MatchSubject,
+  type UnknownCause,
+  wantsFinalPass,
+} from './config-conditions.js';
+import type { ParsedConfig, SshConfigOption } from './config-parse.js';
+import { FirstWins } from './config-store.js';
 import { expandTilde, expandTokens } from './config-tokens.js';
+import {
+  bindSettings,
+  canonicalizeMode,
+  canonicalizeSetting,
+  proxyCommandSetting,
+  type UnsupportedSetting,
+  undecidedSetting,
+} from './config-unsupported.js';
 import {
   parseCount,
   parseProxyJump,
@@ -20,7 +32,6 @@ import {
   type StrictHostKeyChecking,
 } from './config-values.js';
 import { parsePort } from './host-spec.js';
-import { matchPattern, matchPatternList } from './patterns.js';
 
 export interface ResolveEnv {
   home: string;
@@ -56,6 +67,8 @@ export interface ResolvedHost {
   identitiesOnly?: boolean;
   /** True if a Host block other than a bare `*` (or a Match host/originalhost) applied. */
   matchedAlias: boolean;
+  /** Settings that change where or how OpenSSH would connect and dropkit cannot honour. */
+  unsupported: UnsupportedSetting[];
 }
 
 export const DEFAULT_USER_KNOWN_HOSTS = ['~/.ssh/known_hosts', '~/.ssh/known_hosts2'];
@@ -66,121 +79,115 @@ export function defaultResolveEnv(): ResolveEnv {
   return { home: os.homedir(), user: info.username, localHost: os.hostname() };
 }
 
-/** First-value-wins store; `undefined` marks "obtained, but explicitly none". */
-class FirstWins {
-  private readonly values = new Map<string, string[] | undefined>();
-  has(key: string): boolean {
-    return this.values.has(key);
-  }
-  get(key: string): string[] | undefined {
-    return this.values.get(key);
-  }
-  offer(key: string, value: string[] | undefined): void {
-    if (!this.values.has(key)) this.values.set(key, value);
-  }
-}
-
 interface EvalState {
   alias: string;
   env: ResolveEnv;
   overrides: ResolveOverrides;
   store: FirstWins;
+  identity: string[];
   matchedAlias: boolean;
+  /** Blocks that could apply but cannot be evaluated, and set something. */
+  undecided: UnknownCause[];
 }
 
+// Match host sees HostName as set so far, with %h already expanded (readconf.c).
 function currentHostName(state: EvalState): string {
   const hostName = state.store.get('hostname')?.[0];
-  // Match host sees HostName as set so far, with %h already expanded (readconf.c).
   return hostName === undefined ? state.alias : expandTokens(hostName, { h: state.alias });
 }
 
-function currentUser(state: EvalState): string {
-  return state.overrides.user ?? state.store.get('user')?.[0] ?? state.env.user;
+// ssh lower-cases names (not addresses) before using them for known_hosts, %h and the
+// final pass.
+function effectiveHostName(state: EvalState): string {
+  const raw = currentHostName(state);
+  return isIP(raw) ? raw : raw.toLowerCase();
 }
 
-function criterionSubject(kind: 'host' | 'originalhost' | 'user' | 'localuser', state: EvalState) {
-  switch (kind) {
-    case 'host':
-      return currentHostName(state);
-    case 'originalhost':
-      return state.alias;
-    case 'user':
-      return currentUser(state);
-    case 'localuser':
-      return state.env.user;
-  }
+function subjectFor(state: EvalState, finalHost: string | undefined): MatchSubject {
+  const { store, env, overrides, alias } = state;
+  return {
+    // The final pass matches Host lines against the host name, not the alias (ssh.c).
+    hostArg: finalHost ?? alias,
+    hostName: () => finalHost ?? currentHostName(state),
+    originalHost: alias,
+    remoteUser: () => overrides.user ?? store.get('user')?.[0] ?? env.user,
+    localUser: env.user,
+    tag: () => store.get('tag')?.[0] ?? '',
+    sessionType: () => {
+      const configured = store.get('sessiontype')?.[0]?.toLowerCase();
+      return configured === 'none' || configured === 'subsystem' ? configured : 'exec';
+    },
+    finalPass: finalHost !== undefined,
+  };
 }
 
-function criterionHolds(c: MatchCriterion, state: EvalState): boolean {
-  if (c.kind === 'all') return !c.negated;
-  // Host names compare case-insensitively as in OpenSSH's match_hostname(); users do not.
-  const hostLike = c.kind === 'host' || c.kind === 'originalhost';
-  const hit = matchPatternList(criterionSubject(c.kind, state), c.patterns, hostLike) === 'match';
-  return hit !== c.negated;
-}
-
-function conditionHolds(cond: BlockCondition, state: EvalState): boolean {
-  switch (cond.kind) {
-    case 'never':
-      return false;
-    case 'host': {
-      // Case-sensitive against the alias as typed, like OpenSSH's Host matching.
-      const hits = cond.patterns.filter((p) => matchPattern(state.alias, p.pattern));
-      return hits.length > 0 && hits.every((p) => !p.negated);
-    }
-    case 'match':
-      return cond.criteria.every((c) => criterionHolds(c, state));
-  }
-}
-
-function conditionNamesHost(cond: BlockCondition): boolean {
-  if (cond.kind === 'host') return cond.patterns.some((p) => !p.negated && p.pattern !== '*');
-  if (cond.kind === 'match') {
-    return cond.criteria.some(
-      (c) => (c.kind === 'host' || c.kind === 'originalhost') && !c.negated && c.patterns !== '*',
-    );
-  }
-  return false;
-}
-
-function applyOption(opt: SshConfigOption, state: EvalState, identity: string[]): void {
+function applyOption(opt: SshConfigOption, state: EvalState): void {
   const { store } = state;
+  const origin = { file: opt.file, line: opt.line };
   switch (opt.keyword) {
     case 'identityfile':
-      identity.push(opt.args[0]!);
+      state.identity.push(opt.args[0]!);
       return;
     case 'proxyjump': {
       // ProxyJump and ProxyCommand exclude each other; whichever comes first wins, but
       // "ProxyJump none" does not block a later ProxyCommand (readconf.c parse_jump()).
       const hops = parseProxyJump(opt.args[0]!);
       if (hops.length === 0) {
-        store.offer('proxyjump', undefined);
+        store.offer('proxyjump', undefined, origin);
       } else if (!store.has('proxyjump') && !store.has('proxycommand')) {
-        store.offer('proxyjump', hops);
-        store.offer('proxycommand', undefined);
+        store.offer('proxyjump', hops, origin);
+        store.offer('proxycommand', undefined, origin);
       }
       return;
     }
     case 'proxycommand':
-      store.offer('proxycommand', opt.rest.toLowerCase() === 'none' ? undefined : [opt.rest]);
+      store.offer(
+        'proxycommand',
+        opt.rest.toLowerCase() === 'none' ? undefined : [opt.rest],
+        origin,
+      );
       return;
     case 'connecttimeout':
     case 'serveraliveinterval':
-      store.offer(opt.keyword, opt.args[0] === 'none' ? undefined : opt.args);
+      store.offer(opt.keyword, opt.args[0] === 'none' ? undefined : opt.args, origin);
       return;
     default:
-      store.offer(opt.keyword, opt.args);
+      store.offer(opt.keyword, opt.args, origin);
   }
 }
 
-function firstArg(store: FirstWins, key: string): string | undefined {
-  return store.get(key)?.[0];
+function recordUndecided(state: EvalState, cause: UnknownCause): void {
+  const same = (c: UnknownCause) =>
+    c.origin.file === cause.origin.file && c.origin.line === cause.origin.line;
+  if (!state.undecided.some(same)) state.undecided.push(cause);
+}
+
+// One walk over every block, as readconf.c does per pass. Conditions are evaluated when
+// the block is reached, so Match host sees the HostName obtained from earlier blocks.
+function runPass(configs: ParsedConfig[], state: EvalState, finalHost?: string): void {
+  const subject = subjectFor(state, finalHost);
+  for (const config of configs) {
+    for (const block of config.blocks) {
+      const { verdict, cause } = blockVerdict(block.conditions, subject);
+      if (verdict === 'no') continue;
+      if (verdict === 'unknown') {
+        // Nothing from it is taken; if it sets anything at all, the host is refused,
+        // since the block might have changed where or how to connect.
+        const setsSomething = block.options.some((o) => o.keyword !== 'include');
+        if (setsSomething && cause) recordUndecided(state, cause);
+        continue;
+      }
+      if (block.conditions.some(conditionNamesHost)) state.matchedAlias = true;
+      for (const opt of block.options) applyOption(opt, state);
+    }
+  }
 }
 
 /**
  * Resolves the effective settings for `alias` from configs in precedence order (user
  * config before /etc/ssh/ssh_config). Include options must already be expanded by the
- * loader; any left in place are ignored.
+ * loader; any left in place are ignored. Settings dropkit cannot honour are listed in
+ * `unsupported`, for the caller to refuse.
  */
 export function resolveHost(
   configs: ParsedConfig[],
@@ -188,25 +195,44 @@ export function resolveHost(
   env: ResolveEnv = defaultResolveEnv(),
   overrides: ResolveOverrides = {},
 ): ResolvedHost {
-  const state: EvalState = { alias, env, overrides, store: new FirstWins(), matchedAlias: false };
-  const identity: string[] = [];
-  for (const config of configs) {
-    for (const block of config.blocks) {
-      // Conditions are evaluated when the block is reached, so Match host sees the
-      // HostName obtained from earlier blocks, exactly as OpenSSH's single pass does.
-      if (!block.conditions.every((c) => conditionHolds(c, state))) continue;
-      if (block.conditions.some(conditionNamesHost)) state.matchedAlias = true;
-      for (const opt of block.options) applyOption(opt, state, identity);
-    }
+  const state: EvalState = {
+    alias,
+    env,
+    overrides,
+    store: new FirstWins(),
+    identity: [],
+    matchedAlias: false,
+    undecided: [],
+  };
+  runPass(configs, state);
+  // ssh.c decides canonicalization, and whether to re-read the config, from the first pass.
+  const hostName = effectiveHostName(state);
+  const proxied = (state.store.get('proxyjump')?.length ?? 0) > 0;
+  const canonical = canonicalizeSetting(state.store, hostName, proxied);
+  const finalPass =
+    canonicalizeMode(state.store) !== undefined ||
+    configs.some((c) => c.blocks.some((b) => wantsFinalPass(b.conditions)));
+  if (finalPass) {
+    // ssh.c fixes the host name before the final pass: a later HostName cannot change it.
+    state.store.offer('hostname', [hostName]);
+    runPass(configs, state, hostName);
   }
-  return finish(state, identity);
+  const unsupported = [
+    proxyCommandSetting(state.store),
+    ...state.undecided.map(undecidedSetting),
+    canonical,
+    ...bindSettings(state.store),
+  ].filter((u): u is UnsupportedSetting => u !== undefined);
+  return finish(state, unsupported);
 }
 
-function finish(state: EvalState, identityRaw: string[]): ResolvedHost {
+function firstArg(store: FirstWins, key: string): string | undefined {
+  return store.get(key)?.[0];
+}
+
+function finish(state: EvalState, unsupported: UnsupportedSetting[]): ResolvedHost {
   const { store, env, alias } = state;
-  const rawHostName = currentHostName(state);
-  // ssh lower-cases names (not addresses) before using them for known_hosts and %h.
-  const hostName = isIP(rawHostName) ? rawHostName : rawHostName.toLowerCase();
+  const hostName = effectiveHostName(state);
   const configUser = firstArg(store, 'user');
   const user = state.overrides.user ?? configUser;
   const port = state.overrides.port ?? parsePort(firstArg(store, 'port') ?? '') ?? 22;
@@ -233,12 +259,13 @@ function finish(state: EvalState, identityRaw: string[]): ResolvedHost {
     alias,
     hostName,
     port,
-    identityFiles: [...new Set(identityRaw.map(expandPath))],
+    identityFiles: [...new Set(state.identity.map(expandPath))],
     userKnownHostsFiles: fileList('userknownhostsfile', DEFAULT_USER_KNOWN_HOSTS),
     globalKnownHostsFiles: fileList('globalknownhostsfile', DEFAULT_GLOBAL_KNOWN_HOSTS),
     strictHostKeyChecking:
       parseStrictHostKeyChecking(firstArg(store, 'stricthostkeychecking') ?? 'ask') ?? 'ask',
     matchedAlias: state.matchedAlias,
+    unsupported,
   };
   if (user !== undefined) result.user = user;
   const jump = store.get('proxyjump');

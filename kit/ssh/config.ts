@@ -7,11 +7,12 @@ export {
   type LoadSshConfigOptions,
   loadSshConfig,
   nodeConfigFileSystem,
+  SYSTEM_SSH_CONFIG,
 } from './config-load.js';
+export type { ConfigOrigin, MatchCriterion } from './config-match.js';
 export type {
   BlockCondition,
   HostPattern,
-  MatchCriterion,
   ParsedConfig,
   SshConfigBlock,
   SshConfigOption,
@@ -26,4 +27,5 @@ export {
   type ResolveOverrides,
   resolveHost,
 } from './config-resolve.js';
+export type { UnsupportedSetting } from './config-unsupported.js';
 export type { StrictHostKeyChecking } from './config-values.js';

@@ -10,7 +10,9 @@ export interface OpenOptions {
 }
 
 // The config files in precedence order: what the user passed, then the lab's
-// while it is up (so vmA/vmB resolve), then ~/.ssh/config (added by resolve).
+// while it is up (so vmA/vmB resolve). resolveTarget then adds ~/.ssh/config
+// and /etc/ssh/ssh_config, as OpenSSH reads them, so that a system-wide
+// ProxyJump or ProxyCommand is never bypassed.
 export function configFiles(opts: OpenOptions): string[] {
   const lab = activeLabSshConfig();
   return [...(opts.sshConfig ?? []), ...(lab ? [lab] : [])];

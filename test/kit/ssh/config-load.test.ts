@@ -74,15 +74,31 @@ describe('loadSshConfig with Include', () => {
     expect(resolveHost(configs, 'a', env)).toMatchObject({ user: 'still-a', port: 22 });
   });
 
-  it('anchors relative includes of system files at /etc/ssh', async () => {
+  it('anchors relative includes of the system file at its directory, after user files', async () => {
+    const { configs, warnings } = await loadSshConfig(['/home/me/.ssh/config'], {
+      home: HOME,
+      systemConfig: '/etc/ssh/ssh_config',
+      fs: memoryFs({
+        '/home/me/.ssh/config': 'Host x\n  User mine\n',
+        '/etc/ssh/ssh_config': 'Include ssh_config.d/*.conf\nUser system\n',
+        '/etc/ssh/ssh_config.d/50-site.conf': 'Port 2200\n',
+      }),
+    });
+    expect(warnings).toEqual([]);
+    expect(resolveHost(configs, 'x', env)).toMatchObject({ port: 2200, user: 'mine' });
+    expect(resolveHost(configs, 'y', env)).toMatchObject({ port: 2200, user: 'system' });
+  });
+
+  it('anchors relative includes of user files at ~/.ssh, even under /etc/ssh', async () => {
     const { configs } = await load(
       {
-        '/etc/ssh/ssh_config': 'Include ssh_config.d/*.conf\n',
-        '/etc/ssh/ssh_config.d/50-site.conf': 'Port 2200\n',
+        '/etc/ssh/extra_config': 'Include site.conf\n',
+        '/home/me/.ssh/site.conf': 'Port 2300\n',
+        '/etc/ssh/site.conf': 'Port 9\n',
       },
-      ['/etc/ssh/ssh_config'],
+      ['/etc/ssh/extra_config'],
     );
-    expect(resolveHost(configs, 'x', env).port).toBe(2200);
+    expect(resolveHost(configs, 'x', env).port).toBe(2300);
   });
 
   it('keeps files in precedence order', async () => {

@@ -119,3 +119,53 @@ describe.skipIf(!existsSync(SSH))('resolveHost agrees with ssh -G', () => {
     }
   });
 });
+
+// `Match final`/`canonical` need ssh's second pass, where Host lines see the host name.
+const FINAL_PASS_CONFIG = `
+Host db
+  HostName 10.0.0.5
+Host 10.0.*
+  User by-address
+Match final host 10.0.0.5
+  Port 2222
+Match canonical originalhost db
+  ConnectTimeout 9
+Match !final
+  ServerAliveInterval 7
+Host web
+  HostName Web.Example
+Host web.example
+  HostKeyAlias seen-in-final-pass
+Match final all
+  StrictHostKeyChecking yes
+Host *
+  ServerAliveCountMax 5
+`;
+
+describe.skipIf(!existsSync(SSH))('resolveHost agrees with ssh -G on the final pass', () => {
+  let dir: string;
+  let configFile: string;
+  const local = userInfo();
+  const env = { home: local.homedir, user: local.username };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'dropkit-sshg-final-'));
+    configFile = path.join(dir, 'config');
+    await writeFile(configFile, FINAL_PASS_CONFIG);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each(['db', 'web', 'other'])('%s', async (alias) => {
+    const { configs, warnings } = await loadSshConfig([configFile], { home: env.home });
+    expect(warnings).toEqual([]);
+    const resolved = resolveHost(configs, alias, env);
+    expect(resolved.unsupported).toEqual([]);
+    const ours = asSshG(resolved, env.user);
+    const theirs = sshG(configFile, alias);
+    for (const [key, value] of Object.entries(ours)) {
+      expect({ key, value: theirs.get(key) }).toEqual({ key, value });
+    }
+  });
+});

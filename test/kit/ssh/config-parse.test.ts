@@ -102,16 +102,68 @@ describe('parseSshConfig', () => {
     expect(blocks[1]?.options.map((o) => o.keyword)).toEqual(['somefuturekeyword', 'port']);
   });
 
-  it('skips unsupported Match criteria with a warning instead of failing', () => {
+  it('parses the criteria it cannot evaluate instead of dropping the block', () => {
     const text = ['Match exec "test -f /x"', '  User nope', 'Match host a canonical', '  User no'];
     const { blocks, warnings } = parseSshConfig(text.join('\n'), 'cfg');
-    expect(warnings).toEqual([
-      'cfg:1: unsupported Match criterion "exec"; skipping this Match block',
-      'cfg:3: unsupported Match criterion "canonical"; skipping this Match block',
+    expect(warnings).toEqual([]);
+    expect(blocks[1]?.conditions).toEqual([
+      {
+        kind: 'match',
+        criteria: [
+          {
+            kind: 'undecidable',
+            name: 'exec',
+            arg: 'test -f /x',
+            negated: false,
+            origin: { file: 'cfg', line: 1 },
+          },
+        ],
+      },
     ]);
-    expect(blocks[1]?.conditions).toEqual([{ kind: 'never', reason: expect.any(String) }]);
-    // The options stay inside the skipped block instead of leaking into the previous one.
+    expect(blocks[2]?.conditions).toEqual([
+      {
+        kind: 'match',
+        criteria: [
+          { kind: 'host', patterns: 'a', negated: false },
+          { kind: 'canonical', negated: false },
+        ],
+      },
+    ]);
     expect(blocks[1]?.options).toHaveLength(1);
+  });
+
+  it('accepts "all" after final or canonical, as OpenSSH does', () => {
+    const { blocks, warnings } = parseSshConfig('Match final all\n  Port 2', 'cfg');
+    expect(warnings).toEqual([]);
+    expect(blocks[1]?.conditions).toEqual([
+      {
+        kind: 'match',
+        criteria: [
+          { kind: 'final', negated: false },
+          { kind: 'all', negated: false },
+        ],
+      },
+    ]);
+  });
+
+  it('keeps the options of an invalid Match line inside its block', () => {
+    const { blocks, warnings } = parseSshConfig('Match bogus y\n  User x', 'cfg');
+    expect(warnings).toEqual([expect.stringContaining('cfg:1: unknown Match criterion "bogus"')]);
+    expect(blocks[1]?.conditions).toEqual([
+      { kind: 'invalid', reason: expect.any(String), origin: { file: 'cfg', line: 1 } },
+    ]);
+    expect(blocks[1]?.options).toHaveLength(1);
+  });
+
+  it('lets only tagged and command test the empty string', () => {
+    const { warnings } = parseSshConfig(
+      ['Match tagged ""', 'Match command=', 'Match host ""', 'Match exec=""'].join('\n'),
+      'cfg',
+    );
+    expect(warnings).toEqual([
+      expect.stringContaining('cfg:3: missing argument for Match "host"'),
+      expect.stringContaining('cfg:4: missing argument for Match "exec"'),
+    ]);
   });
 
   it('rejects malformed Match lines', () => {

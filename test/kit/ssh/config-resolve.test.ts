@@ -21,6 +21,7 @@ describe('resolveHost', () => {
       globalKnownHostsFiles: ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'],
       strictHostKeyChecking: 'ask',
       matchedAlias: false,
+      unsupported: [],
     });
   });
 
@@ -241,11 +242,15 @@ describe('resolveHost', () => {
       expect(resolve(text.join('\n'), 'b').port).toBe(2);
     });
 
-    it('never applies a Match block it cannot evaluate', () => {
+    it('never applies a Match block it cannot evaluate, and reports it', () => {
       const text = ['Match exec "true"', '  User exec', 'Host *', '  User fallback'].join('\n');
       const parsed = parseSshConfig(text, 'cfg');
-      expect(parsed.warnings).toHaveLength(1);
-      expect(resolveHost([parsed], 'a', env).user).toBe('fallback');
+      expect(parsed.warnings).toEqual([]);
+      const r = resolveHost([parsed], 'a', env);
+      expect(r.user).toBe('fallback');
+      expect(r.unsupported).toEqual([
+        expect.objectContaining({ option: 'Match exec', origin: { file: 'cfg', line: 1 } }),
+      ]);
     });
   });
 

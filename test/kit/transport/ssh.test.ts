@@ -300,7 +300,10 @@ describe.skipIf(!canRunLab())('SSH transport against the lab sshd', () => {
 
   it('malformed ssh config lines give a warning, not a crash', async () => {
     const cfg = join(dir, 'malformed_config');
-    await writeFile(cfg, `Hostname\n= = =\nPort notanumber\nMatch exec "false"\n  User nobody\n`);
+    await writeFile(
+      cfg,
+      `Hostname\n= = =\nPort notanumber\nMatch host other exec "false"\n  User nobody\n`,
+    );
     const warnings: string[] = [];
     const t = await connectSsh('vmA', {
       configFiles: [cfg, LAB_SSH_CONFIG],
