@@ -63,3 +63,15 @@ export async function strayProcesses(alias: string): Promise<string[]> {
   }
   return out;
 }
+
+// Resolves once the iperf3 client runs on the sender: the run is past its
+// preflight and snapshots. A fault test that waited a fixed time instead cut
+// the link during the preflight on a loaded machine (exit 5, no bundle).
+export async function trafficFlows(sender = 'vmA', timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if ((await strayProcesses(sender)).some((p) => / iperf3 .*-c /.test(` ${p} `))) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no iperf3 client on ${sender} within ${timeoutMs} ms`);
+}

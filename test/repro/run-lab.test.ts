@@ -13,6 +13,7 @@ import {
   restartSshd,
   sshdPidsIn,
   strayProcesses,
+  trafficFlows,
 } from '../lab-helpers.js';
 
 // dropkit's tracefs instances, seen from vmB's own mount namespace.
@@ -296,7 +297,7 @@ describe.skipIf(!canRunLab())('repro run: bad input and faults', () => {
     const vmB = await labHost('vmB');
     const child = repro(['--pair', 'vmA', 'vmB', '--duration', '6', '--out', out, '--json']);
     try {
-      await new Promise((r) => setTimeout(r, 2500));
+      await trafficFlows();
       for (const p of await sshdPidsIn(vmB.netns)) process.kill(p, 'SIGKILL');
       const r = await child;
       expect(r.exitCode).toBe(3);
@@ -313,7 +314,7 @@ describe.skipIf(!canRunLab())('repro run: bad input and faults', () => {
     const vmB = await labHost('vmB');
     const child = repro(['--pair', 'vmA', 'vmB', '--duration', '8', '--out', out, '--json']);
     try {
-      await new Promise((r) => setTimeout(r, 2500));
+      await trafficFlows();
       await execa('ip', ['link', 'set', vmB.hostVeth, 'down']);
       const r = await child;
       expect(r.exitCode).toBe(3);
@@ -329,7 +330,7 @@ describe.skipIf(!canRunLab())('repro run: bad input and faults', () => {
 
   it('SIGINT mid-run: exit 130, the bundle keeps what was captured, nothing left running', async () => {
     const child = repro(['--pair', 'vmA', 'vmB', '--duration', '8', '--out', out]);
-    await new Promise((r) => setTimeout(r, 2500));
+    await trafficFlows();
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode).toBe(130);
