@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { DropkitError } from '../errors.js';
+import { CappedChunks } from './capped-chunks.js';
 import {
   buildCommandLine,
   checkSudo,
@@ -31,7 +32,7 @@ function runShell(
 ): { child: ChildProcess; done: Promise<Ran> } {
   const child = spawn('sh', ['-c', line], { stdio: 'pipe' });
   const out: Buffer[] = [];
-  const err: Buffer[] = [];
+  const err = new CappedChunks();
   child.stdout.on('data', (c: Buffer) => {
     out.push(c);
     opts.onStdout?.(c);
@@ -44,7 +45,7 @@ function runShell(
     const settle = (exitCode: number | null, signal: string | null, extra = '') =>
       resolve({
         stdout: Buffer.concat(out),
-        stderr: Buffer.concat([...err, Buffer.from(extra)]),
+        stderr: Buffer.from(err.text() + extra),
         exitCode,
         signal,
       });

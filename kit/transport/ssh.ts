@@ -3,6 +3,7 @@ import ssh2, { type Client, type ClientChannel, type ConnectConfig } from 'ssh2'
 import { DropkitError } from '../errors.js';
 import { Semaphore } from '../semaphore.js';
 import { loadKnownHosts } from '../ssh/known-hosts.js';
+import { CappedChunks } from './capped-chunks.js';
 import {
   buildCommandLine,
   checkSudo,
@@ -110,7 +111,7 @@ export class SshTransport implements Transport {
     const started = performance.now();
     const stream = await this.openChannel(line, req.step);
     const out: Buffer[] = [];
-    const err: Buffer[] = [];
+    const err = new CappedChunks();
     let exitCode: number | null = null;
     let signal: string | null = null;
     stream.on('data', (c: Buffer) => {
@@ -164,7 +165,7 @@ export class SshTransport implements Transport {
     ) {
       throw this.lostError(req.step);
     }
-    const stderr = Buffer.concat(err).toString('utf8');
+    const stderr = err.text();
     checkSudo(this.info, req, stderr);
     return {
       stdout: Buffer.concat(out),
