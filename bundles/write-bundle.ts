@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
 import { access, constants, mkdir, unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { toJson } from '../collectors/json.js';
 import type { RawFile } from '../collectors/model.js';
 import { DropkitError } from '../kit/errors.js';
+import { resolveUnder } from '../kit/safe-path.js';
 import { packageVersion } from '../kit/version.js';
 import { readTarGz, writeTarGz } from './archive.js';
 import { caseSecret } from './case-secret.js';
 import { discoverFromHost } from './discover.js';
-import { type BundleEntry, sha256 } from './entries.js';
+import { type BundleEntry, checkEntryPaths, sha256 } from './entries.js';
 import { MANIFEST_PATH, type Manifest, type ManifestFile, type ManifestHost } from './manifest.js';
 import { bundleName } from './name.js';
 import {
@@ -97,6 +98,20 @@ function addCounts(into: Record<string, number>, c: CategoryCounts): Record<stri
   return own;
 }
 
+// One folder per host, even when two hosts report the same name (cloned
+// VMs, one host given twice): two entries must never share a path.
+function hostFolders(hosts: BundleHost[], red: (t: string) => string): Map<BundleHost, string> {
+  const dirs = new Map<BundleHost, string>();
+  const used = new Set<string>();
+  for (const h of hosts) {
+    let dir = red(h.label);
+    for (let n = 2; used.has(dir); n++) dir = `${red(h.label)}-${n}`;
+    used.add(dir);
+    dirs.set(h, dir);
+  }
+  return dirs;
+}
+
 export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
   const outDir = resolve(input.outDir);
   await checkOut(outDir);
@@ -126,7 +141,6 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
   // Everything, unredacted, with what the manifest needs to say about it.
   type Pending = { entry: BundleEntry; meta: Omit<ManifestFile, 'path' | 'sha256' | 'bytes'> };
   const pending: Pending[] = [];
-  const hostDirs = new Map<string, string>();
   // Every file is observed before any is redacted, so a value first seen in
   // a late file (a parsed snapshot, a log) is still replaced in an early one.
   // The redactor keeps these findings for the redaction pass below.
@@ -138,15 +152,15 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
     }
     for (const f of input.files) redactor.observe(f.bytes.toString('latin1'), f.path);
   }
-  for (const h of input.hosts) hostDirs.set(h.label, red(h.label));
+  const hostDirs = hostFolders(input.hosts, red);
   for (const h of input.hosts) {
-    const base = `hosts/${hostDirs.get(h.label)}`;
+    const base = `hosts/${hostDirs.get(h)}`;
     for (const s of h.rawSets) {
       for (const r of s.raw) {
         pending.push({
           entry: { path: `${base}/${s.dir ? `${s.dir}/` : ''}raw/${r.path}`, bytes: r.bytes },
           meta: {
-            host: hostDirs.get(h.label)!,
+            host: hostDirs.get(h)!,
             source: red(r.record.source),
             exitCode: r.record.exitCode,
             ...(r.record.durationMs !== undefined ? { durationMs: r.record.durationMs } : {}),
@@ -159,7 +173,7 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
     for (const f of h.files)
       pending.push({
         entry: { path: `${base}/${f.path}`, bytes: f.bytes },
-        meta: { host: hostDirs.get(h.label)! },
+        meta: { host: hostDirs.get(h)! },
       });
   }
   for (const f of input.files) pending.push({ entry: f, meta: {} });
@@ -195,7 +209,7 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
     command: input.command.map(red),
     ...(input.note ? { note: red(input.note) } : {}),
     hosts: input.hosts.map((h) => ({
-      host: hostDirs.get(h.label)!,
+      host: hostDirs.get(h)!,
       status: h.status,
       ...(h.error ? { error: red(h.error) } : {}),
       ...(h.failedSources ? { failedSources: h.failedSources } : {}),
@@ -205,21 +219,22 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
     files,
   };
   entries.push({ path: MANIFEST_PATH, bytes: Buffer.from(`${toJson(manifest)}\n`) });
+  // Fails closed before anything is packed: every path relative, inside the
+  // bundle and listed once, whatever a host sent as a name.
+  checkEntryPaths(entries);
 
   const label =
     input.caseId ??
-    (input.hosts.length === 1
-      ? hostDirs.get(input.hosts[0]!.label)!
-      : `${input.hosts.length}-hosts`);
+    (input.hosts.length === 1 ? hostDirs.get(input.hosts[0]!)! : `${input.hosts.length}-hosts`);
   const base = bundleName(createdAt, input.kind, label);
   // Two bundles of one host within a second share a name: take the next
   // free suffix rather than fail (and never overwrite). link() in writeTarGz
   // still refuses a name taken in between.
   let name = base;
-  let file = join(outDir, `${name}.tar.gz`);
+  let file = resolveUnder(outDir, `${name}.tar.gz`);
   const next = (n: number) => {
     name = `${base}-${n}`;
-    file = join(outDir, `${name}.tar.gz`);
+    file = resolveUnder(outDir, `${name}.tar.gz`);
   };
   let n = 2;
   for (; existsSync(file) && n <= 99; n++) next(n);
@@ -259,7 +274,7 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
           hint: 'this is a redaction gap: please report it with the file names and categories above (never the values)',
         });
       lap('read back and leak scan');
-      mapFile = join(outDir, `${name}.map.json`);
+      mapFile = resolveUnder(outDir, `${name}.map.json`);
       await writeMapFile(mapFile, redactor.mapping());
     }
   } catch (e) {

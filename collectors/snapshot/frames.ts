@@ -9,6 +9,14 @@
 //   <B> begin <id> <iface|->\n...stderr...\n<B> end <id> <iface|->\n
 //
 // Parsing stdout works on bytes so raw output is kept byte-exact, whatever it holds.
+//
+// The host runs the script and can read the boundary, so every header may be
+// forged: a section whose interface name breaks the kernel's rules is dropped
+// here, with a warning, and never reaches a path (build.ts then also drops an
+// interface the host did not list).
+
+import { isValidIfaceName } from '../iface-name.js';
+import { sectionName } from './accept.js';
 
 export interface Section {
   id: string;
@@ -53,13 +61,14 @@ export function parseFrames(
     };
     const startNs = toNs(start);
     if (startNs !== undefined) s.startNs = startNs;
+    const name = sectionName(id, iface !== '-' ? iface : undefined);
+    const forged = iface !== '-' && !isValidIfaceName(iface);
+    if (forged) warnings.push(`${name} dropped: not a valid interface name`);
     if (endPos < 0) {
       // Keep what arrived: partial is better than nothing.
       s.stdout = out.subarray(bodyStart);
-      warnings.push(
-        `section ${id}${iface !== '-' ? ` (${iface})` : ''} has no end marker: output truncated`,
-      );
-      sections.push(s);
+      warnings.push(`${name} has no end marker: output truncated`);
+      if (!forged) sections.push(s);
       break;
     }
     s.stdout = out.subarray(bodyStart, Math.max(bodyStart, endPos));
@@ -74,7 +83,7 @@ export function parseFrames(
     if (s.startNs !== undefined && s.endNs !== undefined)
       s.durationMs = Number(s.endNs - s.startNs) / 1e6;
     s.truncated = false;
-    sections.push(s);
+    if (!forged) sections.push(s);
     pos = out.indexOf(begin, endLineEnd < 0 ? out.length : endLineEnd + 1);
   }
   return { sections, warnings };

@@ -7,6 +7,11 @@ import { buildSnapshot } from './build.js';
 import { parseFrames, parseStderrFrames, stderrKey } from './frames.js';
 import { buildSnapshotScript, newBoundary } from './script.js';
 
+// All of a snapshot's stdout beyond this is not read: the host is stopped
+// (its processes reaped by tag) and what arrived is kept. A real snapshot of
+// a big Kubernetes node is a few MB; one source is cut at 16 MiB (accept.ts).
+export const MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
+
 export interface TakenSnapshot {
   snapshot: Snapshot;
   raw: RawFile[];
@@ -26,13 +31,23 @@ export async function takeSnapshot(
   const boundary = newBoundary();
   const script = buildSnapshotScript(specs, boundary);
   const started = new Date();
+  // A host that floods stdout is cut off: memory stays bounded and the
+  // sections that arrived are still used.
+  const flood = new AbortController();
+  let seen = 0;
   const r = await t.exec({
     script,
     timeoutMs: opts.timeoutMs ?? 60_000,
-    signal: opts.signal,
+    signal: opts.signal ? AbortSignal.any([opts.signal, flood.signal]) : flood.signal,
     step: opts.step ?? 'snapshot',
+    onStdout: (chunk) => {
+      seen += chunk.length;
+      if (seen > MAX_SNAPSHOT_BYTES && !flood.signal.aborted) flood.abort();
+    },
   });
-  const { sections, warnings } = parseFrames(r.stdout, boundary);
+  const flooded = flood.signal.aborted && !opts.signal?.aborted;
+  const stdout = flooded ? r.stdout.subarray(0, MAX_SNAPSHOT_BYTES) : r.stdout;
+  const { sections, warnings } = parseFrames(stdout, boundary);
   const errs = parseStderrFrames(r.stderr, boundary);
   for (const s of sections) s.stderr = errs.get(stderrKey(s.id, s.iface)) ?? '';
   if (!sections.length) {
@@ -56,7 +71,11 @@ export async function takeSnapshot(
   built.snapshot.warnings.unshift(...warnings);
   if (r.timedOut)
     built.snapshot.warnings.unshift('the snapshot timed out: later sections are missing');
-  if (r.aborted)
+  if (flooded)
+    built.snapshot.warnings.unshift(
+      `the host sent more than ${MAX_SNAPSHOT_BYTES} bytes of output: the rest was not read, and the snapshot was stopped`,
+    );
+  else if (r.aborted)
     built.snapshot.warnings.unshift(
       `the snapshot was interrupted: ${sections.length} sections arrived${sections.some((s) => s.truncated) ? ', the last one cut short' : ', each one whole'}`,
     );

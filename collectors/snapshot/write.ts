@@ -1,16 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { writeNewTree } from '../../kit/write-new-tree.js';
 import { toJson } from '../json.js';
 import type { TakenSnapshot } from './take.js';
 
 // A snapshot directory: snapshot.json (parsed) next to raw/ (byte-exact).
-// `collect analyze DIR` re-reads it.
+// `collect analyze DIR` re-reads it. The directory may be shared, and the raw
+// paths carry names the host sent: every path is checked, nothing already in
+// DIR is written to or through, and what is created is the operator's only
+// (kit/write-new-tree.ts).
 export async function writeSnapshotDir(dir: string, taken: TakenSnapshot): Promise<void> {
-  await mkdir(join(dir, 'raw'), { recursive: true });
-  for (const f of taken.raw) {
-    const p = join(dir, 'raw', f.path);
-    await mkdir(dirname(p), { recursive: true });
-    await writeFile(p, f.bytes);
-  }
-  await writeFile(join(dir, 'snapshot.json'), `${toJson(taken.snapshot)}\n`);
+  await writeNewTree(dir, [
+    { path: 'snapshot.json', bytes: `${toJson(taken.snapshot)}\n` },
+    ...taken.raw.map((f) => ({ path: `raw/${f.path}`, bytes: f.bytes })),
+  ]);
 }

@@ -183,6 +183,8 @@ describe('an SR-IOV VF without physfn is known by driver and Azure name', () => 
 describe('a timed-out source', () => {
   it('reports its own bound, or the default one', () => {
     const { snapshot } = build([
+      // A per-interface source counts only for an interface the host listed.
+      sec('sysfs_net', 'eth0/mtu 1500'),
       sec('ethtool_S', '', 'eth0', 124),
       sec('cloud_identity', '', undefined, 124),
     ]);
