@@ -55,7 +55,9 @@ describe('renderReproSh', () => {
     expect(text).toContain('    burst) set -- "$2" -u -b 1G/32 -P 4 -l 1400 -w 4M -A 0 ;;');
     expect(text).toContain('    burst) echo 10 ;;');
     expect(text).toContain('DEFAULT_PORT=5301');
-    expect(text).toMatch(/^# {3}phase burst \(10 s\): iperf3 -u -b 1G\/32 -P 4 -l 1400$/m);
+    expect(text).toMatch(
+      /^# {3}phase burst \(10 s\): iperf3 -u -b 1G\/32 -P 4 -l 1400 -w 4M -A 0$/m,
+    );
   });
 
   it('quotes what the shell must not interpret', () => {
