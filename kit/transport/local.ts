@@ -1,16 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { DropkitError } from '../errors.js';
-import { CappedChunks } from './capped-chunks.js';
-import {
-  buildCommandLine,
-  checkSudo,
-  newTag,
-  sweeperLine,
-  sweepScript,
-  tiedScriptInput,
-} from './command-line.js';
-import { withDeadline } from './deadline.js';
+import { sweeperLine, sweepScript } from './command-line.js';
+import { type Ended, type RawChannel, taggedExec } from './tagged-exec.js';
 import type { ConnectionInfo, ExecRequest, ExecResult, SweepMatch, Transport } from './types.js';
 
 // `--local`: the same interface and the same command lines as SSH, run by the
@@ -19,40 +11,33 @@ import type { ConnectionInfo, ExecRequest, ExecResult, SweepMatch, Transport } f
 // buffered is all this needs, and execa's import alone cost about 20 ms of
 // every `--local` run (a tenth of `collect bundle --local`).
 
-interface Ran {
-  stdout: Buffer;
-  stderr: Buffer;
-  exitCode: number | null;
-  signal: string | null;
-}
-
-function runShell(
-  line: string,
-  opts: { input?: Buffer | string; onStdout?: (c: Buffer) => void },
-): { child: ChildProcess; done: Promise<Ran> } {
+// `sh -c LINE` as a raw channel. A child that cannot start ends with its
+// error on stderr, as a shell would print it.
+function spawnChannel(line: string): RawChannel {
   const child = spawn('sh', ['-c', line], { stdio: 'pipe' });
-  const out: Buffer[] = [];
-  const err = new CappedChunks();
-  child.stdout.on('data', (c: Buffer) => {
-    out.push(c);
-    opts.onStdout?.(c);
-  });
-  child.stderr.on('data', (c: Buffer) => err.push(c));
   // A command may exit without reading all its input (EPIPE): not an error.
   child.stdin.on('error', () => undefined);
-  if (opts.input !== undefined) child.stdin.end(opts.input);
-  const done = new Promise<Ran>((resolve) => {
-    const settle = (exitCode: number | null, signal: string | null, extra = '') =>
-      resolve({
-        stdout: Buffer.concat(out),
-        stderr: Buffer.from(err.text() + extra),
-        exitCode,
-        signal,
-      });
-    child.once('error', (e) => settle(null, null, `sh: ${e.message}\n`));
-    child.once('close', (code, signal) => settle(code, signal));
+  // A spawn error can come before anyone listens: it is kept for onStderr.
+  let failed: Buffer | undefined;
+  const done = new Promise<Ended>((resolve) => {
+    child.once('error', (e) => {
+      failed = Buffer.from(`sh: ${e.message}\n`);
+      child.stderr.emit('data', failed);
+      resolve({ exitCode: null, signal: null });
+    });
+    child.once('close', (exitCode, signal) => resolve({ exitCode, signal }));
   });
-  return { child, done };
+  return {
+    onStdout: (cb) => child.stdout.on('data', cb),
+    onStderr: (cb) => {
+      if (failed) cb(failed);
+      child.stderr.on('data', cb);
+    },
+    write: (d) => void child.stdin.write(d),
+    end: (d) => void (d === undefined ? child.stdin.end() : child.stdin.end(d)),
+    done,
+    detach: () => void child.kill('SIGKILL'),
+  };
 }
 
 export class LocalTransport implements Transport {
@@ -82,57 +67,24 @@ export class LocalTransport implements Transport {
         host: this.info.name,
         step: req.step,
       });
-    const tag = newTag();
-    const line = buildCommandLine({
-      argv: req.argv,
-      script: req.script,
-      root: !!req.root,
-      loginIsRoot: this.info.isRoot,
-      tag,
-      tied: !!req.tied,
-    });
-    const started = performance.now();
-    const input = req.script ?? req.stdin;
-    // Tied commands keep stdin open: ending it is the graceful stop.
-    const { child, done } = runShell(line, {
-      ...(req.tied ? {} : { input: input ?? '' }),
-      ...(req.onStdout ? { onStdout: req.onStdout } : {}),
-    });
-    const end = () => child.stdin?.end();
-    if (req.tied) {
-      if (req.script !== undefined) child.stdin?.write(tiedScriptInput(req.script));
-      if (req.release?.aborted) end();
-      else req.release?.addEventListener('abort', end, { once: true });
-    }
-    const outcome = await withDeadline(
-      { done, detach: () => child.kill('SIGKILL') },
+    return taggedExec(
       {
-        timeoutMs: req.timeoutMs,
-        signal: req.signal,
-        reap: async () =>
-          void (await this.sweep({ name: 'DROPKIT_TAG', value: tag }, req.root ?? false)),
+        info: this.info,
+        open: async (line) => spawnChannel(line),
+        sweep: (m, root, mode) => this.sweep(m, root, mode),
       },
-    ).finally(() => req.release?.removeEventListener('abort', end));
-    const r = outcome.value;
-    const stderr = r ? r.stderr.toString('utf8') : '';
-    checkSudo(this.info, req, stderr);
-    return {
-      stdout: r ? r.stdout : Buffer.alloc(0),
-      stderr,
-      exitCode: outcome.timedOut || outcome.aborted ? null : (r?.exitCode ?? null),
-      signal: r?.signal ?? null,
-      durationMs: performance.now() - started,
-      timedOut: outcome.timedOut,
-      aborted: outcome.aborted,
-    };
+      req,
+    );
   }
 
   async sweep(match: SweepMatch, root: boolean, mode: 'kill' | 'list' = 'kill'): Promise<string> {
-    const line = sweeperLine(root, this.info.isRoot);
-    const { child, done } = runShell(line, { input: sweepScript(match, mode) });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    const r = await done.finally(() => clearTimeout(timer));
-    return r.stdout.toString('utf8');
+    const ch = spawnChannel(sweeperLine(root, this.info.isRoot));
+    const out: Buffer[] = [];
+    ch.onStdout((c) => out.push(c));
+    ch.end(sweepScript(match, mode));
+    const timer = setTimeout(() => ch.detach(), 10_000);
+    await ch.done.finally(() => clearTimeout(timer));
+    return Buffer.concat(out).toString('utf8');
   }
 
   onClose(): () => void {

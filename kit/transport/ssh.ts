@@ -3,20 +3,12 @@ import ssh2, { type Client, type ClientChannel, type ConnectConfig } from 'ssh2'
 import { DropkitError } from '../errors.js';
 import { Semaphore } from '../semaphore.js';
 import { loadKnownHosts } from '../ssh/known-hosts.js';
-import { CappedChunks } from './capped-chunks.js';
-import {
-  buildCommandLine,
-  checkSudo,
-  newTag,
-  sweeperLine,
-  sweepScript,
-  tiedScriptInput,
-} from './command-line.js';
-import { withDeadline } from './deadline.js';
+import { sweeperLine, sweepScript } from './command-line.js';
 import { authCandidates } from './ssh-auth.js';
 import { classifyConnectError } from './ssh-errors.js';
 import { preferredHostKeyAlgorithms, verifyHostKey } from './ssh-host-key.js';
 import { resolveTarget, type SshTarget } from './ssh-target.js';
+import { type Ended, type RawChannel, taggedExec } from './tagged-exec.js';
 import type {
   AuthMethod,
   ConnectionInfo,
@@ -98,35 +90,34 @@ export class SshTransport implements Transport {
     });
   }
 
-  private async execNow(req: ExecRequest): Promise<ExecResult> {
-    const tag = newTag();
-    const line = buildCommandLine({
-      argv: req.argv,
-      script: req.script,
-      root: !!req.root,
-      loginIsRoot: this.info.isRoot,
-      tag,
-      tied: !!req.tied,
-    });
-    const started = performance.now();
-    const stream = await this.openChannel(line, req.step);
-    const out: Buffer[] = [];
-    const err = new CappedChunks();
+  private execNow(req: ExecRequest): Promise<ExecResult> {
+    return taggedExec(
+      {
+        info: this.info,
+        open: (line, step) => this.rawChannel(line, step),
+        sweep: (m, root, mode) => this.sweep(m, root, mode),
+        checkLost: (ended, outcome, step) => {
+          const exited = ended !== undefined && ended !== 'lost' && ended.exitCode !== null;
+          if (ended === 'lost' || (this.lost && !exited && !outcome.timedOut && !outcome.aborted))
+            throw this.lostError(step);
+        },
+      },
+      req,
+    );
+  }
+
+  private async rawChannel(line: string, step: string | undefined): Promise<RawChannel> {
+    const stream = await this.openChannel(line, step);
     let exitCode: number | null = null;
     let signal: string | null = null;
-    stream.on('data', (c: Buffer) => {
-      out.push(c);
-      req.onStdout?.(c);
-    });
-    stream.stderr.on('data', (c: Buffer) => err.push(c));
     stream.on('exit', (code: number | null, sig?: string) => {
       exitCode = code;
       signal = sig ?? null;
     });
-    // Both listeners below are removed once the command is over: a long
-    // connection runs hundreds of commands (samplers, port polls).
+    // The listener on the connection is removed once the command is over: a
+    // long connection runs hundreds of commands (samplers, port polls).
     let offClose: () => void = () => undefined;
-    const done = new Promise<'closed' | 'lost'>((resolve) => {
+    const done = new Promise<Ended | 'lost'>((resolve) => {
       // ssh2 repeats the exit status on 'close'. It must be taken from there
       // too: a quick command's exit-status can arrive in the same packet as
       // the exec's success reply, and be emitted before this code, resumed
@@ -134,47 +125,20 @@ export class SshTransport implements Transport {
       stream.on('close', (code?: number | null, sig?: string) => {
         if (exitCode === null && typeof code === 'number') exitCode = code;
         if (signal === null && sig) signal = sig;
-        resolve('closed');
+        resolve({ exitCode, signal });
       });
       offClose = this.onClose(() => resolve('lost'));
-    });
-    const end = () => stream.end();
-    if (req.tied) {
-      // stdin stays open; ending it is the graceful stop.
-      if (req.script !== undefined) stream.write(tiedScriptInput(req.script));
-      if (req.release?.aborted) end();
-      else req.release?.addEventListener('abort', end, { once: true });
-    } else {
-      const input = req.script ?? req.stdin;
-      stream.end(input === undefined ? undefined : input);
-    }
-    const outcome = await withDeadline(
-      { done, detach: () => stream.close() },
-      {
-        timeoutMs: req.timeoutMs,
-        signal: req.signal,
-        reap: async () => void (await this.sweep({ name: 'DROPKIT_TAG', value: tag }, !!req.root)),
-      },
-    ).finally(() => {
-      offClose();
-      req.release?.removeEventListener('abort', end);
-    });
-    if (
-      outcome.value === 'lost' ||
-      (this.lost && exitCode === null && !outcome.timedOut && !outcome.aborted)
-    ) {
-      throw this.lostError(req.step);
-    }
-    const stderr = err.text();
-    checkSudo(this.info, req, stderr);
+    }).finally(() => offClose());
     return {
-      stdout: Buffer.concat(out),
-      stderr,
-      exitCode: outcome.timedOut || outcome.aborted ? null : exitCode,
-      signal,
-      durationMs: performance.now() - started,
-      timedOut: outcome.timedOut,
-      aborted: outcome.aborted,
+      onStdout: (cb) => stream.on('data', cb),
+      onStderr: (cb) => stream.stderr.on('data', cb),
+      write: (d) => void stream.write(d),
+      end: (d) => void (d === undefined ? stream.end() : stream.end(d)),
+      done,
+      detach: () => {
+        offClose();
+        stream.close();
+      },
     };
   }
 
