@@ -1,9 +1,15 @@
+import { terminalField as field, terminalGuard } from '../kit/terminal-text.js';
 import { thousands } from '../kit/thousands.js';
 import { mdTable } from './md-table.js';
 import type { HostSummary, Summary } from './summary.js';
 
 // summary.md: the first screen answers "what is wrong, where, and what do I
 // change"; details per host follow. Pure.
+//
+// People `cat` it and `collect show` prints it, and most of it is what the
+// hosts said (names, versions, errors): each such value is escaped as a field
+// (kit/terminal-text.ts), so the file holds no control character and none
+// can start a line; summary.json keeps the values as they were.
 
 const n = (v: bigint | number | undefined | null) =>
   v === undefined || v === null ? '-' : thousands(v);
@@ -18,29 +24,32 @@ function uptime(sec: number | undefined): string {
   return `, up ${d ? `${d}d ` : ''}${h}h`;
 }
 
+// extraTop and extraDetails (the reproduction's sections) are lines: each
+// stays one line, whatever a host name or an error in it holds.
 export function renderSummaryMd(
   s: Summary,
   extraTop: string[] = [],
   extraDetails: string[] = [],
 ): string {
+  const lines = (l: string[]) => l.map((x) => terminalGuard(x, { oneLine: true }));
   const title = s.kind === 'repro' ? 'packet-loss reproduction' : 'node evidence';
   const hostLine = s.hosts
-    .map((h) => `${h.host} (${h.status}${h.error ? `: ${h.error}` : ''})`)
+    .map((h) => `${field(h.host)} (${field(h.status)}${h.error ? `: ${field(h.error)}` : ''})`)
     .join(', ');
   const out: string[] = [
     `# dropkit ${title}`,
     '',
-    `Case ${s.caseId ?? '(none)'} · created ${s.createdAt} · status **${s.status.toUpperCase()}** · hosts: ${hostLine}`,
+    `Case ${field(s.caseId ?? '(none)')} · created ${field(s.createdAt)} · status **${field(s.status.toUpperCase())}** · hosts: ${hostLine}`,
   ];
-  if (s.note) out.push('', `Note: ${s.note}`);
+  if (s.note) out.push('', `Note: ${field(s.note)}`);
   out.push('', '## Findings', '');
   if (s.findings.length) {
-    for (const f of s.findings) out.push(`- **${f.class}** ${f.line}`);
+    for (const f of s.findings) out.push(`- **${field(f.class)}** ${field(f.line)}`);
   } else {
     out.push('No counter that indicates loss moved: no finding.');
-    if (s.checked.length) out.push('', `Checked: ${s.checked.join(', ')}.`);
+    if (s.checked.length) out.push('', `Checked: ${s.checked.map(field).join(', ')}.`);
   }
-  out.push(...extraTop);
+  out.push(...lines(extraTop));
   out.push('', '## Loss counters at a glance (since boot)', '');
   const glance = s.hosts.flatMap((h) => [
     ...h.loss.map((l) => [
@@ -66,15 +75,18 @@ export function renderSummaryMd(
   for (const f of s.findings) {
     out.push(
       '',
-      `### ${f.class} on ${f.host} (${f.severity}, confidence ${f.confidence})`,
+      `### ${field(f.class)} on ${field(f.host)} (${field(f.severity)}, confidence ${field(f.confidence)})`,
       '',
-      f.explanation,
+      // One paragraph: a newline in a name must not start a line of its own.
+      field(f.explanation),
     );
-    if (f.evidence.length) out.push('', 'Evidence:', ...f.evidence.map((e) => `- ${e}`));
-    if (f.fix.length) out.push('', 'Fix now:', '', '```sh', ...f.fix, '```');
-    if (f.persistent.length) out.push('', 'Make it persistent:', '', '```', ...f.persistent, '```');
+    if (f.evidence.length) out.push('', 'Evidence:', ...f.evidence.map((e) => `- ${field(e)}`));
+    // One command per line: a newline inside one must not add a command.
+    if (f.fix.length) out.push('', 'Fix now:', '', '```sh', ...f.fix.map(field), '```');
+    if (f.persistent.length)
+      out.push('', 'Make it persistent:', '', '```', ...f.persistent.map(field), '```');
   }
-  out.push(...extraDetails);
+  out.push(...lines(extraDetails));
   for (const h of s.hosts) out.push('', ...hostSection(h));
   const where = s.kind === 'repro' ? 'hosts/<host>/{before,after}/' : 'hosts/<host>/';
   out.push(
@@ -86,18 +98,20 @@ export function renderSummaryMd(
         : 'Redaction was OFF: addresses, names and any secrets the hosts printed are as they were.'
     }`,
   );
-  return `${out.join('\n')}\n`;
+  // Nothing should be left to escape here; the guard makes sure of it.
+  return terminalGuard(`${out.join('\n')}\n`);
 }
 
 function hostSection(h: HostSummary): string[] {
-  const out = [`## Host ${h.host}`, ''];
-  if (h.status === 'failed') return [...out, `Not collected: ${h.error ?? 'unknown error'}.`];
+  const out = [`## Host ${field(h.host)}`, ''];
+  if (h.status === 'failed')
+    return [...out, `Not collected: ${field(h.error ?? 'unknown error')}.`];
   const y = h.system ?? {};
   const cloud = y.vmSize
-    ? `, ${y.vmSize}${y.location ? ` in ${y.location}` : ''}${y.zone ? ` zone ${y.zone}` : ''}`
+    ? `, ${field(y.vmSize)}${y.location ? ` in ${field(y.location)}` : ''}${y.zone ? ` zone ${field(y.zone)}` : ''}`
     : '';
   out.push(
-    `${y.os ?? 'unknown OS'}, kernel ${y.kernel ?? '?'}, ${y.cpus ?? '?'} CPUs${y.cpuModel ? ` (${y.cpuModel})` : ''}${cloud}${uptime(y.uptimeSec)}`,
+    `${field(y.os ?? 'unknown OS')}, kernel ${field(y.kernel ?? '?')}, ${field(String(y.cpus ?? '?'))} CPUs${y.cpuModel ? ` (${field(y.cpuModel)})` : ''}${cloud}${uptime(y.uptimeSec)}`,
   );
   out.push('', '### NICs', '');
   out.push(
@@ -129,7 +143,8 @@ function hostSection(h: HostSummary): string[] {
     ),
   );
   const pairs = h.nics.filter((i) => i.pairing);
-  if (pairs.length) out.push('', ...pairs.map((i) => `- ${i.name}: ${i.pairing}`));
+  if (pairs.length)
+    out.push('', ...pairs.map((i) => `- ${field(i.name)}: ${field(i.pairing ?? '')}`));
   if (
     h.nics.some(
       (i) => i.ring && i.ring.rx !== null && i.ring.rxMax !== null && i.ring.rx < i.ring.rxMax,
@@ -141,7 +156,7 @@ function hostSection(h: HostSummary): string[] {
   const sys = Object.entries(h.sysctls);
   out.push(
     ...(sys.length
-      ? sys.map(([k, v]) => `- \`${k} = ${v.replace(/\s+/g, ' ')}\``)
+      ? sys.map(([k, v]) => `- \`${field(k)} = ${field(v.replace(/\s+/g, ' '))}\``)
       : ['(not visible on this host)']),
   );
   out.push('', '### softnet_stat per CPU', '');
@@ -160,7 +175,9 @@ function hostSection(h: HostSummary): string[] {
   if (h.notCollected.length) {
     out.push('', '### Not collected', '');
     for (const c of h.notCollected)
-      out.push(`- ${c.source}: ${c.reason}${c.ifaces.length ? ` (${c.ifaces.join(', ')})` : ''}`);
+      out.push(
+        `- ${field(c.source)}: ${field(c.reason)}${c.ifaces.length ? ` (${c.ifaces.map(field).join(', ')})` : ''}`,
+      );
   }
   return out;
 }

@@ -1,7 +1,10 @@
 // Live feedback on long runs. On a TTY: finished steps as lines and one
 // status line rewritten in place. Off a TTY (CI, `| tee`): plain timestamped
-// lines. With --json: nothing on stderr but errors.
+// lines. With --json: nothing on stderr but errors. Step details, notes,
+// phases and host names can carry host text (an error's stderr): each is
+// escaped as one field, so none can move the cursor or forge a line.
 
+import { terminalField as field } from './terminal-text.js';
 import { thousands } from './thousands.js';
 
 export interface LiveStatus {
@@ -35,9 +38,9 @@ export function fmtRate(bps: number | undefined): string {
 
 export function statusLine(s: LiveStatus): string {
   const drops = s.dropRates
-    .map((d) => `${d.host} ${thousands(Math.round(d.perSec))} drops/s`)
+    .map((d) => `${field(d.host)} ${thousands(Math.round(d.perSec))} drops/s`)
     .join(', ');
-  return `${s.phase}  ${s.elapsedS.toFixed(0)}s elapsed, ${Math.max(0, s.remainingS).toFixed(0)}s left  rx ${fmtRate(s.throughputBps)}  ${drops}`;
+  return `${field(s.phase)}  ${s.elapsedS.toFixed(0)}s elapsed, ${Math.max(0, s.remainingS).toFixed(0)}s left  rx ${fmtRate(s.throughputBps)}  ${drops}`;
 }
 
 export function createProgress(
@@ -46,14 +49,14 @@ export function createProgress(
 ): Progress {
   if (mode === 'quiet') return { step() {}, status() {}, note() {}, done() {} };
   const ts = () => new Date().toISOString().slice(11, 19);
+  const stepLine = (name: string, ms: number, detail?: string) =>
+    `${field(name)} (${(ms / 1000).toFixed(1)} s)${detail ? `: ${field(detail)}` : ''}`;
   if (mode === 'plain') {
     return {
       step: (name, ms, ok, detail) =>
-        out.write(
-          `${ts()} ${ok ? 'ok  ' : 'FAIL'} ${name} (${(ms / 1000).toFixed(1)} s)${detail ? `: ${detail}` : ''}\n`,
-        ),
+        out.write(`${ts()} ${ok ? 'ok  ' : 'FAIL'} ${stepLine(name, ms, detail)}\n`),
       status: (s) => out.write(`${ts()} ${statusLine(s)}\n`),
-      note: (l) => out.write(`${ts()} ${l}\n`),
+      note: (l) => out.write(`${ts()} ${field(l)}\n`),
       done() {},
     };
   }
@@ -65,9 +68,7 @@ export function createProgress(
   return {
     step: (name, ms, ok, detail) => {
       clear();
-      out.write(
-        `${ok ? '✔' : '✖'} ${name} (${(ms / 1000).toFixed(1)} s)${detail ? `: ${detail}` : ''}\n`,
-      );
+      out.write(`${ok ? '✔' : '✖'} ${stepLine(name, ms, detail)}\n`);
     },
     status: (s) => {
       clear();
@@ -76,7 +77,7 @@ export function createProgress(
     },
     note: (l) => {
       clear();
-      out.write(`${l}\n`);
+      out.write(`${field(l)}\n`);
     },
     done: clear,
   };

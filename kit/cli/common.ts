@@ -1,10 +1,14 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { toJson } from '../../collectors/json.js';
 import { asDropkitError } from '../errors.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { parsePort } from '../ssh/host-spec.js';
+import { terminalField, terminalText } from '../terminal-text.js';
 import type { OpenOptions } from '../transport/open.js';
 import { packageVersion } from '../version.js';
+import { printErr, printError, printJson } from './print.js';
+
+// The printers live in print.ts; every command imports them from here.
+export { printErr, printError, printJson, printOut } from './print.js';
 
 export interface GlobalOptions {
   debug?: boolean;
@@ -74,7 +78,7 @@ export function tcpPort(value: string): number {
 }
 
 export function debugLogger(g: GlobalOptions): ((line: string) => void) | undefined {
-  return g.debug ? (line) => process.stderr.write(`debug: ${line}\n`) : undefined;
+  return g.debug ? (line) => printErr(`debug: ${terminalField(line)}\n`) : undefined;
 }
 
 export function openOptions(g: GlobalOptions): OpenOptions {
@@ -111,21 +115,13 @@ export function action<A extends unknown[]>(body: (...args: A) => Promise<number
       process.exitCode = interrupt.signal.aborted ? EXIT.INTERRUPTED : (code ?? EXIT.OK);
     } catch (e) {
       const err = asDropkitError(e, { code: 'INTERNAL' });
-      if (g.json)
-        process.stdout.write(`${JSON.stringify({ ok: false, error: err.toJSON() }, null, 2)}\n`);
-      process.stderr.write(`error: ${err.oneLine}\n`);
-      if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+      if (g.json) printJson({ ok: false, error: err.toJSON() });
+      printError(err);
       if (g.debug)
-        process.stderr.write(`${(err.cause as Error | undefined)?.stack ?? err.stack}\n`);
+        printErr(`${terminalText((err.cause as Error | undefined)?.stack ?? err.stack ?? '')}\n`);
       process.exitCode = interrupt.signal.aborted ? EXIT.INTERRUPTED : exitCodeFor(err.code);
     }
   };
-}
-
-// The same rule for bigints as every JSON file dropkit writes (toJson): a
-// number when exact, a string above 2^53.
-export function printJson(value: unknown): void {
-  process.stdout.write(`${toJson(value)}\n`);
 }
 
 export function examples(lines: string[]): string {

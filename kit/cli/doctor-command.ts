@@ -2,7 +2,7 @@ import type { Purpose } from '../doctor/checks.js';
 import { type DoctorReport, diagnose, failedConnection, summarize } from '../doctor/doctor.js';
 import { EXIT } from '../exit-codes.js';
 import { openAll } from '../transport/open.js';
-import { type GlobalOptions, interrupt, openOptions, printJson } from './common.js';
+import { type GlobalOptions, interrupt, openOptions, printJson, printOut } from './common.js';
 import { formatDoctor } from './format-doctor.js';
 
 // Connection setup and checks run in parallel across hosts.
@@ -34,7 +34,7 @@ export async function runDoctor(
 ): Promise<number> {
   const report = await doctorReport(specs, purpose, g);
   if (json) printJson(report);
-  else process.stdout.write(formatDoctor(report));
+  else printOut(formatDoctor(report));
   if (report.ok) return EXIT.OK;
   const connectionOnly = report.hosts.every((h) => h.ok || h.error);
   return connectionOnly ? EXIT.CONNECTION : EXIT.PREFLIGHT;

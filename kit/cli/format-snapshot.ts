@@ -4,14 +4,17 @@ import {
 } from '../../collectors/diagnosis/loss-counters.js';
 import type { Snapshot } from '../../collectors/model.js';
 import type { SnapshotDelta } from '../../collectors/snapshot-delta.js';
+import { terminalField as field } from '../terminal-text.js';
 import { num, table } from './table.js';
 
+// Every value here comes from a host or an archive: escaped as a field (the
+// tables escape their cells), so none can move the cursor or start a line.
 function header(s: Snapshot): string {
   const f = s.facts;
   const cloud = f.cloud?.vmSize
-    ? `, ${f.cloud.vmSize}${f.cloud.location ? ` in ${f.cloud.location}` : ''}`
+    ? `, ${field(f.cloud.vmSize)}${f.cloud.location ? ` in ${field(f.cloud.location)}` : ''}`
     : '';
-  return `${s.host}: ${f.os ?? 'unknown OS'}, kernel ${f.kernelRelease ?? '?'}, ${f.cpus ?? '?'} CPUs${cloud}; taken ${s.takenAt}`;
+  return `${field(s.host)}: ${field(f.os ?? 'unknown OS')}, kernel ${field(f.kernelRelease ?? '?')}, ${field(String(f.cpus ?? '?'))} CPUs${cloud}; taken ${field(s.takenAt)}`;
 }
 
 function ringText(r: Snapshot['interfaces'][number]['ring']): string {
@@ -84,8 +87,8 @@ export function formatSnapshot(s: Snapshot): string {
     // better than one line per interface.
     const groups = new Map<string, string[]>();
     for (const f of failed) {
-      const k = `${f.id}: ${f.reason}`;
-      groups.set(k, [...(groups.get(k) ?? []), ...(f.iface ? [f.iface] : [])]);
+      const k = `${field(f.id)}: ${field(String(f.reason))}`;
+      groups.set(k, [...(groups.get(k) ?? []), ...(f.iface ? [field(f.iface)] : [])]);
     }
     out.push('', 'not collected:');
     for (const [k, ifaces] of groups)
@@ -105,7 +108,10 @@ function softnetTable(
 }
 
 export function formatDelta(d: SnapshotDelta): string {
-  const out = [`${d.host}: deltas over ${d.intervalSec.toFixed(1)} s (${d.from} → ${d.to})`, ''];
+  const out = [
+    `${field(d.host)}: deltas over ${d.intervalSec.toFixed(1)} s (${field(d.from)} → ${field(d.to)})`,
+    '',
+  ];
   const k = (m: SnapshotDelta['interfaces'][number]['kernel'], n: string) => m.deltas[n]?.delta;
   out.push(
     table(

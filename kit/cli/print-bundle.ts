@@ -1,6 +1,7 @@
 import type { WrittenBundle } from '../../bundles/write-bundle.js';
+import { terminalField as field } from '../terminal-text.js';
 import { thousands } from '../thousands.js';
-import { printJson } from './common.js';
+import { printJson, printOut } from './print.js';
 
 // What a user needs to attach the bundle: where, how big, its sha256.
 export function printWritten(
@@ -21,15 +22,17 @@ export function printWritten(
     });
     return;
   }
-  process.stdout.write(
-    `bundle: ${w.file}\nsize:   ${thousands(w.bytes)} bytes\nsha256: ${w.sha256}\n`,
+  // Paths hold the case ID and the output directory; host names and errors
+  // come from the hosts: each is one field.
+  printOut(
+    `bundle: ${field(w.file)}\nsize:   ${thousands(w.bytes)} bytes\nsha256: ${field(w.sha256)}\n`,
   );
   if (w.mapFile)
-    process.stdout.write(
-      `map:    ${w.mapFile} (original ↔ pseudonym; keep it, do not attach it)\n`,
-    );
+    printOut(`map:    ${field(w.mapFile)} (original ↔ pseudonym; keep it, do not attach it)\n`);
   if (w.manifest.status === 'partial') {
     for (const h of w.manifest.hosts.filter((x) => x.status !== 'complete'))
-      process.stdout.write(`PARTIAL: ${h.host} ${h.status}${h.error ? `: ${h.error}` : ''}\n`);
+      printOut(
+        `PARTIAL: ${field(h.host)} ${field(h.status)}${h.error ? `: ${field(h.error)}` : ''}\n`,
+      );
   }
 }
