@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { checkCaseId } from '../../bundles/case-secret.js';
-import { findingLine } from '../../collectors/diagnosis/findings.js';
 import { type Caps, listProfiles, loadProfile, ProfileError } from '../../repro/profile.js';
 import { parseRate } from '../../repro/units.js';
 import { DropkitError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { createProgress } from '../progress.js';
+import { openTransport } from '../transport/open.js';
 import {
   action,
   collect,
@@ -14,9 +14,12 @@ import {
   interrupt,
   openOptions,
   positiveInt,
+  printError,
   printJson,
+  printOut,
   tcpPort,
 } from './common.js';
+import { formatFindingLine } from './format-findings.js';
 import { printWritten } from './print-bundle.js';
 
 interface RunOpts {
@@ -134,6 +137,7 @@ export function registerRun(program: Command): void {
           import('../../bundles/repro-bundle.js'),
           import('../../bundles/write-bundle.js'),
         ]);
+        const opening = openOptions(g);
         const rec = await runRepro({
           pair: [o.pair[0]!, o.pair[1]!],
           reverse: !!o.reverse,
@@ -141,7 +145,7 @@ export function registerRun(program: Command): void {
           ...(o.serverAddress ? { serverAddress: o.serverAddress } : {}),
           ...(o.port !== undefined ? { port: o.port } : {}),
           sampleIntervalMs: o.sampleInterval,
-          open: openOptions(g),
+          open: (spec) => openTransport(spec, opening),
           signal: interrupt.signal,
           progress,
         });
@@ -187,13 +191,10 @@ export function registerRun(program: Command): void {
             error: rec.error?.toJSON() ?? null,
           });
         } else {
-          if (rec.error)
-            process.stderr.write(
-              `error: ${rec.error.oneLine}\n${rec.error.hint ? `hint: ${rec.error.hint}\n` : ''}`,
-            );
-          process.stdout.write(
+          if (rec.error) printError(rec.error);
+          printOut(
             parts.findings.length
-              ? `${parts.findings.map(findingLine).join('\n')}\n`
+              ? `${parts.findings.map(formatFindingLine).join('\n')}\n`
               : 'no finding: no loss counter moved\n',
           );
           printWritten(written, false);

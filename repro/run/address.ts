@@ -1,5 +1,5 @@
 // Choose the receiver's data-plane address: the one the sender routes to.
-// Pure; `ip route get` on the sender confirms it (see plan.ts).
+// Pure; `ip route get` on the sender confirms it (data-plane.ts).
 
 export interface HostAddress {
   ifname: string;

@@ -1,6 +1,6 @@
 import type { LiveStatus } from '../../kit/progress.js';
 import type { Sample } from '../sampler/parse.js';
-import type { RunRecord } from './run.js';
+import type { RunRecord } from './record.js';
 
 // Status for the progress line, from the last two samples of each host.
 function dropsPerSec(a: Sample, b: Sample): number {
@@ -21,10 +21,17 @@ function dropsPerSec(a: Sample, b: Sample): number {
   return Number(d) / dt;
 }
 
-export function liveStatus(rec: RunRecord, trafficStart: number, duration: number): LiveStatus {
+// `samples` are the live samplers' so far, by host: the record gets them only
+// once the samplers have stopped.
+export function liveStatus(
+  rec: RunRecord,
+  samples: readonly Sample[][],
+  trafficStart: number,
+  duration: number,
+): LiveStatus {
   const elapsedS = (Date.now() - trafficStart) / 1000;
   const rx = rec.hosts[1];
-  const rs = rx.sampler?.samples ?? [];
+  const rs = samples[1] ?? [];
   let throughputBps: number | undefined;
   if (rs.length > 1 && rx.dataIface) {
     const a = rs[rs.length - 2]!;
@@ -40,8 +47,8 @@ export function liveStatus(rec: RunRecord, trafficStart: number, duration: numbe
     elapsedS,
     remainingS: duration - elapsedS,
     ...(throughputBps !== undefined ? { throughputBps } : {}),
-    dropRates: rec.hosts.map((h) => {
-      const s = h.sampler?.samples ?? [];
+    dropRates: rec.hosts.map((h, i) => {
+      const s = samples[i] ?? [];
       return {
         host: h.spec,
         perSec: s.length > 1 ? dropsPerSec(s[s.length - 2]!, s[s.length - 1]!) : 0,

@@ -1,20 +1,27 @@
-import type { TakenSnapshot } from '../../collectors/snapshot/take.js';
-import { takeSnapshot } from '../../collectors/snapshot/take.js';
-import { diagnose as doctorDiagnose, type HostReport } from '../../kit/doctor/doctor.js';
-import { asDropkitError, DropkitError } from '../../kit/errors.js';
+import { asDropkitError } from '../../kit/errors.js';
 import type { Progress } from '../../kit/progress.js';
 import { RUN_ID } from '../../kit/transport/command-line.js';
-import { type OpenOptions, openAll } from '../../kit/transport/open.js';
 import type { Transport } from '../../kit/transport/types.js';
 import { totalDuration } from '../profile-caps.js';
 import type { Profile } from '../profile-types.js';
-import type { Sample } from '../sampler/parse.js';
-import { bareAddress, chooseServerAddress } from './address.js';
+import { cleanup } from './cleanup.js';
+import { connect, type Opener } from './connect.js';
+import { dataPlane } from './data-plane.js';
 import { liveStatus } from './live.js';
-import { pickPort } from './ports.js';
-import { SamplerSession } from './sampler-session.js';
-import { TraceSession } from './trace-session.js';
-import { busyPortsOn, type PhaseRun, runPhase } from './traffic.js';
+import { keepSessions, type LiveRun, newLiveRun, stopSessions } from './live-run.js';
+import { preflight, preflightError } from './preflight.js';
+import type { RunRecord } from './record.js';
+import { rootCause } from './root-cause.js';
+import { firstSamples, startSamplers } from './samplers.js';
+import { serverPort } from './server-port.js';
+import { snapshotBoth, snapshotsAfterFailure } from './snapshots.js';
+import { type Step, stepRunner } from './step-runner.js';
+import { startTrace, traceSkipReason } from './trace.js';
+import { runPhase } from './traffic.js';
+
+// The record's types live in record.ts; readers of the run import them here.
+export type { HostRun, RunRecord, StepRecord } from './record.js';
+export { samplesOf } from './record.js';
 
 export interface RunOptions {
   // As the user gave them: A sends, B receives; `reverse` swaps the roles.
@@ -24,412 +31,215 @@ export interface RunOptions {
   serverAddress?: string;
   port?: number;
   sampleIntervalMs: number;
-  open: OpenOptions;
+  open: Opener;
   signal: AbortSignal;
   progress: Progress;
 }
 
-export interface HostRun {
-  role: 'sender' | 'receiver';
-  spec: string;
-  transport?: Transport;
-  doctor?: HostReport;
-  before?: TakenSnapshot;
-  after?: TakenSnapshot;
-  sampler?: SamplerSession;
-  // skb:kfree_skb drop reasons, on the receiver when tracefs allows.
-  trace?: TraceSession;
-  traceSkipped?: string;
-  dataIface?: string;
-  // The first thing that went wrong on this host, with the step.
-  failure?: { step: string; message: string };
-  // Our processes found on the host after cleanup (should be none).
-  leftovers?: string[];
-}
-
-export interface StepRecord {
-  step: string;
-  startedAt: string;
-  ms: number;
-  ok: boolean;
-  error?: string;
-}
-
-export interface RunRecord {
-  runId: string;
-  startedAt: string;
-  endedAt?: string;
-  profile: Profile;
-  serverAddress?: string;
-  port?: number;
-  sampleIntervalMs: number;
-  hosts: [HostRun, HostRun];
-  phases: PhaseRun[];
-  steps: StepRecord[];
-  error?: DropkitError;
-  interrupted: boolean;
-}
-
-export function samplesOf(h: HostRun): Sample[] {
-  return h.sampler?.samples ?? [];
+interface Run {
+  o: RunOptions;
+  rec: RunRecord;
+  live: LiveRun;
+  step: Step;
 }
 
 // The reproduction, step by step. It never throws: whatever happened is in
 // the record, so the caller can always write a (possibly partial) bundle.
 export async function runRepro(o: RunOptions): Promise<RunRecord> {
-  const [a, b] = o.reverse ? [o.pair[1], o.pair[0]] : o.pair;
-  const sender: HostRun = { role: 'sender', spec: a };
-  const receiver: HostRun = { role: 'receiver', spec: b };
-  const rec: RunRecord = {
-    runId: RUN_ID,
-    startedAt: new Date().toISOString(),
-    profile: o.profile,
-    sampleIntervalMs: o.sampleIntervalMs,
-    hosts: [sender, receiver],
-    phases: [],
-    steps: [],
-    interrupted: false,
-  };
-  // Graceful stop of everything tied to a channel: iperf3 and samplers.
-  const stop = new AbortController();
+  const rec = newRecord(o);
+  const run: Run = { o, rec, live: newLiveRun(), step: stepRunner(rec, o.signal, o.progress) };
   const onInterrupt = () => {
     rec.interrupted = true;
-    stop.abort();
+    run.live.stop.abort();
   };
   o.signal.addEventListener('abort', onInterrupt, { once: true });
-  const both = [sender, receiver];
-
-  const step = async <T>(
-    name: string,
-    fn: () => Promise<T>,
-    detail?: (v: T) => string,
-  ): Promise<T> => {
-    const t0 = performance.now();
-    const startedAt = new Date().toISOString();
-    try {
-      if (o.signal.aborted)
-        throw new DropkitError({ code: 'ABORTED', message: 'interrupted', step: name });
-      const v = await fn();
-      const ms = performance.now() - t0;
-      rec.steps.push({ step: name, startedAt, ms, ok: true });
-      o.progress.step(name, ms, true, detail?.(v));
-      return v;
-    } catch (e) {
-      const err = asDropkitError(e, { code: 'COMMAND_FAILED', step: name });
-      const ms = performance.now() - t0;
-      rec.steps.push({ step: name, startedAt, ms, ok: false, error: err.oneLine });
-      o.progress.step(name, ms, false, err.oneLine);
-      for (const h of both)
-        if (err.host === h.spec) h.failure ??= { step: err.step ?? name, message: err.message };
-      throw o.signal.aborted && err.code !== 'ABORTED'
-        ? new DropkitError({
-            code: 'ABORTED',
-            message: `interrupted during ${name}`,
-            step: name,
-            cause: err,
-          })
-        : err;
-    }
-  };
-
   try {
-    await step('connect', async () => {
-      const opened = await openAll([sender.spec, receiver.spec], o.open);
-      opened.forEach((x, i) => {
-        if ('transport' in x) both[i]!.transport = x.transport;
-      });
-      const failed = opened.find((x) => 'error' in x);
-      if (failed && 'error' in failed) throw failed.error;
-      for (const h of both) {
-        h.transport!.onClose((err) => {
-          h.failure ??= {
-            step: 'connection',
-            message: `SSH connection lost${err ? `: ${err.message}` : ''}`,
-          };
-          stop.abort();
-        });
-      }
-    });
-    const [ts, tr] = [sender.transport!, receiver.transport!];
-
-    await step('preflight', async () => {
-      const [ds, dr] = await Promise.all([
-        doctorDiagnose(ts, 'repro', o.signal),
-        doctorDiagnose(tr, 'repro', o.signal),
-      ]);
-      sender.doctor = ds;
-      receiver.doctor = dr;
-      const bad = [ds, dr].flatMap((r) =>
-        r.checks.filter((c) => c.status === 'fail').map((c) => ({ host: r.host, c })),
-      );
-      if (bad.length) {
-        const first = bad[0]!;
-        throw new DropkitError({
-          code: 'PREFLIGHT_FAILED',
-          message: bad.map((x) => `${x.host} ${x.c.id}: ${x.c.detail}`).join('; '),
-          host: first.host,
-          step: 'preflight',
-          ...(first.c.hint ? { hint: first.c.hint } : {}),
-        });
-      }
-    });
-
-    rec.port = await step(
-      'port',
-      async () => {
-        const busy = await busyPortsOn(tr, 'port', o.signal);
-        if (o.port !== undefined) {
-          if (busy.has(o.port)) {
-            throw new DropkitError({
-              code: 'COMMAND_FAILED',
-              message: `port ${o.port} is already in use`,
-              host: receiver.spec,
-              step: 'port',
-              hint: 'pick another with --port, or leave --port out to choose a free one',
-            });
-          }
-          return o.port;
-        }
-        const p = pickPort(busy);
-        if (p === undefined)
-          throw new DropkitError({
-            code: 'COMMAND_FAILED',
-            message: 'no free port in 5201-5299',
-            host: receiver.spec,
-            step: 'port',
-            hint: 'give one with --port',
-          });
-        return p;
-      },
-      (p) => `${p} on ${receiver.spec}`,
-    );
-
-    rec.serverAddress = await step(
-      'addresses',
-      async () => {
-        const addr =
-          o.serverAddress ??
-          (() => {
-            const c = chooseServerAddress(
-              sender.doctor?.facts?.addresses ?? [],
-              receiver.doctor?.facts?.addresses ?? [],
-            );
-            if (!c)
-              throw new DropkitError({
-                code: 'COMMAND_FAILED',
-                message: 'the receiver has no global address',
-                host: receiver.spec,
-                step: 'addresses',
-                hint: 'give one with --server-address',
-              });
-            return bareAddress(c);
-          })();
-        // The sender's route to it names the sender's data interface.
-        const route = (
-          await ts.exec({
-            argv: ['ip', '-o', 'route', 'get', addr],
-            timeoutMs: 5000,
-            signal: o.signal,
-            step: 'addresses',
-          })
-        ).stdout.toString();
-        const dev = route.match(/\bdev (\S+)/)?.[1];
-        if (!dev)
-          throw new DropkitError({
-            code: 'COMMAND_FAILED',
-            message: `no route to ${addr}`,
-            host: sender.spec,
-            step: 'addresses',
-            hint: 'check --server-address, or the routing between the hosts',
-          });
-        sender.dataIface = dev;
-        receiver.dataIface = receiver.doctor?.facts?.addresses.find(
-          (x) => bareAddress(x) === addr,
-        )?.ifname;
-        return addr;
-      },
-      (addr) => `${sender.spec} → ${addr} (${receiver.spec}) via ${sender.dataIface}`,
-    );
-
-    await step('snapshots before', async () => {
-      const [bs, br] = await Promise.all([
-        takeSnapshot(ts, { signal: o.signal, step: 'snapshot before' }),
-        takeSnapshot(tr, { signal: o.signal, step: 'snapshot before' }),
-      ]);
-      sender.before = bs;
-      receiver.before = br;
-    });
-
-    const duration = totalDuration(o.profile);
-    await step('samplers', async () => {
-      for (const h of both) {
-        h.sampler = new SamplerSession(h.transport!, {
-          intervalMs: o.sampleIntervalMs,
-          ...(h.dataIface ? { dataIface: h.dataIface } : {}),
-          // Bounded on the host too, whatever happens to us.
-          maxSeconds: duration + 120,
-          signal: o.signal,
-        });
-        h.sampler.start();
-      }
-      // Traffic starts once both samplers are producing.
-      for (let i = 0; i < 50 && both.some((h) => !samplesOf(h).length); i++)
-        await new Promise((r) => setTimeout(r, 100));
-      const silent = both.find((h) => !samplesOf(h).length);
-      if (silent)
-        throw new DropkitError({
-          code: 'COMMAND_FAILED',
-          message: 'the sampler produced no sample within 5 s',
-          host: silent.spec,
-          step: 'samplers',
-        });
-    });
-
-    await step(
-      'drop tracing',
-      async () => {
-        const f = receiver.doctor?.facts;
-        const privileged = f?.uid === 0 || f?.sudo === 'passwordless';
-        if (!f || (f.kfreeSkb !== 'reason' && f.kfreeSkb !== 'location')) {
-          receiver.traceSkipped = `skb:kfree_skb not available (${f?.tracefs ?? 'unknown'})`;
-          return;
-        }
-        if (!privileged) {
-          receiver.traceSkipped = 'needs root or passwordless sudo';
-          return;
-        }
-        // The receiver only: that is where a burst's drops happen, and on one
-        // kernel (containers, the lab) a second tracer would count them twice.
-        receiver.trace = new TraceSession(tr, {
-          runId: rec.runId,
-          intervalMs: 1000,
-          maxSeconds: duration + 120,
-          signal: o.signal,
-        });
-        receiver.trace.start();
-      },
-      () =>
-        receiver.trace ? `skb:kfree_skb on ${receiver.spec}` : `skipped: ${receiver.traceSkipped}`,
-    );
-
-    const trafficStart = Date.now();
-    const ticker = setInterval(() => {
-      o.progress.status(liveStatus(rec, trafficStart, duration));
-    }, 1000);
-    try {
-      for (const phase of o.profile.phases) {
-        const run = await step(
-          `traffic: ${phase.name}`,
-          () =>
-            runPhase(ts, tr, phase, {
-              serverAddress: rec.serverAddress!,
-              port: rec.port!,
-              signal: o.signal,
-              stop: stop.signal,
-            }),
-          () =>
-            `${phase.duration} s of ${phase.protocol.toUpperCase()} ${sender.spec} → ${receiver.spec}`,
-        );
-        rec.phases.push(run);
-      }
-    } finally {
-      clearInterval(ticker);
-      o.progress.done();
-    }
-    await step('samplers stopped', async () => {
-      await Promise.all(both.flatMap((h) => [h.sampler?.stop(), h.trace?.stop()]));
-    });
-    await step('snapshots after', async () => {
-      const [as, ar] = await Promise.all([
-        takeSnapshot(ts, { signal: o.signal, step: 'snapshot after' }),
-        takeSnapshot(tr, { signal: o.signal, step: 'snapshot after' }),
-      ]);
-      sender.after = as;
-      receiver.after = ar;
-    });
+    await steps(run);
   } catch (e) {
-    rec.error = asDropkitError(e, { code: 'COMMAND_FAILED' });
-    // A lost host makes the other side fail too (the sender's iperf3 sees
-    // "connection refused"): name the root cause, the host that went away.
-    await new Promise((r) => setTimeout(r, 200));
-    const lost = both.find((h) => h.failure?.step === 'connection');
-    if (lost && rec.error.code !== 'ABORTED' && rec.error.host !== lost.spec) {
-      rec.error = new DropkitError({
-        code: 'CONNECTION_LOST',
-        message: `${lost.failure!.message} (during ${rec.error.step ?? 'the run'}; then ${rec.error.oneLine})`,
-        host: lost.spec,
-        step: rec.error.step ?? 'run',
-        hint: 'the host rebooted, sshd stopped, or the link dropped; its samplers and iperf3 stop by themselves when the connection closes',
-      });
-    }
-    if (o.signal.aborted) rec.interrupted = true;
-    stop.abort();
-    await Promise.all(both.flatMap((h) => [h.sampler?.stop(), h.trace?.stop()]));
-    // Keep what can still be had: an "after" snapshot of every host that
-    // still answers, so the bundle shows what moved up to the failure.
-    await Promise.all(
-      both.map(async (h) => {
-        if (!h.transport || !h.before || h.after || (h.failure && h.failure.step === 'connection'))
-          return;
-        try {
-          h.after = await takeSnapshot(h.transport, { timeoutMs: 10_000, step: 'snapshot after' });
-        } catch {
-          // Recorded as missing in the bundle.
-        }
-      }),
-    );
+    await afterFailure(run, e);
   } finally {
-    stop.abort();
+    run.live.stop.abort();
     o.signal.removeEventListener('abort', onInterrupt);
-    await cleanup(rec, o.progress);
+    await cleanupStep(run);
+    keepSessions(rec, run.live);
     rec.endedAt = new Date().toISOString();
   }
   return rec;
 }
 
-// Always: stop our processes on every host we can still reach, then check
-// that none is left. A host we cannot reach is reported, not guessed about.
-async function cleanup(rec: RunRecord, progress: Progress): Promise<void> {
+function newRecord(o: RunOptions): RunRecord {
+  const [a, b] = o.reverse ? [o.pair[1], o.pair[0]] : o.pair;
+  return {
+    runId: RUN_ID,
+    startedAt: new Date().toISOString(),
+    profile: o.profile,
+    sampleIntervalMs: o.sampleIntervalMs,
+    hosts: [
+      { role: 'sender', spec: a },
+      { role: 'receiver', spec: b },
+    ],
+    phases: [],
+    steps: [],
+    interrupted: false,
+  };
+}
+
+function specsOf(rec: RunRecord): string[] {
+  return rec.hosts.map((h) => h.spec);
+}
+
+// The run's steps, in order. The first that fails ends them; afterFailure
+// then keeps what can still be had.
+async function steps(run: Run): Promise<void> {
+  const { o, rec, live, step } = run;
+  const [sender, receiver] = rec.hosts;
+  await step('connect', () => connectStep(run));
+  const [ts, tr] = live.transports as [Transport, Transport];
+  await step('preflight', async () => {
+    [sender.doctor, receiver.doctor] = await preflight(ts, tr, o.signal);
+    const failed = preflightError([sender.doctor, receiver.doctor]);
+    if (failed) throw failed;
+  });
+  rec.port = await step(
+    'port',
+    () => serverPort(tr, { spec: receiver.spec, wanted: o.port, signal: o.signal }),
+    (p) => `${p} on ${receiver.spec}`,
+  );
+  rec.serverAddress = await step(
+    'addresses',
+    async () => {
+      const d = await dataPlane(ts, {
+        serverAddress: o.serverAddress,
+        senderAddresses: sender.doctor?.facts?.addresses ?? [],
+        receiverAddresses: receiver.doctor?.facts?.addresses ?? [],
+        senderSpec: sender.spec,
+        receiverSpec: receiver.spec,
+        signal: o.signal,
+      });
+      sender.dataIface = d.senderIface;
+      receiver.dataIface = d.receiverIface;
+      return d.serverAddress;
+    },
+    (addr) => `${sender.spec} → ${addr} (${receiver.spec}) via ${sender.dataIface}`,
+  );
+  await step('snapshots before', async () => {
+    [sender.before, receiver.before] = await snapshotBoth(ts, tr, 'snapshot before', o.signal);
+  });
+  const maxSeconds = totalDuration(o.profile) + 120;
+  await step('samplers', async () => {
+    live.samplers = startSamplers(
+      rec.hosts.map((h, i) => ({ transport: live.transports[i]!, dataIface: h.dataIface })),
+      { intervalMs: o.sampleIntervalMs, maxSeconds, signal: o.signal },
+    );
+    await firstSamples(live.samplers, specsOf(rec));
+  });
+  await step(
+    'drop tracing',
+    async () => {
+      const skipped = traceSkipReason(receiver.doctor?.facts);
+      if (skipped) receiver.traceSkipped = skipped;
+      else live.trace = startTrace(tr, { runId: rec.runId, maxSeconds, signal: o.signal });
+    },
+    () => (live.trace ? `skb:kfree_skb on ${receiver.spec}` : `skipped: ${receiver.traceSkipped}`),
+  );
+  await trafficSteps(run, ts, tr);
+  await step('samplers stopped', () => stopSessions(live));
+  await step('snapshots after', async () => {
+    [sender.after, receiver.after] = await snapshotBoth(ts, tr, 'snapshot after', o.signal);
+  });
+}
+
+// Both connections, each watched from then on: a lost one is this host's
+// failure, and stops everything tied to a channel on both hosts.
+async function connectStep({ o, rec, live }: Run): Promise<void> {
+  const c = await connect(o.open, specsOf(rec));
+  c.transports.forEach((t, i) => {
+    live.transports[i] = t;
+    if (t) rec.hosts[i]!.transport = { info: { ...t.info } };
+  });
+  if (c.failed) throw c.failed.error;
+  rec.hosts.forEach((h, i) => {
+    live.transports[i]!.onClose((err) => {
+      h.failure ??= {
+        step: 'connection',
+        message: `SSH connection lost${err ? `: ${err.message}` : ''}`,
+      };
+      live.stop.abort();
+    });
+  });
+}
+
+// One step per phase, with a live status line while the traffic flows.
+async function trafficSteps(run: Run, ts: Transport, tr: Transport): Promise<void> {
+  const { o, rec, live, step } = run;
+  const [sender, receiver] = rec.hosts;
+  const duration = totalDuration(o.profile);
+  const trafficStart = Date.now();
+  const ticker = setInterval(() => {
+    const samples = live.samplers.map((s) => s.samples);
+    o.progress.status(liveStatus(rec, samples, trafficStart, duration));
+  }, 1000);
+  try {
+    for (const phase of o.profile.phases) {
+      const done = await step(
+        `traffic: ${phase.name}`,
+        () =>
+          runPhase(ts, tr, phase, {
+            serverAddress: rec.serverAddress!,
+            port: rec.port!,
+            signal: o.signal,
+            stop: live.stop.signal,
+          }),
+        () =>
+          `${phase.duration} s of ${phase.protocol.toUpperCase()} ${sender.spec} → ${receiver.spec}`,
+      );
+      rec.phases.push(done);
+    }
+  } finally {
+    clearInterval(ticker);
+    o.progress.done();
+  }
+}
+
+// The run stopped early: name the cause, stop what still runs, and keep what
+// can still be had.
+async function afterFailure({ o, rec, live }: Run, e: unknown): Promise<void> {
+  const error = asDropkitError(e, { code: 'COMMAND_FAILED' });
+  rec.error = error;
+  // A lost connection's listeners may fire just after the error it caused.
+  await new Promise((r) => setTimeout(r, 200));
+  rec.error = rootCause(error, rec.hosts);
+  if (o.signal.aborted) rec.interrupted = true;
+  live.stop.abort();
+  await stopSessions(live);
+  const after = await snapshotsAfterFailure(
+    rec.hosts.map((h, i) => ({
+      transport: live.transports[i],
+      wanted: !!h.before && !h.after && h.failure?.step !== 'connection',
+    })),
+  );
+  after.forEach((s, i) => {
+    if (s) rec.hosts[i]!.after = s;
+  });
+}
+
+// Always, whatever happened before: recorded as a step, but never throws.
+async function cleanupStep({ o, rec, live }: Run): Promise<void> {
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
-  const problems: string[] = [];
-  await Promise.all(
-    rec.hosts.map(async (h) => {
-      const t = h.transport;
-      if (!t) return;
-      try {
-        // Root where we ran something as root (the tracer), so it can be reaped.
-        const root = !t.info.isRoot && h.doctor?.facts?.sudo === 'passwordless';
-        await t.sweep({ name: 'DROPKIT_RUN', value: rec.runId }, root, 'kill');
-        const left = (
-          await t.sweep({ name: 'DROPKIT_RUN', value: rec.runId }, root, 'list')
-        ).trim();
-        h.leftovers = left ? left.split('\n') : [];
-        if (h.leftovers.length)
-          problems.push(
-            `${h.spec}: ${h.leftovers.length} process(es) left: ${h.leftovers.join('; ')}`,
-          );
-      } catch (e) {
-        problems.push(
-          `${h.spec}: unreachable, could not check for leftover processes (${(e as Error).message}); the samplers and iperf3 there stop by themselves when their connection closes`,
-        );
-      } finally {
-        await t.close().catch(() => undefined);
-      }
-    }),
+  const { leftovers, problems } = await cleanup(
+    rec.hosts.map((h, i) => ({
+      spec: h.spec,
+      transport: live.transports[i],
+      sudo: h.doctor?.facts?.sudo,
+    })),
+    rec.runId,
   );
-  const ms = performance.now() - t0;
-  rec.steps.push({
-    step: 'cleanup',
-    startedAt,
-    ms,
-    ok: !problems.length,
-    ...(problems.length ? { error: problems.join('; ') } : {}),
+  leftovers.forEach((l, i) => {
+    if (l) rec.hosts[i]!.leftovers = l;
   });
-  progress.step(
-    'cleanup',
-    ms,
-    !problems.length,
-    problems.length ? problems.join('; ') : 'no dropkit process left on either host',
-  );
+  const ms = performance.now() - t0;
+  const error = problems.join('; ');
+  rec.steps.push({ step: 'cleanup', startedAt, ms, ok: !error, ...(error ? { error } : {}) });
+  o.progress.step('cleanup', ms, !error, error || 'no dropkit process left on either host');
 }

@@ -72,28 +72,7 @@ export async function runPhase(
   });
   let serverDone: ExecResult | undefined;
   void server.then((r) => (serverDone = r)).catch(() => undefined);
-  // Wait until it listens: a client started too early gets "connection refused".
-  for (let i = 0; ; i++) {
-    if (serverDone) {
-      throw new DropkitError({
-        code: 'COMMAND_FAILED',
-        message: `iperf3 server exited before listening: ${(serverDone.stderr || serverDone.stdout.toString()).trim().split('\n').slice(-1)[0] ?? ''}`,
-        host: receiver.info.name,
-        step: 'iperf3 server',
-        hint: 'is the port free and iperf3 working on the receiver?',
-      });
-    }
-    if ((await busyPortsOn(receiver, 'port check', o.signal)).has(o.port)) break;
-    if (i > 50 || o.signal.aborted) {
-      throw new DropkitError({
-        code: 'COMMAND_FAILED',
-        message: `iperf3 server did not listen on port ${o.port} within 5 s`,
-        host: receiver.info.name,
-        step: 'iperf3 server',
-      });
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilListening(receiver, o.port, o.signal, () => serverDone);
   const client = await sender.exec({
     argv: cArgv,
     tied: true,
@@ -130,4 +109,36 @@ export async function runPhase(
     endedAt: Date.now(),
   };
   return run;
+}
+
+// Waits until the server listens: a client started too early gets "connection
+// refused". A server that ended instead is reported with its last words.
+async function untilListening(
+  receiver: Transport,
+  port: number,
+  signal: AbortSignal,
+  serverDone: () => ExecResult | undefined,
+): Promise<void> {
+  for (let i = 0; ; i++) {
+    const done = serverDone();
+    if (done) {
+      throw new DropkitError({
+        code: 'COMMAND_FAILED',
+        message: `iperf3 server exited before listening: ${(done.stderr || done.stdout.toString()).trim().split('\n').slice(-1)[0] ?? ''}`,
+        host: receiver.info.name,
+        step: 'iperf3 server',
+        hint: 'is the port free and iperf3 working on the receiver?',
+      });
+    }
+    if ((await busyPortsOn(receiver, 'port check', signal)).has(port)) return;
+    if (i > 50 || signal.aborted) {
+      throw new DropkitError({
+        code: 'COMMAND_FAILED',
+        message: `iperf3 server did not listen on port ${port} within 5 s`,
+        host: receiver.info.name,
+        step: 'iperf3 server',
+      });
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
