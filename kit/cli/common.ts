@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { asDropkitError } from '../errors.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
+import { activeLabSshConfig } from '../lab/current.js';
 import { parsePort } from '../ssh/host-spec.js';
 import { terminalField, terminalText } from '../terminal-text.js';
 import type { OpenOptions } from '../transport/open.js';
@@ -81,9 +82,11 @@ export function debugLogger(g: GlobalOptions): ((line: string) => void) | undefi
   return g.debug ? (line) => printErr(`debug: ${terminalField(line)}\n`) : undefined;
 }
 
+// The user's --ssh-config files, then the lab's while it is up.
 export function openOptions(g: GlobalOptions): OpenOptions {
+  const lab = activeLabSshConfig();
   return {
-    sshConfig: g.sshConfig ?? [],
+    sshConfig: [...(g.sshConfig ?? []), ...(lab ? [lab] : [])],
     acceptNewHostKey: !!g.acceptNewHostKey,
     ...(g.connectTimeout ? { connectTimeoutMs: g.connectTimeout * 1000 } : {}),
     debug: debugLogger(g),

@@ -1,4 +1,3 @@
-import { activeLabSshConfig } from '../lab/current.js';
 import { LocalTransport } from './local.js';
 import type { Transport } from './types.js';
 
@@ -9,13 +8,13 @@ export interface OpenOptions {
   debug?: (line: string) => void;
 }
 
-// The config files in precedence order: what the user passed, then the lab's
-// while it is up (so vmA/vmB resolve). resolveTarget then adds ~/.ssh/config
-// and /etc/ssh/ssh_config, as OpenSSH reads them, so that a system-wide
-// ProxyJump or ProxyCommand is never bypassed.
+// The config files in precedence order: what the caller passed (the CLI adds
+// the lab's while it is up, so vmA/vmB resolve: the transport knows nothing
+// of the lab). resolveTarget then adds ~/.ssh/config and /etc/ssh/ssh_config,
+// as OpenSSH reads them, so that a system-wide ProxyJump or ProxyCommand is
+// never bypassed.
 export function configFiles(opts: OpenOptions): string[] {
-  const lab = activeLabSshConfig();
-  return [...(opts.sshConfig ?? []), ...(lab ? [lab] : [])];
+  return [...(opts.sshConfig ?? [])];
 }
 
 export async function openTransport(spec: string | 'local', opts: OpenOptions): Promise<Transport> {
