@@ -1,9 +1,11 @@
-import { link, open, readFile, unlink } from 'node:fs/promises';
+import { link, open, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { TarArchive } from 'archiver';
-import tar from 'tar-stream';
-import { type BundleEntry, sha256 } from './entries.js';
+import type { ReadLimits } from '../collectors/offline/limits.js';
+import { shown } from '../collectors/offline/shown.js';
+import { readTar } from '../collectors/offline/tar-read.js';
+import type { BundleEntry } from './entries.js';
 
 // A bundle is small (tens to hundreds of KiB), so it is packed in memory:
 // archiver writes the tar, then one gzip pass compresses it whole. archiver's
@@ -58,35 +60,36 @@ export async function writeTarGz(
 
 // Reads a tar.gz back into memory: the leak scan and `verify` look at the
 // bytes that will actually be shipped, not at what we meant to write. The
-// size and sha256 are those of the file as read.
-export async function readTarGz(file: string): Promise<{
+// size and sha256 are those of the file as read. The archive may come from
+// a stranger (`verify`, `show`): it is streamed, within READ_LIMITS, and an
+// entry that is not a file or a directory is only named in `warnings`.
+export async function readTarGz(
+  file: string,
+  o: { signal?: AbortSignal; limits?: ReadLimits } = {},
+): Promise<{
   entries: BundleEntry[];
+  // Directory entries' names: `verify` holds them to the same path rule.
+  dirs: string[];
   warnings: string[];
   bytes: number;
   sha256: string;
 }> {
-  const gz = await readFile(file);
   const entries: BundleEntry[] = [];
+  const dirs: string[] = [];
   const warnings: string[] = [];
-  const extract = tar.extract();
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on('finish', resolve);
-    extract.on('error', reject);
+  // The digest comes with the read: a refused archive stops both.
+  const whole = await readTar(file, {
+    label: file,
+    gzipOnly: true,
+    digest: true,
+    keep: () => true,
+    onEntry: (e, bytes) => {
+      if (bytes) entries.push({ path: e.name, bytes });
+      else if (e.type === 'directory') dirs.push(e.name);
+      else warnings.push(`${shown(e.name)}: unexpected ${e.type} entry`);
+    },
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.limits ? { limits: o.limits } : {}),
   });
-  extract.on('entry', (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: unknown) => {
-      chunks.push(c as Buffer);
-    });
-    stream.on('end', () => {
-      if (header.type === 'file') entries.push({ path: header.name, bytes: Buffer.concat(chunks) });
-      else if (header.type !== 'directory')
-        warnings.push(`${header.name}: unexpected ${header.type} entry`);
-      next();
-    });
-    stream.resume();
-  });
-  extract.end(gunzipSync(gz));
-  await done;
-  return { entries, warnings, bytes: gz.length, sha256: sha256(gz) };
+  return { entries, dirs, warnings, ...whole! };
 }

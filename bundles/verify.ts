@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { quoted } from '../collectors/offline/shown.js';
 import { DropkitError } from '../kit/errors.js';
 import { readTarGz } from './archive.js';
 import { type BundleEntry, isSafeEntryPath, sha256 } from './entries.js';
@@ -12,24 +13,39 @@ export interface VerifyReport {
   files: number;
   problems: string[];
   manifest?: Manifest;
+  // The whole file's, as read (undefined when it could not be read).
+  sha256?: string;
 }
 
-// Splits `<top>/<path>` entries into the bundle's own paths. Pure.
-export function unwrap(entries: BundleEntry[]): {
+// Splits `<top>/<path>` entries into the bundle's own paths. Pure. A bundle
+// unpacks into one named directory: a top of `..`, `.` or `` (a leading `/`)
+// would put its files anywhere on the receiver's disk. `dirs` are the
+// archive's directory entries, held to the same rule.
+export function unwrap(
+  entries: BundleEntry[],
+  dirs: string[] = [],
+): {
   top?: string;
   files: Map<string, Buffer>;
   problems: string[];
 } {
   const problems: string[] = [];
-  const tops = new Set(entries.map((e) => e.path.split('/')[0]));
+  const unsafe = (name: string) => problems.push(`unsafe path in the archive: ${quoted(name)}`);
+  const dirNames = dirs.map((d) => d.replace(/\/+$/, ''));
+  const tops = new Set([...entries.map((e) => e.path), ...dirNames].map((p) => p.split('/')[0]));
   if (tops.size !== 1) problems.push(`expected one top-level directory, found ${tops.size}`);
   const top = [...tops][0];
+  if (top !== undefined && !isSafeEntryPath(top))
+    problems.push(
+      `unsafe top-level directory ${quoted(top)}: a bundle unpacks into one named directory`,
+    );
+  for (const d of dirNames) if (!isSafeEntryPath(d)) unsafe(d);
   const files = new Map<string, Buffer>();
   for (const e of entries) {
     const rel = e.path.slice((top?.length ?? 0) + 1);
-    if (!isSafeEntryPath(rel))
-      problems.push(`unsafe path in the archive: ${JSON.stringify(e.path)}`);
-    else files.set(rel, e.bytes);
+    if (!isSafeEntryPath(e.path) || !isSafeEntryPath(rel)) unsafe(e.path);
+    // Under another top: already a problem above.
+    else if (e.path.startsWith(`${top}/`)) files.set(rel, e.bytes);
   }
   return { ...(top ? { top } : {}), files, problems };
 }
@@ -38,8 +54,9 @@ export function unwrap(entries: BundleEntry[]): {
 export function verifyEntries(
   entries: BundleEntry[],
   sensitive: ReadonlyArray<string | SensitiveValue> = [],
+  dirs: string[] = [],
 ): Omit<VerifyReport, 'file'> {
-  const { files, problems } = unwrap(entries);
+  const { files, problems } = unwrap(entries, dirs);
   const raw = files.get(MANIFEST_PATH);
   let manifest: Manifest | undefined;
   if (!raw) problems.push('manifest.json is missing');
@@ -80,7 +97,9 @@ export function verifyEntries(
   };
 }
 
-export async function verifyBundle(file: string): Promise<VerifyReport> {
+// `expected`: the sha256 printed when the bundle was created, when the
+// receiver has it: any other file, however well-formed, is a problem.
+export async function verifyBundle(file: string, expected?: string): Promise<VerifyReport> {
   let back: Awaited<ReturnType<typeof readTarGz>>;
   try {
     back = await readTarGz(file);
@@ -105,10 +124,14 @@ export async function verifyBundle(file: string): Promise<VerifyReport> {
   } catch {
     // No map: the vendor's side. Patterns only.
   }
-  const r = verifyEntries(back.entries, sensitive);
+  const r = verifyEntries(back.entries, sensitive, back.dirs);
   // Links and devices have no place in a bundle (archive.ts reports them).
   const problems = [...back.warnings, ...r.problems];
-  return { file, ...r, ok: problems.length === 0, problems };
+  if (expected !== undefined && expected.toLowerCase() !== back.sha256)
+    problems.unshift(
+      `the file's sha256 is ${back.sha256}, not ${expected.toLowerCase()} (--sha256): this is not the bundle that was created`,
+    );
+  return { file, ...r, ok: problems.length === 0, problems, sha256: back.sha256 };
 }
 
 export async function readSummary(file: string): Promise<string> {

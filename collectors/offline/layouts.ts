@@ -1,3 +1,5 @@
+import { COLLECTORS } from '../registry.js';
+
 // Where each collector's raw output lives in the directory layouts that
 // `collect analyze` reads. Pure tables; the loader does the I/O.
 
@@ -44,4 +46,33 @@ export function matchLayout(entry: LayoutEntry, rel: string): { iface?: string }
   if (!rel.startsWith(pre) || !rel.endsWith(post)) return undefined;
   const iface = rel.slice(pre.length, rel.length - post.length);
   return iface && !iface.includes('/') ? { iface } : undefined;
+}
+
+// A dropkit snapshot's raw/ (also each host's in a bundle): the collectors' own paths.
+export function dropkitLayout(): LayoutEntry[] {
+  return COLLECTORS.map((c) => ({ id: c.id, path: c.rawPath }));
+}
+
+// Which files of an archive are worth keeping in memory: those whose name is
+// the last segment of a layout path. By name rather than by full path, so a
+// file reached through a link (a sos report's proc/net -> self/net) is kept
+// whatever the links are; everything else streams past unread.
+export function evidenceFileName(): (path: string) => boolean {
+  const exact = new Set(['snapshot.json']);
+  const patterns: Array<[pre: string, post: string]> = [];
+  for (const e of [...SOS_LAYOUT, ...dropkitLayout()]) {
+    const last = e.path.slice(e.path.lastIndexOf('/') + 1);
+    if (!last.includes('{iface}')) exact.add(last);
+    else patterns.push(last.split('{iface}') as [string, string]);
+  }
+  return (path) => {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    return (
+      exact.has(name) ||
+      patterns.some(
+        ([pre, post]) =>
+          name.length > pre.length + post.length && name.startsWith(pre) && name.endsWith(post),
+      )
+    );
+  };
 }

@@ -1,53 +1,48 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { posix } from 'node:path';
 import { DropkitError } from '../../kit/errors.js';
 import type { Snapshot } from '../model.js';
 import { COLLECTORS } from '../registry.js';
 import { buildSnapshot } from '../snapshot/build.js';
 import type { Section } from '../snapshot/frames.js';
-import { type LayoutEntry, matchLayout, SOS_LAYOUT } from './layouts.js';
+import { readArchiveTree } from './archive-tree.js';
+import { diskTree } from './disk-tree.js';
+import { type FileTree, joinRel, type TreeOptions } from './file-tree.js';
+import { matchingPaths } from './layout-paths.js';
+import {
+  dropkitLayout,
+  evidenceFileName,
+  type LayoutEntry,
+  matchLayout,
+  SOS_LAYOUT,
+} from './layouts.js';
 
 // `collect analyze` input: a dropkit snapshot directory (snapshot.json +
 // raw/), a bundle or extracted bundle (hosts/*/), a sos report directory, or
 // a sos/dropkit tarball. Everything is re-parsed from the raw files, so an
-// analysis always reflects the bytes the host printed.
+// analysis always reflects the bytes the host printed. Inputs come from
+// strangers: they are read through a FileTree (no extraction, no link out of
+// the input, regular files only, with limits).
 
-async function walk(root: string): Promise<string[]> {
-  const out: string[] = [];
-  const visit = async (dir: string, depth: number) => {
-    if (depth > 8) return;
-    for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) await visit(p, depth + 1);
-      else if (e.isFile()) out.push(relative(root, p));
-    }
-  };
-  await visit(root, 0);
-  return out;
-}
+export type LoadOptions = TreeOptions;
 
-function dropkitLayout(): LayoutEntry[] {
-  return COLLECTORS.map((c) => ({ id: c.id, path: c.rawPath }));
-}
-
-async function sectionsFrom(root: string, layout: LayoutEntry[]): Promise<Section[]> {
-  const files = await walk(root);
+async function sectionsFrom(tree: FileTree, root: string, layout: LayoutEntry[]) {
   const sections: Section[] = [];
   const seen = new Set<string>();
   for (const entry of layout) {
-    for (const rel of files) {
+    for (const rel of await matchingPaths(tree, root, entry.path)) {
       const m = matchLayout(entry, rel);
       if (!m) continue;
       const key = `${entry.id}/${m.iface ?? ''}`;
       // The first matching layout path wins (e.g. ip -s -d link over ip -s link).
       if (seen.has(key)) continue;
+      const stdout = await tree.read(joinRel(root, rel));
+      if (!stdout) continue;
       seen.add(key);
       sections.push({
         id: entry.id,
         ...(m.iface ? { iface: m.iface } : {}),
-        stdout: await readFile(join(root, rel)),
+        stdout,
         stderr: '',
         exitCode: 0,
         truncated: false,
@@ -57,30 +52,40 @@ async function sectionsFrom(root: string, layout: LayoutEntry[]): Promise<Sectio
   return sections;
 }
 
-async function hostFrom(root: string, name: string, layout: LayoutEntry[]): Promise<Snapshot> {
-  const sections = await sectionsFrom(root, layout);
+const EPOCH = new Date(0).toISOString();
+
+async function hostFrom(
+  tree: FileTree,
+  root: string,
+  name: string,
+  layout: LayoutEntry[],
+): Promise<Snapshot> {
+  const sections = await sectionsFrom(tree, root, layout);
   if (!sections.length) {
     throw new DropkitError({
       code: 'USAGE',
-      message: `no known evidence files under ${root}`,
+      message: `no known evidence files under ${tree.show(root)}`,
       step: 'analyze',
       hint: 'give a dropkit snapshot or bundle directory, a sos report directory, or its tarball',
     });
   }
-  let takenAt = new Date(0).toISOString();
-  const meta = join(root, '..', 'snapshot.json');
-  for (const m of [join(root, 'snapshot.json'), meta]) {
-    if (!existsSync(m)) continue;
+  let takenAt = EPOCH;
+  // Beside raw/ or in it; never above the input's root.
+  const metas = [joinRel(root, 'snapshot.json')];
+  if (root) metas.push(joinRel(posix.dirname(root).replace(/^\.$/, ''), 'snapshot.json'));
+  for (const m of metas) {
+    const bytes = await tree.read(m);
+    if (!bytes) continue;
     try {
-      const j = JSON.parse(await readFile(m, 'utf8')) as { takenAt?: string; host?: string };
-      if (j.takenAt) takenAt = j.takenAt;
-      if (j.host) name = j.host;
+      const j = JSON.parse(bytes.toString('utf8')) as { takenAt?: unknown; host?: unknown };
+      if (typeof j.takenAt === 'string' && j.takenAt) takenAt = j.takenAt;
+      if (typeof j.host === 'string' && j.host) name = j.host;
     } catch {
       // A damaged snapshot.json: the raw files still tell the story.
     }
     break;
   }
-  if (takenAt === new Date(0).toISOString()) takenAt = (await stat(root)).mtime.toISOString();
+  if (takenAt === EPOCH) takenAt = ((await tree.mtime(root)) ?? new Date(0)).toISOString();
   const snap = buildSnapshot({
     host: name,
     takenAt,
@@ -100,11 +105,11 @@ export interface Capture {
   before?: Snapshot[];
 }
 
-export async function loadSnapshots(path: string): Promise<Snapshot[]> {
-  return (await loadCapture(path)).after;
+export async function loadSnapshots(path: string, o: LoadOptions = {}): Promise<Snapshot[]> {
+  return (await loadCapture(path, o)).after;
 }
 
-export async function loadCapture(path: string): Promise<Capture> {
+export async function loadCapture(path: string, o: LoadOptions = {}): Promise<Capture> {
   const st = await stat(path).catch(() => undefined);
   if (!st)
     throw new DropkitError({
@@ -112,40 +117,29 @@ export async function loadCapture(path: string): Promise<Capture> {
       message: `${path}: no such file or directory`,
       step: 'analyze',
     });
-  if (st.isFile()) return loadTarball(path);
-  if (existsSync(join(path, 'hosts'))) {
-    const hosts = (await readdir(join(path, 'hosts'), { withFileTypes: true })).filter((d) =>
-      d.isDirectory(),
-    );
-    const dir = (h: string, sub: string) => join(path, 'hosts', h, sub);
-    // A reproduction bundle: hosts/<h>/before/raw and hosts/<h>/after/raw.
-    if (hosts.length && hosts.every((h) => existsSync(dir(h.name, 'after/raw')))) {
-      const after = await Promise.all(
-        hosts.map((h) => hostFrom(dir(h.name, 'after/raw'), h.name, dropkitLayout())),
-      );
-      const withBefore = hosts.filter((h) => existsSync(dir(h.name, 'before/raw')));
-      const before = await Promise.all(
-        withBefore.map((h) => hostFrom(dir(h.name, 'before/raw'), h.name, dropkitLayout())),
-      );
-      return { after, ...(before.length ? { before } : {}) };
-    }
-    return {
-      after: await Promise.all(
-        hosts.map((h) => hostFrom(dir(h.name, 'raw'), h.name, dropkitLayout())),
-      ),
-    };
-  }
-  if (existsSync(join(path, 'raw')))
-    return { after: [await hostFrom(join(path, 'raw'), 'host', dropkitLayout())] };
-  if (existsSync(join(path, 'sos_commands'))) {
-    const hn =
-      (await readFile(join(path, 'hostname'), 'utf8').catch(() => '')).trim() || 'sos-host';
-    return { after: [await hostFrom(path, hn, SOS_LAYOUT)] };
+  if (!st.isFile() && !st.isDirectory())
+    throw new DropkitError({
+      code: 'USAGE',
+      message: `${path}: not a regular file or a directory`,
+      step: 'analyze',
+    });
+  const tree = st.isFile() ? await readArchiveTree(path, evidenceFileName(), o) : diskTree(path, o);
+  return captureIn(tree, '', path, 0);
+}
+
+async function captureIn(tree: FileTree, at: string, path: string, depth: number) {
+  const sub = (...p: string[]) => joinRel(at, ...p);
+  if ((await tree.kind(sub('hosts'))) === 'dir') return bundleIn(tree, sub('hosts'));
+  if ((await tree.kind(sub('raw'))) === 'dir')
+    return { after: [await hostFrom(tree, sub('raw'), 'host', dropkitLayout())] };
+  if ((await tree.kind(sub('sos_commands'))) === 'dir') {
+    const hn = (await tree.read(sub('hostname')))?.toString('utf8').trim() || 'sos-host';
+    return { after: [await hostFrom(tree, at, hn, SOS_LAYOUT)] };
   }
   // A tarball extracts to one top-level directory.
-  const entries = await readdir(path, { withFileTypes: true });
-  const only = entries.filter((e) => e.isDirectory());
-  if (only.length === 1 && entries.length === 1) return loadCapture(join(path, only[0]!.name));
+  const names = await tree.list(at);
+  if (depth < 4 && names.length === 1 && (await tree.kind(sub(names[0]!))) === 'dir')
+    return captureIn(tree, sub(names[0]!), path, depth + 1);
   throw new DropkitError({
     code: 'USAGE',
     message: `${path} is not a dropkit snapshot, bundle or sos report`,
@@ -154,25 +148,21 @@ export async function loadCapture(path: string): Promise<Capture> {
   });
 }
 
-async function loadTarball(file: string): Promise<Capture> {
-  const dir = await mkdtemp(join(tmpdir(), 'dropkit-analyze-'));
-  try {
-    // tar picks the decompressor (gz, xz) itself. execa loads only here: it
-    // is a fifth of a CLI's startup that nothing else in `collect` needs.
-    const { execa } = await import('execa');
-    const r = await execa(
-      'tar',
-      ['-xf', file, '-C', dir, '--no-same-owner', '--no-same-permissions'],
-      { reject: false },
-    );
-    if (r.exitCode !== 0)
-      throw new DropkitError({
-        code: 'USAGE',
-        message: `cannot extract ${file}: ${String(r.stderr).trim()}`,
-        step: 'analyze',
-      });
-    return await loadCapture(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+async function bundleIn(tree: FileTree, hostsDir: string): Promise<Capture> {
+  const hosts: string[] = [];
+  for (const h of await tree.list(hostsDir))
+    if ((await tree.kind(joinRel(hostsDir, h))) === 'dir') hosts.push(h);
+  const dir = (h: string, sub: string) => joinRel(hostsDir, h, sub);
+  const isDir = async (p: string) => (await tree.kind(p)) === 'dir';
+  const from = (h: string, sub: string) => hostFrom(tree, dir(h, sub), h, dropkitLayout());
+  // A reproduction bundle: hosts/<h>/before/raw and hosts/<h>/after/raw.
+  const afterRaw = await Promise.all(hosts.map((h) => isDir(dir(h, 'after/raw'))));
+  if (hosts.length && afterRaw.every(Boolean)) {
+    const after = await Promise.all(hosts.map((h) => from(h, 'after/raw')));
+    const withBefore: string[] = [];
+    for (const h of hosts) if (await isDir(dir(h, 'before/raw'))) withBefore.push(h);
+    const before = await Promise.all(withBefore.map((h) => from(h, 'before/raw')));
+    return { after, ...(before.length ? { before } : {}) };
   }
+  return { after: await Promise.all(hosts.map((h) => from(h, 'raw'))) };
 }

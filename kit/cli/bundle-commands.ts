@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { checkCaseId } from '../../bundles/case-secret.js';
 import type { NodeCapture } from '../../bundles/node-bundle.js';
 import { takeSnapshot } from '../../collectors/snapshot/take.js';
@@ -7,6 +7,7 @@ import { TraceSession } from '../../repro/run/trace-session.js';
 import type { TraceStream } from '../../repro/trace/parse.js';
 import { asDropkitError, DropkitError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { terminalField as field, terminalText } from '../terminal-text.js';
 import { RUN_ID } from '../transport/command-line.js';
 import { openAll } from '../transport/open.js';
 import type { Transport } from '../transport/types.js';
@@ -19,7 +20,9 @@ import {
   interrupt,
   openOptions,
   positiveInt,
+  printErr,
   printJson,
+  printOut,
 } from './common.js';
 import { printWritten } from './print-bundle.js';
 
@@ -135,7 +138,8 @@ export function registerBundle(program: Command): void {
           const logs: string[] = [];
           const log = (l: string) => {
             logs.push(`${new Date().toISOString()} ${l}`);
-            if (!opts.json) process.stderr.write(`${l}\n`);
+            // Lines carry host names and host errors: one field each.
+            if (!opts.json) printErr(`${field(l)}\n`);
           };
           const debug = debugLogger(g);
           debug?.(`bundle: started ${performance.now().toFixed(0)} ms after launch`);
@@ -237,19 +241,39 @@ export function registerBundle(program: Command): void {
       'check a bundle: structure, every sha256 against the manifest, and the leak patterns',
     )
     .argument('<bundle>', 'a .tar.gz written by dropkit')
+    .option(
+      '--sha256 <hex>',
+      'the sha256 printed when the bundle was written: any other file is a problem',
+      sha256Hex,
+    )
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', examples(['collect verify 20261127T141502Z-node-case-4711.tar.gz']))
+    .addHelpText(
+      'after',
+      examples([
+        'collect verify 20261127T141502Z-node-case-4711.tar.gz',
+        'collect verify 20261127T141502Z-node-case-4711.tar.gz --sha256 9f86d08…',
+      ]),
+    )
     .action(
-      action(async (file: string, opts: { json?: boolean }) => {
+      action(async (file: string, opts: { json?: boolean; sha256?: string }) => {
         const { verifyBundle } = await import('../../bundles/verify.js');
-        const r = await verifyBundle(file);
-        if (opts.json) printJson({ file: r.file, ok: r.ok, files: r.files, problems: r.problems });
+        const r = await verifyBundle(file, opts.sha256);
+        if (opts.json)
+          printJson({
+            file: r.file,
+            ok: r.ok,
+            files: r.files,
+            sha256: r.sha256,
+            problems: r.problems,
+          });
         else {
-          for (const p of r.problems) process.stdout.write(`PROBLEM: ${p}\n`);
-          process.stdout.write(
+          // Paths and problems name entries of a stranger's archive: a `\r`
+          // in one must not overwrite its line with a forged `OK:`.
+          for (const p of r.problems) printOut(`PROBLEM: ${field(p)}\n`);
+          printOut(
             r.ok
-              ? `OK: ${file}: ${r.files} files, every sha256 matches the manifest, no leak pattern\n`
-              : `INVALID: ${file}: ${r.problems.length} problem(s)\n`,
+              ? `OK: ${field(file)}: ${r.files} files, every sha256 matches the manifest, no leak pattern\n`
+              : `INVALID: ${field(file)}: ${r.problems.length} problem(s)\n`,
           );
         }
         return r.ok ? EXIT.OK : EXIT.INVALID;
@@ -264,8 +288,16 @@ export function registerBundle(program: Command): void {
     .action(
       action(async (file: string) => {
         const { readSummary } = await import('../../bundles/verify.js');
-        process.stdout.write(await readSummary(file));
+        // The whole file, escaped: it comes from whoever sent the bundle.
+        printOut(terminalText(await readSummary(file)));
         return EXIT.OK;
       }),
     );
+}
+
+// `--sha256`: 64 hex digits, as printed when the bundle was written.
+function sha256Hex(value: string): string {
+  if (!/^[0-9a-fA-F]{64}$/.test(value))
+    throw new InvalidArgumentError('must be a sha256: 64 hexadecimal digits');
+  return value.toLowerCase();
 }

@@ -5,9 +5,7 @@ import {
   diagnose,
   diagnoseAll,
   type Finding,
-  findingLine,
 } from '../../collectors/diagnosis/findings.js';
-import { toJson } from '../../collectors/json.js';
 import type { Snapshot } from '../../collectors/model.js';
 import { loadCapture, loadSnapshots } from '../../collectors/offline/load.js';
 import { takeSnapshot } from '../../collectors/snapshot/take.js';
@@ -16,7 +14,17 @@ import { snapshotDelta } from '../../collectors/snapshot-delta.js';
 import { DropkitError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { openTransport } from '../transport/open.js';
-import { action, examples, type GlobalOptions, interrupt, openOptions } from './common.js';
+import {
+  action,
+  examples,
+  type GlobalOptions,
+  interrupt,
+  openOptions,
+  printErr,
+  printJson,
+  printOut,
+} from './common.js';
+import { formatFindings } from './format-findings.js';
 import { formatDelta, formatSnapshot } from './format-snapshot.js';
 
 export function registerSnapshot(program: Command): void {
@@ -56,10 +64,8 @@ export function registerSnapshot(program: Command): void {
             const taken = await takeSnapshot(t, { signal: interrupt.signal });
             if (opts.out) await writeSnapshotDir(opts.out, taken);
             if (opts.json)
-              process.stdout.write(
-                `${toJson({ schema: 'dropkit.analyze/1', hosts: [hostView(taken.snapshot)] })}\n`,
-              );
-            else process.stdout.write(formatSnapshot(taken.snapshot));
+              printJson({ schema: 'dropkit.analyze/1', hosts: [hostView(taken.snapshot)] });
+            else printOut(formatSnapshot(taken.snapshot));
             return EXIT.OK;
           } finally {
             await t.close();
@@ -89,7 +95,12 @@ export function registerSnapshot(program: Command): void {
     )
     .action(
       action(async (path: string, after: string | undefined, opts: { json?: boolean }) => {
-        const capture = await loadCapture(path);
+        // Ctrl-C stops a long archive read at once; nothing is on disk to clean.
+        const load = {
+          signal: interrupt.signal,
+          warn: (line: string) => printErr(`warning: ${line}\n`),
+        };
+        const capture = await loadCapture(path, load);
         // A reproduction bundle carries its own "before": one path is enough.
         if (!after && capture.before)
           return printDeltas(capture.before, capture.after, path, path, !!opts.json);
@@ -98,11 +109,13 @@ export function registerSnapshot(program: Command): void {
           // One capture: counters since boot.
           const findings = first.flatMap((s) => diagnose({ after: s }));
           if (opts.json)
-            process.stdout.write(
-              `${toJson({ schema: 'dropkit.analyze/1', hosts: first.map(hostView), findings: findings.map(findingView) })}\n`,
-            );
+            printJson({
+              schema: 'dropkit.analyze/1',
+              hosts: first.map(hostView),
+              findings: findings.map(findingView),
+            });
           else
-            process.stdout.write(
+            printOut(
               `${first.map(formatSnapshot).join('\n')}${formatFindings(
                 findings,
                 first.flatMap((s) => checkedCounters({ after: s })),
@@ -110,7 +123,7 @@ export function registerSnapshot(program: Command): void {
             );
           return EXIT.OK;
         }
-        return printDeltas(first, await loadSnapshots(after), path, after, !!opts.json);
+        return printDeltas(first, await loadSnapshots(after, load), path, after, !!opts.json);
       }),
     );
 }
@@ -131,12 +144,6 @@ function findingView(f: Finding) {
     evidence: f.evidence,
     mitigation: f.mitigation,
   };
-}
-
-function formatFindings(findings: Finding[], checked: string[]): string {
-  if (!findings.length)
-    return `\nfindings: none (checked ${[...new Set(checked)].length} counters)\n`;
-  return `\nfindings:\n${findings.map((f) => `  ${findingLine(f)}`).join('\n')}\n`;
 }
 
 function printDeltas(
@@ -161,11 +168,14 @@ function printDeltas(
   });
   const findings = diagnoseAll(inputs);
   if (json) {
-    process.stdout.write(
-      `${toJson({ schema: 'dropkit.analyze/1', hosts: second.map(hostView), deltas: inputs.map((i) => deltaView(i.delta)), findings: findings.map(findingView) })}\n`,
-    );
+    printJson({
+      schema: 'dropkit.analyze/1',
+      hosts: second.map(hostView),
+      deltas: inputs.map((i) => deltaView(i.delta)),
+      findings: findings.map(findingView),
+    });
   } else
-    process.stdout.write(
+    printOut(
       `${inputs.map((i) => formatDelta(i.delta)).join('\n')}${formatFindings(
         findings,
         inputs.flatMap((i) => checkedCounters(i)),
