@@ -1,9 +1,12 @@
 import type { MapDelta } from './counter-delta.js';
 import type { Snapshot } from './model.js';
+import { COLLECTORS } from './registry.js';
 import type { SnapshotDelta } from './snapshot-delta.js';
 
 // The documented `collect analyze --json` shape (docs/analyze-json.md).
 // bigints stay bigints here; the writer turns them into numbers or strings.
+// A host's fields are those of every snapshot, then the ones a collector
+// declares with its contribution (spec.model.view), in registry order.
 
 export function hostView(s: Snapshot) {
   return {
@@ -31,7 +34,14 @@ export function hostView(s: Snapshot) {
       ...(r.flowLimitCount !== undefined ? { flowLimitCount: r.flowLimitCount } : {}),
       ...(r.backlogLen !== undefined ? { backlogLen: r.backlogLen } : {}),
     })),
+    ...collectorViews(s),
   };
+}
+
+function collectorViews(s: Snapshot): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const c of COLLECTORS) if (c.model?.view) Object.assign(view, c.model.view(s));
+  return view;
 }
 
 function flat(m: MapDelta): Record<string, bigint> {

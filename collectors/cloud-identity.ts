@@ -1,3 +1,4 @@
+import { intoSnapshot } from './contribution.js';
 import { isJsonObject, quoteLargeIntegers } from './json-bigint.js';
 import type { CloudIdentity } from './model.js';
 import type { ParseResult } from './parse-result.js';
@@ -28,6 +29,9 @@ export const cloudIdentityCollector: CollectorSpec = {
   scope: 'global',
   timeoutSec: 3,
   rawPath: 'host/cloud-identity.json',
+  model: intoSnapshot(parseCloudIdentity, (cloud, d) => {
+    d.fields.facts.cloud = cloud;
+  }),
 };
 
 export function parseCloudIdentity(text: string): ParseResult<CloudIdentity | undefined> {

@@ -1,3 +1,4 @@
+import { intoInterface } from './contribution.js';
 import { parseEthtoolCount, readEthtoolSections } from './ethtool-sections.js';
 import { getOwn, setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
@@ -62,4 +63,8 @@ export const ethtoolChannelsCollector: CollectorSpec = {
   skipLoopback: true,
   devicesOnly: true,
   rawPath: 'ethtool/{iface}/ethtool-l.txt',
+  sos: ['sos_commands/networking/ethtool_-l_{iface}'],
+  model: intoInterface(parseEthtoolChannels, (c, i) => {
+    if (c.supported) i.channels = c;
+  }),
 };

@@ -1,3 +1,4 @@
+import { intoInterface } from './contribution.js';
 import { isEthtoolErrorLine } from './ethtool-error.js';
 import { hasOwn, setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
@@ -71,4 +72,12 @@ export const ethtoolDriverCollector: CollectorSpec = {
   tool: 'ethtool',
   skipLoopback: true,
   rawPath: 'ethtool/{iface}/ethtool-i.txt',
+  sos: ['sos_commands/networking/ethtool_-i_{iface}'],
+  // The driver's identity; snapshot/interfaces.ts falls back to sysfs for the driver's name.
+  model: intoInterface(parseEthtoolDriver, (drv, i) => {
+    if (drv.driver) i.driver = drv.driver;
+    if (drv.version) i.driverVersion = drv.version;
+    if (drv.firmwareVersion) i.firmware = drv.firmwareVersion;
+    if (drv.busInfo) i.busInfo = drv.busInfo;
+  }),
 };

@@ -1,3 +1,4 @@
+import { intoInterface } from './contribution.js';
 import { parseEthtoolCount, readEthtoolSections } from './ethtool-sections.js';
 import { setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
@@ -107,4 +108,14 @@ export const ethtoolRingCollector: CollectorSpec = {
   skipLoopback: true,
   devicesOnly: true,
   rawPath: 'ethtool/{iface}/ethtool-g.txt',
+  sos: ['sos_commands/networking/ethtool_-g_{iface}'],
+  model: intoInterface(parseEthtoolRing, (r, i) => {
+    if (!r.supported) return;
+    i.ring = {
+      rx: r.current.rx ?? null,
+      rxMax: r.max.rx ?? null,
+      tx: r.current.tx ?? null,
+      txMax: r.max.tx ?? null,
+    };
+  }),
 };

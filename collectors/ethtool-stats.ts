@@ -1,3 +1,4 @@
+import { intoInterface } from './contribution.js';
 import { parseU64 } from './counter.js';
 import { isEthtoolErrorLine } from './ethtool-error.js';
 import { hasOwn, setOwn } from './own-record.js';
@@ -104,4 +105,8 @@ export const ethtoolStatsCollector: CollectorSpec = {
   tool: 'ethtool',
   skipLoopback: true,
   rawPath: 'ethtool/{iface}/ethtool-S.txt',
+  sos: ['sos_commands/networking/ethtool_-S_{iface}'],
+  model: intoInterface(parseEthtoolStats, (s, i) => {
+    if (s.supported && Object.keys(s.stats).length) i.ethtool = s.stats;
+  }),
 };

@@ -1,8 +1,20 @@
+import { asText, type Contribution, intoSnapshot } from './contribution.js';
+import { shownName } from './iface-name.js';
 import type { HostFacts } from './model.js';
+import { rawOnly } from './raw-only.js';
+import { isValidHostName } from './snapshot/accept.js';
 import type { CollectorSpec } from './spec.js';
 
 // Who the host is: kernel, distro, CPUs, uptime. Also the names the redactor
 // must find (hostname, FQDN, /etc/hosts, search domains).
+
+type HostTexts = Parameters<typeof parseHostFacts>[0];
+
+// One source's share of the host facts.
+const fact = (key: keyof HostTexts): Contribution =>
+  intoSnapshot(asText, (text, d) => {
+    Object.assign(d.fields.facts, parseHostFacts({ [key]: text }));
+  });
 
 export const unameCollector: CollectorSpec = {
   id: 'uname',
@@ -10,6 +22,8 @@ export const unameCollector: CollectorSpec = {
   source: { kind: 'command', argv: ['uname', '-a'] },
   scope: 'global',
   rawPath: 'host/uname.txt',
+  sos: ['sos_commands/kernel/uname_-a', 'uname'],
+  model: fact('uname'),
 };
 
 export const osReleaseCollector: CollectorSpec = {
@@ -18,6 +32,8 @@ export const osReleaseCollector: CollectorSpec = {
   source: { kind: 'file', path: '/etc/os-release' },
   scope: 'global',
   rawPath: 'host/os-release',
+  sos: ['etc/os-release'],
+  model: fact('osRelease'),
 };
 
 export const hostnameCollector: CollectorSpec = {
@@ -26,6 +42,15 @@ export const hostnameCollector: CollectorSpec = {
   source: { kind: 'shell', sh: 'uname -n; hostname -f 2>/dev/null || true' },
   scope: 'global',
   rawPath: 'host/hostname.txt',
+  sos: ['sos_commands/general/hostname', 'hostname'],
+  model: intoSnapshot(asText, (text, d) => {
+    const { hostname } = parseHostFacts({ hostname: text });
+    if (hostname === undefined) return;
+    // The host's name labels its folder in a bundle (hosts/<name>/): one that
+    // is no host name is not used; the name the operator typed stands in.
+    if (isValidHostName(hostname)) d.fields.facts.hostname = hostname;
+    else d.warnings.push(`host name ${shownName(hostname)} ignored: not a valid host name`);
+  }),
 };
 
 // Two "hosts" with the same boot_id are one kernel (containers, the lab):
@@ -36,6 +61,7 @@ export const bootIdCollector: CollectorSpec = {
   source: { kind: 'file', path: '/proc/sys/kernel/random/boot_id' },
   scope: 'global',
   rawPath: 'host/boot_id',
+  model: fact('bootId'),
 };
 
 export const cpuCollector: CollectorSpec = {
@@ -47,6 +73,7 @@ export const cpuCollector: CollectorSpec = {
   },
   scope: 'global',
   rawPath: 'host/cpu.txt',
+  model: fact('cpu'),
 };
 
 export const uptimeCollector: CollectorSpec = {
@@ -55,25 +82,29 @@ export const uptimeCollector: CollectorSpec = {
   source: { kind: 'file', path: '/proc/uptime' },
   scope: 'global',
   rawPath: 'host/uptime',
+  sos: ['proc/uptime'],
+  model: fact('uptime'),
 };
 
-export const etcHostsCollector: CollectorSpec = {
+// Read by the redactor from the raw files, not by the snapshot.
+export const etcHostsCollector = rawOnly({
   id: 'etc_hosts',
   description: '/etc/hosts (names for redaction)',
   source: { kind: 'file', path: '/etc/hosts' },
-  scope: 'global',
   rawPath: 'host/etc-hosts',
-};
+  sos: ['etc/hosts'],
+});
 
-export const resolvConfCollector: CollectorSpec = {
+export const resolvConfCollector = rawOnly({
   id: 'resolv_conf',
   description: '/etc/resolv.conf (search domains for redaction)',
   source: { kind: 'file', path: '/etc/resolv.conf' },
-  scope: 'global',
   rawPath: 'host/resolv.conf',
-};
+  sos: ['etc/resolv.conf'],
+});
 
-// Pure: facts from the raw texts of the sections above.
+// Pure: facts from the raw texts of the sections above (each source's
+// contribution passes its own).
 export function parseHostFacts(raw: {
   uname?: string;
   osRelease?: string;

@@ -1,4 +1,6 @@
+import { type Contribution, intoSnapshot } from './contribution.js';
 import { parseSmallInt, parseU64 } from './counter.js';
+import { parseIpLinkJson } from './ip-link-json.js';
 import { type Direction, isKnown, statName, TEXT_COLUMNS } from './ip-link-names.js';
 import { emptyInterface, type IpLink, type IpLinkInterface, isMacLike } from './ip-link-types.js';
 import { setOwn } from './own-record.js';
@@ -138,6 +140,12 @@ function storeRow(
   return true;
 }
 
+// Both forms list interfaces, by name: a later one (JSON, in the registry) replaces an earlier one.
+const listLinks = (parse: (text: string) => ParseResult<IpLink>): Contribution =>
+  intoSnapshot(parse, (l, d) => {
+    for (const i of l.interfaces) d.listing.links.set(i.name, i);
+  });
+
 export const ipLinkTextCollector: CollectorSpec = {
   id: 'ip_link',
   description: 'links with detailed statistics, as humans read them (ip -s -s link)',
@@ -145,6 +153,13 @@ export const ipLinkTextCollector: CollectorSpec = {
   scope: 'global',
   tool: 'ip',
   rawPath: 'net/ip-s-s-link.txt',
+  // Newer sos names it with -d; either gives the text layout.
+  sos: [
+    'sos_commands/networking/ip_-s_-d_link',
+    'sos_commands/networking/ip_-s_link',
+    'sos_commands/networking/ip_-s_-s_link',
+  ],
+  model: listLinks(parseIpLink),
 };
 
 export const ipLinkJsonCollector: CollectorSpec = {
@@ -154,4 +169,5 @@ export const ipLinkJsonCollector: CollectorSpec = {
   scope: 'global',
   tool: 'ip',
   rawPath: 'net/ip-s-s-d-j-link.json',
+  model: listLinks(parseIpLinkJson),
 };

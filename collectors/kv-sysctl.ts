@@ -1,3 +1,4 @@
+import { intoSnapshot } from './contribution.js';
 import { getOwn, setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
 import { WarningList } from './parse-result.js';
@@ -90,4 +91,8 @@ export const sysctlCollector: CollectorSpec = {
   },
   scope: 'global',
   rawPath: 'kernel/sysctl.txt',
+  sos: ['sos_commands/kernel/sysctl_-a'],
+  model: intoSnapshot(parseSysctl, (s, d) => {
+    d.fields.sysctls = s;
+  }),
 };

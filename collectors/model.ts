@@ -87,6 +87,9 @@ export interface SourceRecord {
   bytes: number;
 }
 
+// A collector that adds a field of its own declares it in its file
+// (`declare module './model.js' { interface Snapshot { … } }`, tc-qdisc.ts),
+// optional: a snapshot without that source has none.
 export interface Snapshot {
   schema: 'dropkit.snapshot/1';
   host: string;

@@ -1,3 +1,4 @@
+import { intoSnapshot } from './contribution.js';
 import { parseU64 } from './counter.js';
 import { type Direction, statName } from './ip-link-names.js';
 import { setOwn } from './own-record.js';
@@ -114,4 +115,9 @@ export const procNetDevCollector: CollectorSpec = {
   source: { kind: 'file', path: '/proc/net/dev' },
   scope: 'global',
   rawPath: 'proc/net/dev',
+  sos: ['proc/net/dev'],
+  // Lists interfaces; their counters when neither sysfs nor ip link has any.
+  model: intoSnapshot(parseProcNetDev, (p, d) => {
+    d.listing.procDev = p.interfaces;
+  }),
 };

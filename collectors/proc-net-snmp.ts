@@ -1,3 +1,4 @@
+import { type Contribution, intoSnapshot } from './contribution.js';
 import { parseU64 } from './counter.js';
 import { getOwn, setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
@@ -40,12 +41,20 @@ export function parseProcNetSnmp(text: string): ParseResult<SnmpCounters> {
   return { value: result, warnings: warnings.done() };
 }
 
+// Both files feed one group → counter map; a group in both keeps the later
+// file's (/proc/net/netstat, in registry order).
+const intoSnmp: Contribution = intoSnapshot(parseProcNetSnmp, (groups, d) => {
+  d.fields.snmp = { ...d.fields.snmp, ...groups };
+});
+
 export const snmpCollector: CollectorSpec = {
   id: 'snmp',
   description: 'IP/UDP/TCP protocol counters, e.g. Udp RcvbufErrors (/proc/net/snmp)',
   source: { kind: 'file', path: '/proc/net/snmp' },
   scope: 'global',
   rawPath: 'proc/net/snmp',
+  sos: ['proc/net/snmp'],
+  model: intoSnmp,
 };
 
 export const netstatCollector: CollectorSpec = {
@@ -54,4 +63,6 @@ export const netstatCollector: CollectorSpec = {
   source: { kind: 'file', path: '/proc/net/netstat' },
   scope: 'global',
   rawPath: 'proc/net/netstat',
+  sos: ['proc/net/netstat'],
+  model: intoSnmp,
 };

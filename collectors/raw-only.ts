@@ -4,51 +4,50 @@ import type { CollectorSpec } from './spec.js';
 // (yet). A missing tool or a driver that does not support the query is
 // recorded in the manifest with the reason.
 
-export const ipAddrCollector: CollectorSpec = {
+// A source kept raw, in one declaration. What it leaves out follows from the
+// rest: it runs per interface when its raw path names the interface, and a
+// command's program is the tool it needs.
+export function rawOnly(
+  spec: Omit<CollectorSpec, 'scope' | 'model'> & Partial<Pick<CollectorSpec, 'scope'>>,
+): CollectorSpec {
+  const s = spec.source;
+  return {
+    scope: spec.rawPath.includes('{iface}') ? 'per-interface' : 'global',
+    ...(s.kind === 'command' && s.argv[0] ? { tool: s.argv[0] } : {}),
+    ...spec,
+  };
+}
+
+export const ipAddrCollector = rawOnly({
   id: 'ip_addr',
   description: 'addresses (ip -j addr)',
   source: { kind: 'command', argv: ['ip', '-j', 'addr'] },
-  scope: 'global',
-  tool: 'ip',
   rawPath: 'net/ip-j-addr.json',
-};
+});
 
-export const ipRouteCollector: CollectorSpec = {
+export const ipRouteCollector = rawOnly({
   id: 'ip_route',
   description: 'routes (ip -j route)',
   source: { kind: 'command', argv: ['ip', '-j', 'route'] },
-  scope: 'global',
-  tool: 'ip',
   rawPath: 'net/ip-j-route.json',
-};
+});
 
-export const tcQdiscCollector: CollectorSpec = {
-  id: 'tc_qdisc',
-  description: 'queueing disciplines with drop and overlimit counters (tc -s qdisc)',
-  source: { kind: 'command', argv: ['tc', '-s', 'qdisc', 'show'] },
-  scope: 'global',
-  tool: 'tc',
-  rawPath: 'net/tc-s-qdisc.txt',
-};
-
-export const ethtoolFeaturesCollector: CollectorSpec = {
+export const ethtoolFeaturesCollector = rawOnly({
   id: 'ethtool_k',
   description: 'offload features: GRO, LRO, checksum (ethtool -k)',
   source: { kind: 'command', argv: ['ethtool', '-k', '{iface}'] },
-  scope: 'per-interface',
-  tool: 'ethtool',
   skipLoopback: true,
   devicesOnly: true,
   rawPath: 'ethtool/{iface}/ethtool-k.txt',
-};
+  sos: ['sos_commands/networking/ethtool_-k_{iface}'],
+});
 
-export const ethtoolCoalesceCollector: CollectorSpec = {
+export const ethtoolCoalesceCollector = rawOnly({
   id: 'ethtool_c',
   description: 'interrupt coalescing (ethtool -c)',
   source: { kind: 'command', argv: ['ethtool', '-c', '{iface}'] },
-  scope: 'per-interface',
-  tool: 'ethtool',
   skipLoopback: true,
   devicesOnly: true,
   rawPath: 'ethtool/{iface}/ethtool-c.txt',
-};
+  sos: ['sos_commands/networking/ethtool_-c_{iface}'],
+});

@@ -22,7 +22,6 @@ import {
   ethtoolFeaturesCollector,
   ipAddrCollector,
   ipRouteCollector,
-  tcQdiscCollector,
 } from './raw-only.js';
 import { softnetStatCollector } from './softnet-stat.js';
 import type { CollectorSpec } from './spec.js';
@@ -33,6 +32,7 @@ import {
   softirqsCollector,
 } from './steering.js';
 import { sysfsNetCollector } from './sysfs-stats.js';
+import { tcQdiscCollector } from './tc-qdisc.js';
 
 // Every evidence source, explicitly, in the order the snapshot runs them.
 // Counters that move fastest (softnet, sysfs) come first so the snapshot's

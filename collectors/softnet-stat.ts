@@ -1,3 +1,4 @@
+import { intoSnapshot } from './contribution.js';
 import { parseHex32 } from './counter.js';
 import type { ParseResult } from './parse-result.js';
 import { WarningList } from './parse-result.js';
@@ -114,4 +115,8 @@ export const softnetStatCollector: CollectorSpec = {
   source: { kind: 'file', path: '/proc/net/softnet_stat' },
   scope: 'global',
   rawPath: 'proc/net/softnet_stat',
+  sos: ['proc/net/softnet_stat'],
+  model: intoSnapshot(parseSoftnetStat, (s, d) => {
+    d.fields.softnet = s.rows;
+  }),
 };

@@ -1,7 +1,10 @@
 import { shellQuote } from '../kit/shell-quote.js';
+import type { Contribution } from './contribution.js';
 
 // A collector declares what it collects; the snapshot script runs it. The
-// spec is plain data (sos's add_cmd_output/add_copy_spec, as types).
+// spec is data (sos's add_cmd_output/add_copy_spec, as types), plus where a
+// sos report keeps the same output and how the parsed output lands in the
+// snapshot: adding a source is one file and one line of registry.ts.
 
 export type CollectorSource =
   // A file, read byte-exact (`cat`, or the shell itself for procfs and sysfs).
@@ -31,6 +34,12 @@ export interface CollectorSpec {
   // coalescing and offload queries mean nothing on veth/bridge, and a
   // Kubernetes node with 200 veths must not pay 4 forks for each.
   devicesOnly?: boolean;
+  // Where a sos report keeps the same output, relative to its root (`{iface}`
+  // is one path segment), for `collect analyze`; the first one present wins.
+  sos?: readonly string[];
+  // How the parsed output lands in the snapshot (contribution.ts); a source
+  // kept raw only (raw-only.ts) has none.
+  model?: Contribution;
 }
 
 // The section's bound on the host, seconds: what the script enforces and what

@@ -1,3 +1,4 @@
+import { intoSnapshot } from './contribution.js';
 import { parseU64 } from './counter.js';
 import { getOwn, setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
@@ -103,4 +104,8 @@ export const sysfsNetCollector: CollectorSpec = {
   source: { kind: 'shell', sh: SYSFS_LOOP },
   scope: 'global',
   rawPath: 'net/sysfs-class-net.txt',
+  // Lists interfaces; the most trusted source of their counters and attributes.
+  model: intoSnapshot(parseSysfsStats, (s, d) => {
+    d.listing.sysfs = s;
+  }),
 };

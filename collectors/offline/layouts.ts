@@ -9,35 +9,11 @@ export interface LayoutEntry {
   path: string;
 }
 
-// A sos report (sos_commands/… and copies of /proc and /etc).
-export const SOS_LAYOUT: LayoutEntry[] = [
-  { id: 'softnet_stat', path: 'proc/net/softnet_stat' },
-  { id: 'proc_net_dev', path: 'proc/net/dev' },
-  { id: 'snmp', path: 'proc/net/snmp' },
-  { id: 'netstat', path: 'proc/net/netstat' },
-  { id: 'interrupts', path: 'proc/interrupts' },
-  { id: 'softirqs', path: 'proc/softirqs' },
-  { id: 'uptime', path: 'proc/uptime' },
-  // Newer sos names it with -d; either gives the text layout.
-  { id: 'ip_link', path: 'sos_commands/networking/ip_-s_-d_link' },
-  { id: 'ip_link', path: 'sos_commands/networking/ip_-s_link' },
-  { id: 'ip_link', path: 'sos_commands/networking/ip_-s_-s_link' },
-  { id: 'sysctl', path: 'sos_commands/kernel/sysctl_-a' },
-  { id: 'uname', path: 'sos_commands/kernel/uname_-a' },
-  { id: 'uname', path: 'uname' },
-  { id: 'hostname', path: 'sos_commands/general/hostname' },
-  { id: 'hostname', path: 'hostname' },
-  { id: 'os_release', path: 'etc/os-release' },
-  { id: 'etc_hosts', path: 'etc/hosts' },
-  { id: 'resolv_conf', path: 'etc/resolv.conf' },
-  { id: 'tc_qdisc', path: 'sos_commands/networking/tc_-s_qdisc_show' },
-  { id: 'ethtool_S', path: 'sos_commands/networking/ethtool_-S_{iface}' },
-  { id: 'ethtool_g', path: 'sos_commands/networking/ethtool_-g_{iface}' },
-  { id: 'ethtool_i', path: 'sos_commands/networking/ethtool_-i_{iface}' },
-  { id: 'ethtool_l', path: 'sos_commands/networking/ethtool_-l_{iface}' },
-  { id: 'ethtool_k', path: 'sos_commands/networking/ethtool_-k_{iface}' },
-  { id: 'ethtool_c', path: 'sos_commands/networking/ethtool_-c_{iface}' },
-];
+// A sos report (sos_commands/… and copies of /proc and /etc): each
+// collector's own `sos` paths, in registry order (the first present wins).
+export const SOS_LAYOUT: LayoutEntry[] = COLLECTORS.flatMap((c) =>
+  (c.sos ?? []).map((path) => ({ id: c.id, path })),
+);
 
 // Matches a relative path against a layout entry; returns the iface if any.
 export function matchLayout(entry: LayoutEntry, rel: string): { iface?: string } | undefined {

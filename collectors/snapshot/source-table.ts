@@ -54,10 +54,6 @@ export class SourceTable {
     if (!record.ok) this.failed.add(stderrKey(s.id, s.iface));
   }
 
-  textOf(id: string): string | undefined {
-    return this.text.get(id);
-  }
-
   parsed<T>(id: string, parse: (t: string) => ParseResult<T>, iface?: string): T | undefined {
     const key = stderrKey(id, iface);
     const t = this.text.get(key);

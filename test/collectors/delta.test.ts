@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { counterDelta, mapDelta, softnetDelta } from '../../collectors/delta.js';
+import { counterDelta, mapDelta } from '../../collectors/counter-delta.js';
+import { softnetDelta } from '../../collectors/softnet-delta.js';
 import { parseSoftnetStat, type SoftnetRow } from '../../collectors/softnet-stat.js';
 import { fixture } from './fixture-files.js';
 
