@@ -45,7 +45,7 @@ rmSync('dist/bin', { recursive: true, force: true });
 // startup path into more modules than it needs (each one a load).
 for (const cli of ['repro', 'collect']) {
   await build({
-    entryPoints: { [cli]: `dist/kit/cli/${cli}.js` },
+    entryPoints: { [cli]: `dist/kit/cli/bin/${cli}.js` },
     outdir: 'dist/bin',
     bundle: true,
     splitting: true,

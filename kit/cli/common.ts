@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, CommanderError, InvalidArgumentError } from 'commander';
 import { asDropkitError } from '../errors.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { activeLabSshConfig } from '../lab/current.js';
@@ -40,9 +40,10 @@ export function addGlobalOptions(program: Command): Command {
       )
       .showHelpAfterError('(add --help for usage)')
       // commander ends its own usage errors (unknown option, bad value, missing
-      // argument) with exit 1; the documented code for them is 2. Subcommands
+      // argument) with exit 1; the documented code for them is 2 (runProgram
+      // maps it). Thrown, not exited: main() returns the code. Subcommands
       // inherit this. --help and --version still exit 0.
-      .exitOverride((err) => process.exit(err.exitCode === EXIT.ERROR ? EXIT.USAGE : err.exitCode))
+      .exitOverride()
   );
 }
 
@@ -94,17 +95,46 @@ export function openOptions(g: GlobalOptions): OpenOptions {
 }
 
 // One AbortController per CLI run. The first Ctrl-C asks every step to stop
-// and clean up its remote processes; a second one exits at once.
-export const interrupt = new AbortController();
-let interrupted = 0;
-function onSignal(sig: NodeJS.Signals): void {
-  interrupted++;
-  if (interrupted > 1) process.exit(EXIT.INTERRUPTED);
-  process.stderr.write(`\n${sig}: stopping and cleaning up (press Ctrl-C again to exit at once)\n`);
-  interrupt.abort(new Error(`interrupted by ${sig}`));
+// and clean up its remote processes; a second one exits at once. A live
+// binding: each main() starts with a fresh one, so a test can call main()
+// again in the same process.
+export let interrupt = new AbortController();
+
+// Installed by main() for the length of one run; returns the uninstaller.
+export function installSignalHandlers(): () => void {
+  interrupt = new AbortController();
+  let interrupted = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupted++;
+    if (interrupted > 1) process.exit(EXIT.INTERRUPTED);
+    process.stderr.write(
+      `\n${sig}: stopping and cleaning up (press Ctrl-C again to exit at once)\n`,
+    );
+    interrupt.abort(new Error(`interrupted by ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
 }
-process.once('SIGINT', onSignal);
-process.once('SIGTERM', onSignal);
+
+// Parses argv with a program and returns the exit code: the command's (set
+// by action), or commander's for --help, --version and usage errors.
+export async function runProgram(program: Command, argv: readonly string[]): Promise<number> {
+  const off = installSignalHandlers();
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === EXIT.ERROR ? EXIT.USAGE : e.exitCode;
+    throw e;
+  } finally {
+    off();
+  }
+}
 
 // Runs a command body; errors become one line plus a hint on stderr (the
 // stack only with --debug), and an exit code from the documented table.
@@ -117,6 +147,9 @@ export function action<A extends unknown[]>(body: (...args: A) => Promise<number
       const code = await body(...args);
       process.exitCode = interrupt.signal.aborted ? EXIT.INTERRUPTED : (code ?? EXIT.OK);
     } catch (e) {
+      // cmd.error() (a usage error found by the body) ends the run as
+      // commander's own do: runProgram turns it into the exit code.
+      if (e instanceof CommanderError) throw e;
       const err = asDropkitError(e, { code: 'INTERNAL' });
       if (g.json) printJson({ ok: false, error: err.toJSON() });
       printError(err);
