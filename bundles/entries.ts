@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { toJson } from '../collectors/json.js';
 import { DropkitError } from '../kit/errors.js';
 import { isSafeRelPath, unsafeReason } from '../kit/safe-path.js';
 
@@ -7,6 +8,11 @@ import { isSafeRelPath, unsafeReason } from '../kit/safe-path.js';
 export interface BundleEntry {
   path: string;
   bytes: Buffer;
+}
+
+// A JSON file of the bundle, as every one is written: toJson, one newline.
+export function jsonEntry(path: string, value: unknown): BundleEntry {
+  return { path, bytes: Buffer.from(`${toJson(value)}\n`) };
 }
 
 export function sha256(bytes: Buffer): string {

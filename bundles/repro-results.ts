@@ -1,4 +1,4 @@
-import { fmtRate } from '../kit/progress.js';
+import { formatBitRate } from '../kit/bit-rate.js';
 import { thousands } from '../kit/thousands.js';
 import type { Iperf3Result } from '../repro/iperf3-result.js';
 import type { Movement } from '../repro/run/series.js';
@@ -26,14 +26,14 @@ export function resultsSection(phases: PhaseResult[]): string[] {
     for (const d of r.directions) {
       const per = (d.received.length ? d.received : d.sent)
         .filter((x) => !x.omitted)
-        .map((x) => fmtRate(x.bitsPerSecond).replace(' ', ''));
+        .map((x) => formatBitRate(x.bitsPerSecond).replace(' ', ''));
       rows.push([
         p.phase,
         d.direction,
         (r.protocol ?? '?').toUpperCase(),
-        fmtRate(d.medianBitsPerSecond),
-        fmtRate(d.senderBitsPerSecond),
-        fmtRate(d.receiverBitsPerSecond),
+        formatBitRate(d.medianBitsPerSecond),
+        formatBitRate(d.senderBitsPerSecond),
+        formatBitRate(d.receiverBitsPerSecond),
         d.udp
           ? `${d.udp.lostPercent.toFixed(2)}% (${thousands(d.udp.lostPackets)} of ${thousands(d.udp.packets)})`
           : '-',

@@ -4,6 +4,7 @@
 // phases and host names can carry host text (an error's stderr): each is
 // escaped as one field, so none can move the cursor or forge a line.
 
+import { formatBitRate } from './bit-rate.js';
 import { terminalField as field } from './terminal-text.js';
 import { thousands } from './thousands.js';
 
@@ -24,23 +25,11 @@ export interface Progress {
   done(): void;
 }
 
-export function fmtRate(bps: number | undefined): string {
-  if (bps === undefined || !Number.isFinite(bps)) return '-';
-  const units = ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s'];
-  let v = bps;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
-}
-
 export function statusLine(s: LiveStatus): string {
   const drops = s.dropRates
     .map((d) => `${field(d.host)} ${thousands(Math.round(d.perSec))} drops/s`)
     .join(', ');
-  return `${field(s.phase)}  ${s.elapsedS.toFixed(0)}s elapsed, ${Math.max(0, s.remainingS).toFixed(0)}s left  rx ${fmtRate(s.throughputBps)}  ${drops}`;
+  return `${field(s.phase)}  ${s.elapsedS.toFixed(0)}s elapsed, ${Math.max(0, s.remainingS).toFixed(0)}s left  rx ${formatBitRate(s.throughputBps)}  ${drops}`;
 }
 
 export function createProgress(

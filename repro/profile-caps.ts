@@ -1,6 +1,6 @@
+import { formatBitRate } from '../kit/bit-rate.js';
 import { ProfileError, type ProfileIssue } from './profile-error.js';
 import { type Caps, DEFAULT_CAPS, type Phase, type Profile } from './profile-types.js';
-import { formatRate } from './units.js';
 
 type Locate = (path: string) => { line: number; column: number } | undefined;
 
@@ -47,13 +47,13 @@ export function enforceCaps(profile: Profile, caps: Caps, locate: Locate = () =>
     }
     const aggregate = aggregateBitsPerSecond(phase);
     if (aggregate !== null && aggregate > caps.maxAggregateBitsPerSecond) {
-      const shown = `${phase.streams} x ${formatRate(phase.bitsPerSecond ?? 0)}`;
+      const shown = `${phase.streams} x ${formatBitRate(phase.bitsPerSecond ?? 0, 'short')}`;
       throw new ProfileError(
         'cap',
         [
           issue(
             `phases[${i}].bitrate`,
-            `phases[${i}] (${phase.name}) sends ${shown} = ${formatRate(aggregate)}, above the ${formatRate(caps.maxAggregateBitsPerSecond)} rate cap`,
+            `phases[${i}] (${phase.name}) sends ${shown} = ${formatBitRate(aggregate, 'short')}, above the ${formatBitRate(caps.maxAggregateBitsPerSecond, 'short')} rate cap`,
           ),
         ],
         `lower bitrate or streams, or raise the cap explicitly with --max-rate ${Math.ceil(aggregate / 1e9)}G`,

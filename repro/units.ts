@@ -21,16 +21,3 @@ export function parseSize(text: string): number | undefined {
   if (!m) return undefined;
   return Number(m[1]) * (SIZE_UNIT[(m[2] ?? '').toLowerCase()] ?? 1);
 }
-
-// 25e9 -> "25 Gbit/s", for messages.
-export function formatRate(bitsPerSecond: number): string {
-  const units: [number, string][] = [
-    [1e9, 'Gbit/s'],
-    [1e6, 'Mbit/s'],
-    [1e3, 'Kbit/s'],
-  ];
-  for (const [size, unit] of units) {
-    if (bitsPerSecond >= size) return `${Number((bitsPerSecond / size).toFixed(2))} ${unit}`;
-  }
-  return `${bitsPerSecond} bit/s`;
-}

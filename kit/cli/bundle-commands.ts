@@ -1,16 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import { checkCaseId } from '../../bundles/case-secret.js';
-import type { NodeCapture } from '../../bundles/node-bundle.js';
-import { takeSnapshot } from '../../collectors/snapshot/take.js';
-import { TraceSession } from '../../repro/run/trace-session.js';
-import type { TraceStream } from '../../repro/trace/parse.js';
-import { asDropkitError, DropkitError } from '../errors.js';
+import { collectNodeBundle } from '../../bundles/collect-node-bundle.js';
 import { EXIT } from '../exit-codes.js';
 import { terminalField as field, terminalText } from '../terminal-text.js';
-import { RUN_ID } from '../transport/command-line.js';
-import { openAll } from '../transport/open.js';
-import type { Transport } from '../transport/types.js';
+import { openTransport } from '../transport/open.js';
 import {
   action,
   collect,
@@ -24,49 +17,28 @@ import {
   printJson,
   printOut,
 } from './common.js';
-import { printWritten } from './print-bundle.js';
+import { reportBundle } from './print-bundle.js';
 
-// Drop reasons for a while before the snapshot: the cause of drops happening
-// now, where counters alone only say "since boot". Each host gets its own
-// instance name: on one kernel (containers, the lab) tracefs is shared.
-async function traceFor(
-  t: Transport,
-  seconds: number,
-  index: number,
-  log: (l: string) => void,
-): Promise<TraceStream | undefined> {
-  const s = new TraceSession(t, {
-    runId: `${RUN_ID}-${index}`,
-    intervalMs: 1000,
-    maxSeconds: seconds + 10,
-    signal: interrupt.signal,
-  });
-  log(`${t.info.name}: tracing drop reasons for ${seconds} s`);
-  const started = performance.now();
-  s.start();
-  // The full time, unless Ctrl-C comes first (or came already), or the
-  // tracer ends on its own (no tracefs, sudo refused): then no need to wait.
-  const waited = new AbortController();
-  await Promise.race([
-    sleep(seconds * 1000, undefined, {
-      signal: AbortSignal.any([interrupt.signal, waited.signal]),
-    }).catch(() => undefined),
-    s.ended,
-  ]);
-  waited.abort(); // no timer left to hold the process
-  if (interrupt.signal.aborted)
-    log(
-      `${t.info.name}: interrupted: drop tracing stopped after ${((performance.now() - started) / 1000).toFixed(1)} s of ${seconds}`,
-    );
-  const end = await s.stop();
-  if (s.stream.unavailable || end instanceof Error) {
-    log(`${t.info.name}: drop tracing skipped: ${s.stream.unavailable ?? (end as Error).message}`);
-    return s.stream.unavailable ? s.stream : undefined;
-  }
-  return s.stream;
+interface BundleOpts {
+  node: string[];
+  local?: boolean;
+  out: string;
+  case?: string;
+  note?: string;
+  redact: boolean;
+  redactKeyword: string[];
+  traceDrops?: number;
+  json?: boolean;
 }
 
+// `collect bundle`, `collect verify` and `collect show`.
 export function registerBundle(program: Command): void {
+  registerBundleCommand(program);
+  registerVerify(program);
+  registerShow(program);
+}
+
+function registerBundleCommand(program: Command): void {
   program
     .command('bundle')
     .description(
@@ -106,135 +78,36 @@ export function registerBundle(program: Command): void {
       ]),
     )
     .action(
-      action(
-        async (
-          opts: {
-            node: string[];
-            local?: boolean;
-            out: string;
-            case?: string;
-            note?: string;
-            redact: boolean;
-            redactKeyword: string[];
-            traceDrops?: number;
-            json?: boolean;
-          },
-          cmd: Command,
-        ) => {
-          const specs = [...(opts.local ? ['local'] : []), ...opts.node];
-          if (!specs.length)
-            cmd.error('error: give --node HOST (repeatable) or --local', { exitCode: 2 });
-          if (opts.case) checkCaseId(opts.case);
-          const g = cmd.optsWithGlobals() as GlobalOptions;
-          // The writer (archiver, redaction) loads while the hosts are
-          // snapshotted: deferred a turn of the event loop so that compiling
-          // it does not hold back the snapshot's exec.
-          const modules = new Promise<void>((r) => setImmediate(r)).then(() =>
-            Promise.all([
-              import('../../bundles/node-bundle.js'),
-              import('../../bundles/write-bundle.js'),
-            ]),
-          );
-          const logs: string[] = [];
-          const log = (l: string) => {
-            logs.push(`${new Date().toISOString()} ${l}`);
-            // Lines carry host names and host errors: one field each.
-            if (!opts.json) printErr(`${field(l)}\n`);
-          };
-          const debug = debugLogger(g);
-          debug?.(`bundle: started ${performance.now().toFixed(0)} ms after launch`);
-          // Hosts in parallel, each over its own connection.
-          const opened = await openAll(specs, openOptions(g));
-          const captures: NodeCapture[] = await Promise.all(
-            opened.map(async (o, index): Promise<NodeCapture> => {
-              if ('error' in o) {
-                const e = asDropkitError(o.error, {
-                  code: 'CONNECT_FAILED',
-                  host: o.spec,
-                  step: 'connect',
-                });
-                log(`${o.spec}: FAILED: ${e.oneLine}`);
-                return { spec: o.spec, error: e.oneLine };
-              }
-              try {
-                const trace = opts.traceDrops
-                  ? await traceFor(o.transport, opts.traceDrops, index, log)
-                  : undefined;
-                // Ctrl-C during the trace only cuts the trace short: the
-                // snapshot (a fraction of a second) is still taken whole,
-                // so the bundle keeps both. A second Ctrl-C exits at once.
-                const interruptedTrace = !!opts.traceDrops && interrupt.signal.aborted;
-                const taken = await takeSnapshot(
-                  o.transport,
-                  interruptedTrace ? {} : { signal: interrupt.signal },
-                );
-                const failed = taken.snapshot.sources.filter((s) => !s.ok).length;
-                log(
-                  `${o.spec}: snapshot ${taken.raw.length} sources in ${taken.snapshot.durationMs} ms${failed ? `, ${failed} not collected` : ''}`,
-                );
-                return {
-                  spec: o.spec,
-                  user: o.transport.info.user,
-                  taken,
-                  ...(trace ? { trace } : {}),
-                };
-              } catch (e) {
-                const err = asDropkitError(e, {
-                  code: 'COMMAND_FAILED',
-                  host: o.spec,
-                  step: 'snapshot',
-                });
-                log(`${o.spec}: FAILED: ${err.oneLine}`);
-                return { spec: o.spec, error: err.oneLine };
-              } finally {
-                await o.transport.close();
-              }
-            }),
-          );
-          if (captures.every((c) => !c.taken)) {
-            throw new DropkitError({
-              // Exit 5 only when no host could be reached at all.
-              code: opened.every((o) => 'error' in o) ? 'CONNECT_FAILED' : 'COMMAND_FAILED',
-              message: `no host could be collected: ${captures.map((c) => c.error).join('; ')}`,
-              step: 'bundle',
-              hint: 'run `collect doctor` on the hosts',
-            });
-          }
-          const [{ nodeBundleParts }, { writeBundle }] = await modules;
-          const createdAt = new Date();
-          if (!opts.redact)
-            log(
-              'WARNING: redaction is off: this bundle contains real addresses, names and any secrets the host printed',
-            );
-          const partsAt = performance.now();
-          const parts = nodeBundleParts(captures, {
-            ...(opts.case ? { caseId: opts.case } : {}),
-            ...(opts.note ? { note: opts.note } : {}),
-            createdAt,
-            logs,
-            redacted: opts.redact,
-          });
-          debug?.(`bundle: findings and summary in ${(performance.now() - partsAt).toFixed(1)} ms`);
-          const written = await writeBundle({
-            kind: 'node',
-            status: parts.summary.status,
-            ...(opts.case ? { caseId: opts.case } : {}),
-            ...(opts.note ? { note: opts.note } : {}),
-            command: ['collect', ...process.argv.slice(2)],
-            outDir: opts.out,
-            redact: opts.redact,
-            keywords: opts.redactKeyword,
-            hosts: parts.hosts,
-            files: parts.files,
-            createdAt,
-            ...(debug ? { debug } : {}),
-          });
-          printWritten(written, !!opts.json);
-          return written.manifest.status === 'partial' ? EXIT.PARTIAL : EXIT.OK;
-        },
-      ),
+      action(async (opts: BundleOpts, cmd: Command) => {
+        const specs = [...(opts.local ? ['local'] : []), ...opts.node];
+        if (!specs.length)
+          cmd.error('error: give --node HOST (repeatable) or --local', { exitCode: 2 });
+        if (opts.case) checkCaseId(opts.case);
+        const g = cmd.optsWithGlobals() as GlobalOptions;
+        const debug = debugLogger(g);
+        debug?.(`bundle: started ${performance.now().toFixed(0)} ms after launch`);
+        const opening = openOptions(g);
+        const outcome = await collectNodeBundle({
+          specs,
+          open: (spec) => openTransport(spec, opening),
+          signal: interrupt.signal,
+          ...(opts.traceDrops ? { traceSeconds: opts.traceDrops } : {}),
+          ...(opts.case ? { caseId: opts.case } : {}),
+          ...(opts.note ? { note: opts.note } : {}),
+          command: ['collect', ...process.argv.slice(2)],
+          outDir: opts.out,
+          redact: opts.redact,
+          keywords: opts.redactKeyword,
+          // Lines carry host names and host errors: one field each.
+          ...(opts.json ? {} : { onLog: (l: string) => printErr(`${field(l)}\n`) }),
+          ...(debug ? { debug } : {}),
+        });
+        return reportBundle(outcome, !!opts.json);
+      }),
     );
+}
 
+function registerVerify(program: Command): void {
   program
     .command('verify')
     .description(
@@ -279,7 +152,9 @@ export function registerBundle(program: Command): void {
         return r.ok ? EXIT.OK : EXIT.INVALID;
       }),
     );
+}
 
+function registerShow(program: Command): void {
   program
     .command('show')
     .description("print a bundle's summary.md")

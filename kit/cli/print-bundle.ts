@@ -1,7 +1,9 @@
-import type { WrittenBundle } from '../../bundles/write-bundle.js';
+import type { WrittenBundle } from '../../bundles/bundle-input.js';
+import type { BundleOutcome } from '../../bundles/write-parts.js';
+import type { DropkitError } from '../errors.js';
 import { terminalField as field } from '../terminal-text.js';
 import { thousands } from '../thousands.js';
-import { printJson, printOut } from './print.js';
+import { printError, printJson, printOut } from './print.js';
 
 // What a user needs to attach the bundle: where, how big, its sha256.
 export function printWritten(
@@ -35,4 +37,30 @@ export function printWritten(
         `PARTIAL: ${field(h.host)} ${field(h.status)}${h.error ? `: ${field(h.error)}` : ''}\n`,
       );
   }
+}
+
+// What a command adds to its report of the bundle.
+export interface BundleReport {
+  // --json: fields beside the bundle's own.
+  json?: Record<string, unknown>;
+  // Text: why the run stopped early (stderr), then what was found (stdout),
+  // both before where the bundle is.
+  error?: DropkitError;
+  text?: string;
+}
+
+// The one tail of `collect bundle` and `repro run`: the bundle reported, and
+// the exit code it means.
+export function reportBundle(
+  outcome: BundleOutcome,
+  json: boolean,
+  report: BundleReport = {},
+): number {
+  if (json) printWritten(outcome.written, true, report.json);
+  else {
+    if (report.error) printError(report.error);
+    if (report.text) printOut(report.text);
+    printWritten(outcome.written, false);
+  }
+  return outcome.exitCode;
 }

@@ -14,13 +14,11 @@ import {
   interrupt,
   openOptions,
   positiveInt,
-  printError,
   printJson,
-  printOut,
   tcpPort,
 } from './common.js';
 import { formatFindingLine } from './format-findings.js';
-import { printWritten } from './print-bundle.js';
+import { reportBundle } from './print-bundle.js';
 
 interface RunOpts {
   pair: string[];
@@ -132,10 +130,10 @@ export function registerRun(program: Command): void {
         const progress = createProgress(o.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain');
         // The run, the bundle writer and their dependencies load here, not at
         // every `repro` start (doctor, lab, --help).
-        const [{ runRepro }, { reproBundleParts }, { writeBundle }] = await Promise.all([
+        const [{ runRepro }, { reproBundleParts }, { writeParts }] = await Promise.all([
           import('../../repro/run/run.js'),
           import('../../bundles/repro-bundle.js'),
-          import('../../bundles/write-bundle.js'),
+          import('../../bundles/write-parts.js'),
         ]);
         const opening = openOptions(g);
         const rec = await runRepro({
@@ -165,21 +163,21 @@ export function registerRun(program: Command): void {
           command,
           redacted: o.redact,
         });
-        const written = await writeBundle({
-          kind: 'repro',
-          ...(o.case ? { caseId: o.case } : {}),
-          status: parts.summary.status,
-          ...(parts.summary.note ? { note: parts.summary.note } : {}),
-          command,
-          outDir: o.out,
-          redact: o.redact,
-          keywords: o.redactKeyword,
-          hosts: parts.hosts,
-          files: parts.files,
-          createdAt,
-        });
-        if (o.json) {
-          printWritten(written, true, {
+        const outcome = await writeParts(
+          'repro',
+          parts,
+          {
+            ...(o.case ? { caseId: o.case } : {}),
+            command,
+            outDir: o.out,
+            redact: o.redact,
+            keywords: o.redactKeyword,
+            createdAt,
+          },
+          rec,
+        );
+        return reportBundle(outcome, !!o.json, {
+          json: {
             findings: parts.summary.findings.map((f) => ({
               class: f.class,
               severity: f.severity,
@@ -189,20 +187,12 @@ export function registerRun(program: Command): void {
             repro: parts.summary.repro,
             sampler: parts.stats,
             error: rec.error?.toJSON() ?? null,
-          });
-        } else {
-          if (rec.error) printError(rec.error);
-          printOut(
-            parts.findings.length
-              ? `${parts.findings.map(formatFindingLine).join('\n')}\n`
-              : 'no finding: no loss counter moved\n',
-          );
-          printWritten(written, false);
-        }
-        if (rec.interrupted) return EXIT.INTERRUPTED;
-        // A bundle was written, but the run did not finish: partial.
-        if (rec.error) return rec.error.code === 'ABORTED' ? EXIT.INTERRUPTED : EXIT.PARTIAL;
-        return parts.status === 'partial' ? EXIT.PARTIAL : EXIT.OK;
+          },
+          ...(rec.error ? { error: rec.error } : {}),
+          text: parts.findings.length
+            ? `${parts.findings.map(formatFindingLine).join('\n')}\n`
+            : 'no finding: no loss counter moved\n',
+        });
       }),
     );
 

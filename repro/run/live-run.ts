@@ -1,9 +1,9 @@
+import type { TraceSession } from '../../collectors/trace/session.js';
 import type { Transport } from '../../kit/transport/types.js';
 import type { RunRecord } from './record.js';
 import type { SamplerSession } from './sampler-session.js';
 import { samplerRecord } from './samplers.js';
 import { traceRecord } from './trace.js';
-import type { TraceSession } from './trace-session.js';
 
 // What a run holds while it lasts and never hands out: the connections, and
 // the sessions that outlive their step.

@@ -1,10 +1,10 @@
 import type { TakenSnapshot } from '../../collectors/snapshot/take.js';
+import type { TraceCapture } from '../../collectors/trace/session.js';
 import type { HostReport } from '../../kit/doctor/doctor.js';
 import type { DropkitError } from '../../kit/errors.js';
 import type { ConnectionInfo } from '../../kit/transport/types.js';
 import type { Profile } from '../profile-types.js';
 import type { Sample } from '../sampler/parse.js';
-import type { TraceStream } from '../trace/parse.js';
 import type { PhaseRun } from './traffic.js';
 
 // What a run leaves behind: plain data, with no live session or connection in
@@ -17,9 +17,9 @@ export interface SamplerRecord {
   warnings: string[];
 }
 
-// The drop-reason tracer once stopped.
-export interface TraceRecord {
-  stream: TraceStream;
+// The drop-reason tracer once stopped: its counts and buffer size
+// (TraceCapture), the script as run, and its private instance.
+export interface TraceRecord extends TraceCapture {
   script: string;
   instance: string;
   // Its tracefs instance was still there after it ended, and was removed.

@@ -1,7 +1,7 @@
+import { TraceSession } from '../../collectors/trace/session.js';
 import type { ProbeFacts } from '../../kit/doctor/probe.js';
 import type { Transport } from '../../kit/transport/types.js';
 import type { TraceRecord } from './record.js';
-import { TraceSession } from './trace-session.js';
 
 // Why the receiver cannot trace drop reasons, from what the preflight saw, or
 // undefined when it can. Pure.
@@ -38,5 +38,6 @@ export function traceRecord(s: TraceSession): TraceRecord {
     script: s.script,
     instance: s.instance,
     leftoverRemoved: s.leftoverRemoved,
+    bufferKb: s.bufferKb,
   };
 }

@@ -1,6 +1,6 @@
 // What dropkit's on-host scripts print, built in their real frame formats so
 // the real parsers read it: the snapshot (collectors/snapshot/frames.ts), the
-// sampler (repro/sampler/script.ts) and the tracer (repro/trace/script.ts).
+// sampler (repro/sampler/script.ts) and the tracer (collectors/trace/script.ts).
 
 // The unguessable boundary a script was built with.
 export function boundaryOf(script: string): string {

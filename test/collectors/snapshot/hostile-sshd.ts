@@ -144,7 +144,7 @@ export async function buildCollectCli(dir: string): Promise<string> {
   const root = fileURLToPath(new URL('../../..', import.meta.url));
   const out = join(dir, 'cli', 'collect.mjs');
   await build({
-    entryPoints: [join(root, 'kit/cli/collect.ts')],
+    entryPoints: [join(root, 'kit/cli/bin/collect.ts')],
     outfile: out,
     bundle: true,
     format: 'esm',

@@ -1,11 +1,18 @@
 import type { ExecResult, Transport } from '../../kit/transport/types.js';
-import { feedTrace, newTraceStream, type TraceStream } from '../trace/parse.js';
-import { leftoverScript, traceScript } from '../trace/script.js';
+import { feedTrace, newTraceStream, type TraceStream } from './parse.js';
+import { DEFAULT_TRACE_BUFFER_KB, leftoverScript, traceScript } from './script.js';
 
-// Drop-reason tracing on one host for the length of the traffic. Root (sudo
-// -n when needed), tied to the channel: releasing it, or losing the
-// connection, runs the script's teardown (disable the event, remove the
-// private instance).
+// What a stopped tracer leaves for a bundle: the counts, and the per-CPU
+// buffer it asked for, which is the cap its overrun count refers to.
+export interface TraceCapture {
+  stream: TraceStream;
+  bufferKb: number;
+}
+
+// Drop-reason tracing on one host, for the length of the traffic (repro run)
+// or a fixed time (collect bundle --trace-drops). Root (sudo -n when needed),
+// tied to the channel: releasing it, or losing the connection, runs the
+// script's teardown (disable the event, remove the private instance).
 export class TraceSession {
   readonly stream: TraceStream = newTraceStream();
   private readonly release = new AbortController();
@@ -18,11 +25,18 @@ export class TraceSession {
       intervalMs: number;
       maxSeconds: number;
       signal?: AbortSignal;
+      // Per CPU, in KiB; DEFAULT_TRACE_BUFFER_KB when not given.
+      bufferKb?: number;
     },
   ) {}
 
   get instance(): string {
     return `dropkit-${this.opts.runId}`;
+  }
+
+  // The buffer size the script asks the kernel for.
+  get bufferKb(): number {
+    return this.opts.bufferKb ?? DEFAULT_TRACE_BUFFER_KB;
   }
 
   // The script as run, for the bundle's commands.txt.
@@ -31,7 +45,11 @@ export class TraceSession {
   leftoverRemoved = false;
 
   start(): void {
-    this.script = traceScript({ instance: this.instance, intervalMs: this.opts.intervalMs });
+    this.script = traceScript({
+      instance: this.instance,
+      intervalMs: this.opts.intervalMs,
+      bufferKb: this.bufferKb,
+    });
     this.running = this.t
       .exec({
         script: this.script,

@@ -7,7 +7,8 @@ import { shellQuote } from '../../kit/shell-quote.js';
 // enum (numbers differ across kernels); the event's format file is sent
 // first as evidence. Kernels without a reason field are grouped by location.
 //
-// Cost is bounded: the instance's buffer is small (1 MiB per CPU), and when
+// Cost is bounded: the instance's buffer is small (1 MiB per CPU unless the
+// caller asks otherwise; the bundle records the size asked for), and when
 // awk cannot keep up the kernel overwrites events instead of slowing the
 // host; the overrun count is reported, so the bundle says the trace was
 // capped. Teardown (disable, rmdir) runs on SIGTERM (the tied channel's stop,
@@ -22,6 +23,10 @@ import { shellQuote } from '../../kit/shell-quote.js';
 //   T <uptime-seconds>                end of an interval
 //   O <overruns>                      events lost to the cap, at the end
 //   Q <reason for not tracing>        when tracing cannot run
+
+// The per-CPU buffer of the private instance, in KiB, when the caller does
+// not ask for another size.
+export const DEFAULT_TRACE_BUFFER_KB = 1024;
 
 export function traceScript(o: {
   instance: string;
@@ -58,7 +63,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 0' TERM INT HUP
 printf 'F<\\n'; cat "$T/$E/format"; printf '\\nF>\\n'
-echo ${o.bufferKb ?? 1024} > "$I/buffer_size_kb"
+echo ${o.bufferKb ?? DEFAULT_TRACE_BUFFER_KB} > "$I/buffer_size_kb"
 echo 1 > "$I/$E/enable"
 # mawk reads pipes in blocks unless told to be interactive.
 W=''; awk -W version 2>&1 | grep -q mawk && W='-W interactive'

@@ -6,8 +6,10 @@ import {
   newTraceStream,
   traceCsv,
   traceTotals,
-} from '../../repro/trace/parse.js';
-import { traceScript } from '../../repro/trace/script.js';
+} from '../../../collectors/trace/parse.js';
+import { traceScript } from '../../../collectors/trace/script.js';
+import { TraceSession } from '../../../collectors/trace/session.js';
+import { FakeTransport } from '../../fakes/fake-transport.js';
 
 describe('drop trace stream', () => {
   it('aggregates intervals into totals by reason and location, across split chunks', () => {
@@ -37,5 +39,31 @@ describe('drop trace stream', () => {
       const r = await execa(sh[0]!, [...sh.slice(1), '-n', '-c', s], { reject: false });
       expect(r.exitCode, r.stderr).toBe(0);
     }
+  });
+});
+
+describe('the tracer session', () => {
+  const session = (bufferKb?: number) => {
+    const t = new FakeTransport('vmB', { 'drop tracing: tracer script': { stdout: 'O 0\n' } });
+    return new TraceSession(t, {
+      runId: 'r1',
+      intervalMs: 1000,
+      maxSeconds: 5,
+      ...(bufferKb ? { bufferKb } : {}),
+    });
+  };
+
+  it('asks the kernel for the buffer size it reports (1 MiB per CPU unless told)', async () => {
+    const dflt = session();
+    dflt.start();
+    await dflt.stop();
+    expect(dflt.bufferKb).toBe(1024);
+    expect(dflt.script).toContain('echo 1024 > "$I/buffer_size_kb"');
+    const big = session(4096);
+    big.start();
+    await big.stop();
+    expect(big.bufferKb).toBe(4096);
+    expect(big.script).toContain('echo 4096 > "$I/buffer_size_kb"');
+    expect(big.leftoverRemoved).toBe(false);
   });
 });

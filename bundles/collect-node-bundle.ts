@@ -1,0 +1,101 @@
+import { DropkitError } from '../kit/errors.js';
+import type { Opened } from '../kit/transport/open.js';
+import type { Opener } from '../repro/run/connect.js';
+import { captureNode } from './capture-node.js';
+import type { BundleOutcome } from './write-parts.js';
+
+// `collect bundle`: every host at once, each over its own connection (an
+// optional drop-reason trace, then one snapshot), then the bundle. The
+// connection opener is passed in, like the reproduction's: the CLI's opens
+// SSH or this machine, a test's answers from a table
+// (test/fakes/fake-transport.ts).
+
+export interface NodeBundleOptions {
+  specs: string[];
+  open: Opener;
+  // Ctrl-C: cuts a trace short, stops a snapshot.
+  signal: AbortSignal;
+  // --trace-drops: seconds of drop-reason tracing before each snapshot.
+  traceSeconds?: number;
+  caseId?: string;
+  note?: string;
+  command: string[];
+  outDir: string;
+  redact: boolean;
+  keywords: string[];
+  // Each line of logs/collect.log as it is written (the CLI shows it).
+  onLog?: (line: string) => void;
+  debug?: (line: string) => void;
+}
+
+// Connects to every host at once; one failure never stops the others.
+function openEach(specs: string[], open: Opener): Promise<Opened[]> {
+  return Promise.all(
+    specs.map(async (spec) => {
+      try {
+        return { spec, transport: await open(spec) };
+      } catch (error) {
+        return { spec, error };
+      }
+    }),
+  );
+}
+
+// Throws only when no host could be collected at all; otherwise the bundle
+// is written, partial when a host failed (the outcome's exit code says so).
+export async function collectNodeBundle(o: NodeBundleOptions): Promise<BundleOutcome> {
+  // The writer (archiver, redaction) loads while the hosts are snapshotted:
+  // deferred a turn of the event loop so that compiling it does not hold
+  // back the snapshot's exec.
+  const modules = new Promise<void>((r) => setImmediate(r)).then(() =>
+    Promise.all([import('./node-bundle.js'), import('./write-parts.js')]),
+  );
+  const logs: string[] = [];
+  const log = (l: string) => {
+    logs.push(`${new Date().toISOString()} ${l}`);
+    o.onLog?.(l);
+  };
+  const opened = await openEach(o.specs, o.open);
+  const captures = await Promise.all(
+    opened.map((x, index) =>
+      captureNode(x, index, {
+        ...(o.traceSeconds ? { traceSeconds: o.traceSeconds } : {}),
+        signal: o.signal,
+        log,
+      }),
+    ),
+  );
+  if (captures.every((c) => !c.taken)) {
+    throw new DropkitError({
+      // Exit 5 only when no host could be reached at all.
+      code: opened.every((x) => 'error' in x) ? 'CONNECT_FAILED' : 'COMMAND_FAILED',
+      message: `no host could be collected: ${captures.map((c) => c.error).join('; ')}`,
+      step: 'bundle',
+      hint: 'run `collect doctor` on the hosts',
+    });
+  }
+  const [{ nodeBundleParts }, { writeParts }] = await modules;
+  const createdAt = new Date();
+  if (!o.redact)
+    log(
+      'WARNING: redaction is off: this bundle contains real addresses, names and any secrets the host printed',
+    );
+  const partsAt = performance.now();
+  const parts = nodeBundleParts(captures, {
+    ...(o.caseId ? { caseId: o.caseId } : {}),
+    ...(o.note ? { note: o.note } : {}),
+    createdAt,
+    logs,
+    redacted: o.redact,
+  });
+  o.debug?.(`bundle: findings and summary in ${(performance.now() - partsAt).toFixed(1)} ms`);
+  return writeParts('node', parts, {
+    ...(o.caseId ? { caseId: o.caseId } : {}),
+    command: o.command,
+    outDir: o.outDir,
+    redact: o.redact,
+    keywords: o.keywords,
+    createdAt,
+    ...(o.debug ? { debug: o.debug } : {}),
+  });
+}

@@ -1,0 +1,45 @@
+import { unlink } from 'node:fs/promises';
+import { DropkitError } from '../kit/errors.js';
+import { resolveUnder } from '../kit/safe-path.js';
+import { readTarGz } from './archive.js';
+import { type Leak, type Redactor, scanForLeaks, writeMapFile } from './redact/index.js';
+
+// The bytes that would ship, as read back from the file: their size and
+// sha256 are what the operator is told, and, with redaction on, the leak
+// scan looks for every value found on the hosts and for the generic
+// patterns. It fails closed: a hit, or any error before the map is written,
+// removes the bundle. The map (<name>.map.json) stays beside it, never in it.
+
+function leakError(leaks: Leak[]): DropkitError {
+  return new DropkitError({
+    code: 'LEAK_DETECTED',
+    message: `the leak scan found ${leaks.length} sensitive value(s); no bundle was written: ${leaks
+      .slice(0, 8)
+      .map((l) => `${l.path} (${l.category})`)
+      .join(', ')}`,
+    step: 'leak scan',
+    hint: 'this is a redaction gap: please report it with the file names and categories above (never the values)',
+  });
+}
+
+export async function readBackAndScan(
+  file: string,
+  o: { outDir: string; name: string; redactor: Redactor | undefined; lap: (phase: string) => void },
+): Promise<{ bytes: number; sha256: string; mapFile?: string }> {
+  try {
+    const back = await readTarGz(file);
+    if (!o.redactor) return { bytes: back.bytes, sha256: back.sha256 };
+    const leaks = scanForLeaks(
+      back.entries.map((e) => ({ path: e.path, text: e.bytes.toString('latin1') })),
+      o.redactor.sensitiveValues(),
+    );
+    if (leaks.length) throw leakError(leaks);
+    o.lap('read back and leak scan');
+    const mapFile = resolveUnder(o.outDir, `${o.name}.map.json`);
+    await writeMapFile(mapFile, o.redactor.mapping());
+    return { bytes: back.bytes, sha256: back.sha256, mapFile };
+  } catch (e) {
+    await unlink(file).catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,123 @@
+import { parseIperf3Result } from '../repro/iperf3-result.js';
+import type { RunRecord } from '../repro/run/run.js';
+import type { Movement } from '../repro/run/series.js';
+import { toSummaryFinding } from './findings-summary.js';
+import type { ReproDiagnosis } from './repro-diagnosis.js';
+import { labelOf } from './repro-label.js';
+import { movedSection, type PhaseResult, resultsSection } from './repro-results.js';
+import { hostSummary, type Summary } from './summary.js';
+import { renderSummaryMd } from './summary-md.js';
+
+// summary.json and summary.md of a reproduction: the node summary's findings
+// and hosts, plus the run (profile, roles, times, traffic results, what
+// moved). Pure.
+
+export interface ReproMeta {
+  caseId?: string;
+  note?: string;
+  label?: string;
+  createdAt: Date;
+  command: string[];
+  redacted: boolean;
+}
+
+export type ReproSummary = Summary & { repro: unknown };
+
+// Every phase that ran, with iperf3's result; the phase that was running
+// when the run stopped early, with the error.
+export function reproPhases(rec: RunRecord): PhaseResult[] {
+  const phases: PhaseResult[] = rec.phases.map((p) => ({
+    phase: p.phase,
+    result: parseIperf3Result(p.clientJson, p.serverJson).value,
+  }));
+  const failedPhase = rec.profile.phases.slice(rec.phases.length)[0];
+  if (failedPhase && rec.error) phases.push({ phase: failedPhase.name, error: rec.error.oneLine });
+  return phases;
+}
+
+// summary.json's "repro" object.
+function runSummary(rec: RunRecord, phases: PhaseResult[], moved: Movement[]) {
+  return {
+    profile: rec.profile.name,
+    sender: labelOf(rec.hosts[0]),
+    receiver: labelOf(rec.hosts[1]),
+    serverAddress: rec.serverAddress ?? null,
+    port: rec.port ?? null,
+    startedAt: rec.startedAt,
+    endedAt: rec.endedAt ?? null,
+    interrupted: rec.interrupted,
+    error: rec.error?.oneLine ?? null,
+    phases: phases.map((p) => ({
+      phase: p.phase,
+      error: p.error ?? p.result?.error ?? null,
+      directions:
+        p.result?.directions.map((d) => ({
+          direction: d.direction,
+          medianBitsPerSecond: d.medianBitsPerSecond ?? null,
+          udp: d.udp ?? null,
+          retransmits: d.retransmits ?? null,
+        })) ?? [],
+    })),
+    moved: moved.map((m) => ({
+      ...m,
+      from: new Date(m.from).toISOString(),
+      to: new Date(m.to).toISOString(),
+    })),
+  };
+}
+
+export function reproSummary(
+  rec: RunRecord,
+  meta: ReproMeta,
+  d: ReproDiagnosis,
+  run: { status: Summary['status']; phases: PhaseResult[]; moved: Movement[] },
+): ReproSummary {
+  return {
+    schema: 'dropkit.summary/1',
+    kind: 'repro',
+    caseId: meta.caseId ?? null,
+    createdAt: meta.createdAt.toISOString(),
+    ...(meta.note || meta.label
+      ? { note: [meta.label, meta.note].filter(Boolean).join(' — ') }
+      : {}),
+    status: run.status,
+    redacted: meta.redacted,
+    findings: d.findings.map(toSummaryFinding),
+    checked: d.checked,
+    hosts: rec.hosts.map((h) =>
+      hostSummary(
+        labelOf(h),
+        h.after?.snapshot ?? h.before?.snapshot,
+        h.failure ? `${h.failure.step}: ${h.failure.message}` : undefined,
+      ),
+    ),
+    repro: runSummary(rec, run.phases, run.moved),
+  };
+}
+
+export function reproSummaryMd(
+  rec: RunRecord,
+  summary: ReproSummary,
+  d: ReproDiagnosis,
+  run: { phases: PhaseResult[]; moved: Movement[] },
+): string {
+  // The role only: the spec (an alias) would be a second, unrelated pseudonym
+  // for the same host once redacted.
+  const roles = new Map(rec.hosts.map((h) => [labelOf(h), h.role]));
+  const [sender, receiver] = rec.hosts.map(labelOf);
+  const topLine = [
+    ...(d.sharedKernel
+      ? [
+          '',
+          'Note: both hosts run on one kernel (same boot_id, e.g. the dropkit lab or containers): softnet_stat and net.core.* sysctls are machine-wide and are attributed to the host whose interfaces show the drops.',
+        ]
+      : []),
+    '',
+    `Reproduction: profile **${rec.profile.name}**, ${sender} (sender) → ${receiver} (receiver${rec.serverAddress ? ` at ${rec.serverAddress}` : ''}), ${rec.startedAt} → ${rec.endedAt ?? '?'}${rec.interrupted ? ', INTERRUPTED' : ''}${rec.error ? `. Stopped early: ${rec.error.oneLine}` : ''}`,
+  ];
+  return renderSummaryMd(
+    summary,
+    [...topLine, ...resultsSection(run.phases), ...movedSection(run.moved, roles)],
+    [],
+  );
+}
