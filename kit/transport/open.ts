@@ -20,7 +20,7 @@ export function configFiles(opts: OpenOptions): string[] {
 export async function openTransport(spec: string | 'local', opts: OpenOptions): Promise<Transport> {
   if (spec === 'local') return new LocalTransport();
   // Loaded on demand: ssh2 costs ~60 ms of startup that --local never needs.
-  const { connectSsh } = await import('./ssh.js');
+  const { connectSsh } = await import('./ssh-connect.js');
   return connectSsh(spec, { ...opts, configFiles: configFiles(opts) });
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { takeSnapshot } from '../../../collectors/snapshot/take.js';
-import { connectSsh, type SshTransport } from '../../../kit/transport/ssh.js';
+import type { SshTransport } from '../../../kit/transport/ssh.js';
+import { connectSsh } from '../../../kit/transport/ssh-connect.js';
 import type { ExecRequest, Transport } from '../../../kit/transport/types.js';
 import { canRunLab } from '../../lab-available.js';
 import { LAB_SSH_CONFIG, labHost } from '../../lab-helpers.js';

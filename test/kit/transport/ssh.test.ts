@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DropkitError } from '../../../kit/errors.js';
-import { connectSsh, type SshTransport } from '../../../kit/transport/ssh.js';
+import type { SshTransport } from '../../../kit/transport/ssh.js';
+import { connectSsh } from '../../../kit/transport/ssh-connect.js';
 import { canRunLab } from '../../lab-available.js';
 import { LAB_SSH_CONFIG, labHost, TEST_LAB } from '../../lab-helpers.js';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../../kit/doctor/checks.js';
 import { PROBE_SCRIPT, parseProbe } from '../../../kit/doctor/probe.js';
 import { DropkitError } from '../../../kit/errors.js';
-import { connectSsh } from '../../../kit/transport/ssh.js';
+import { connectSsh } from '../../../kit/transport/ssh-connect.js';
 import { canRunLab } from '../../lab-available.js';
 import { LAB_SSH_CONFIG } from '../../lab-helpers.js';
 
