@@ -22,7 +22,7 @@ function sources(dir: string): string[] {
 
 // Every relative import and dynamic import, type-only ones included: a type
 // import still ties the two modules' shapes together.
-export function importsOf(file: string, text: string): string[] {
+function importsOf(file: string, text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(
     /(?:\bfrom\s*|\bimport\s*\(\s*|^import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm,
@@ -31,7 +31,7 @@ export function importsOf(file: string, text: string): string[] {
   return out;
 }
 
-export function violations(files: Record<string, string>): string[] {
+function violations(files: Record<string, string>): string[] {
   const bad: string[] = [];
   for (const [file, text] of Object.entries(files)) {
     for (const target of importsOf(file, text)) {
