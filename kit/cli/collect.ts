@@ -1,8 +1,11 @@
 import { Command } from 'commander';
-import { registerBundle } from './bundle-commands.js';
+import { registerAnalyze } from './analyze-command.js';
+import { registerBundle } from './bundle-command.js';
 import { addGlobalOptions, examples, runProgram } from './common.js';
 import { registerCollectDoctor } from './doctor-command.js';
-import { registerSnapshot } from './snapshot-commands.js';
+import { registerShow } from './show-command.js';
+import { registerSnapshot } from './snapshot-command.js';
+import { registerVerify } from './verify-command.js';
 
 // `collect`: one node's evidence, without traffic. Built anew for each run,
 // so main() can be called more than once in one process (tests).
@@ -19,7 +22,10 @@ function program(): Command {
     );
   registerCollectDoctor(p);
   registerSnapshot(p);
+  registerAnalyze(p);
   registerBundle(p);
+  registerVerify(p);
+  registerShow(p);
   return p;
 }
 

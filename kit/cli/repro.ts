@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { addGlobalOptions, examples, runProgram } from './common.js';
 import { registerReproDoctor } from './doctor-command.js';
-import { registerLab } from './lab-commands.js';
-import { registerRun } from './repro-run-command.js';
+import { registerLab } from './lab-command.js';
+import { registerProfiles } from './profiles-command.js';
+import { registerRun } from './run-command.js';
 
 // `repro`: the two-host reproduction, the lab and the pair preflight. Built
 // anew for each run, so main() can be called more than once in one process.
@@ -21,6 +22,7 @@ function program(): Command {
     );
   registerReproDoctor(p);
   registerRun(p);
+  registerProfiles(p);
   registerLab(p);
   return p;
 }

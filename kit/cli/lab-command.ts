@@ -12,6 +12,7 @@ const say = (json: boolean) => (l: string) => {
 // every other `repro` command would pay for it at startup.
 const loadLab = () => import('../lab/lab.js');
 
+// `repro lab` and its subcommands, in the order `repro lab --help` lists them.
 export function registerLab(program: Command): void {
   const lab = program
     .command('lab')
@@ -27,7 +28,13 @@ export function registerLab(program: Command): void {
         'repro lab down',
       ]),
     );
+  registerLabUp(lab);
+  registerLabDown(lab);
+  registerLabStatus(lab);
+  registerLabImpair(lab);
+}
 
+function registerLabUp(lab: Command): void {
   lab
     .command('up')
     .description('create the lab hosts (idempotent)')
@@ -51,7 +58,9 @@ export function registerLab(program: Command): void {
         return 0;
       }),
     );
+}
 
+function registerLabDown(lab: Command): void {
   lab
     .command('down')
     .description(
@@ -66,7 +75,9 @@ export function registerLab(program: Command): void {
         return 0;
       }),
     );
+}
 
+function registerLabStatus(lab: Command): void {
   lab
     .command('status')
     .description('show the lab hosts and any impairment in force')
@@ -96,7 +107,16 @@ export function registerLab(program: Command): void {
         return s.hosts.length && !s.up ? 1 : 0;
       }),
     );
+}
 
+interface ImpairOpts {
+  backlog?: number;
+  rpsToCpu?: number;
+  host: string;
+  reset?: boolean;
+}
+
+function registerLabImpair(lab: Command): void {
   lab
     .command('impair')
     .description(
@@ -114,28 +134,26 @@ export function registerLab(program: Command): void {
       'after',
       examples(['repro lab impair --backlog 10 --rps-to-cpu 1', 'repro lab impair --reset']),
     )
-    .action(
-      action(
-        async (opts: { backlog?: number; rpsToCpu?: number; host: string; reset?: boolean }) => {
-          const state = await readState(currentLabId().stateDir);
-          if (!state)
-            throw new DropkitError({
-              code: 'LAB_NOT_UP',
-              message: 'the lab is not up',
-              step: 'lab impair',
-              hint: 'run `repro lab up` first',
-            });
-          const { impair, resetImpairments } = await import('../lab/impair.js');
-          if (opts.reset) await resetImpairments(state, say(false));
-          else if (opts.backlog === undefined && opts.rpsToCpu === undefined) {
-            throw new DropkitError({
-              code: 'USAGE',
-              message: 'give --backlog, --rps-to-cpu or --reset',
-              step: 'lab impair',
-            });
-          } else await impair(state, opts, say(false));
-          return 0;
-        },
-      ),
-    );
+    .action(action(runLabImpair));
+}
+
+async function runLabImpair(opts: ImpairOpts): Promise<number> {
+  const state = await readState(currentLabId().stateDir);
+  if (!state)
+    throw new DropkitError({
+      code: 'LAB_NOT_UP',
+      message: 'the lab is not up',
+      step: 'lab impair',
+      hint: 'run `repro lab up` first',
+    });
+  const { impair, resetImpairments } = await import('../lab/impair.js');
+  if (opts.reset) await resetImpairments(state, say(false));
+  else if (opts.backlog === undefined && opts.rpsToCpu === undefined) {
+    throw new DropkitError({
+      code: 'USAGE',
+      message: 'give --backlog, --rps-to-cpu or --reset',
+      step: 'lab impair',
+    });
+  } else await impair(state, opts, say(false));
+  return 0;
 }
