@@ -7,7 +7,7 @@ import {
   type SideIntervals,
 } from './iperf3-intervals.js';
 import { firstSeen, totalKeys, type UdpTotals, udpTotals } from './iperf3-totals.js';
-import { asBoolean, asNumber, asObject, asString, at } from './json-access.js';
+import { asBoolean, asNumber, asObject, asString, at, type JsonObject } from './json-access.js';
 import { type JsonValue, parseLenientJson } from './lenient-json.js';
 
 export type { Direction, IntervalPoint } from './iperf3-intervals.js';
@@ -103,18 +103,7 @@ export function parseIperf3Result(text: string, peerText?: string): ParseResult<
     peerComplete = p.complete;
   }
 
-  const testStart = at(doc, 'start', 'test_start') ?? at(peer, 'start', 'test_start');
-  const protocol = asString(at(testStart, 'protocol'))?.toLowerCase();
-  result.protocol = protocol === 'udp' || protocol === 'tcp' ? protocol : undefined;
-  result.version = asString(at(doc, 'start', 'version'));
-  result.numStreams = asNumber(at(testStart, 'num_streams'));
-  result.durationS = asNumber(at(testStart, 'duration'));
-  result.targetBitsPerSecond =
-    asNumber(at(testStart, 'target_bitrate')) ?? asNumber(at(doc, 'start', 'target_bitrate'));
-  result.reverse = asBoolean(at(testStart, 'reverse')) ?? false;
-  result.startedAt = asNumber(at(doc, 'start', 'timestamp', 'timesecs'));
-  result.error = asString(doc['error']);
-  result.serverError = asString(at(peer, 'error'));
+  readHeader(result, doc, peer);
 
   const main: Direction = result.reverse ? 'server-to-client' : 'client-to-server';
   // Which side sends in direction d, for documents without `sender` flags.
@@ -135,34 +124,8 @@ export function parseIperf3Result(text: string, peerText?: string): ParseResult<
   const docs = result.role === 'server' ? [peer, doc] : [doc, peer];
   const directions: Direction[] = result.bidir ? ['client-to-server', 'server-to-client'] : [main];
   for (const direction of directions) {
-    const [sentKey, receivedKey, sumKey] = totalKeys(result.bidir && direction !== main);
-    const sent = firstSeen(docs, sentKey);
-    const received = firstSeen(docs, receivedKey);
-    const pick = (side: 'sent' | 'received') =>
-      series.filter((s) => s.direction === direction && s.side === side).flatMap((s) => s.points);
-    const sentPoints = pick('sent');
-    const receivedPoints = pick('received');
-    // An error before any traffic (refused, busy) leaves nothing to report.
-    if (!sent && !received && sentPoints.length + receivedPoints.length === 0) continue;
-    const basis = (receivedPoints.length > 0 ? receivedPoints : sentPoints).filter(
-      (p) => !p.omitted,
-    );
-    result.directions.push({
-      direction,
-      sender: direction === 'client-to-server' ? 'client' : 'server',
-      sent: sentPoints,
-      received: receivedPoints,
-      medianBitsPerSecond: median(basis.map((p) => p.bitsPerSecond)),
-      senderBitsPerSecond: asNumber(sent?.['bits_per_second']),
-      receiverBitsPerSecond: asNumber(received?.['bits_per_second']),
-      bytesSent: asNumber(sent?.['bytes']),
-      bytesReceived: asNumber(received?.['bytes']),
-      udp:
-        result.protocol === 'udp'
-          ? (udpTotals(received) ?? udpTotals(firstSeen(docs, sumKey)))
-          : undefined,
-      retransmits: result.protocol === 'tcp' ? asNumber(sent?.['retransmits']) : undefined,
-    });
+    const totals = directionTotals(result, docs, series, direction, main);
+    if (totals) result.directions.push(totals);
   }
 
   const hasTotals = result.directions.some((d) => d.bytesSent !== undefined);
@@ -170,4 +133,57 @@ export function parseIperf3Result(text: string, peerText?: string): ParseResult<
   if (result.protocol === undefined && !result.error) warnings.add('no test_start.protocol');
   result.complete = parsed.complete && peerComplete && hasTotals && !result.error;
   return { value: result, warnings: warnings.done() };
+}
+
+// The run's parameters, from whichever document has them.
+function readHeader(result: Iperf3Result, doc: JsonObject, peer: JsonValue | undefined): void {
+  const testStart = at(doc, 'start', 'test_start') ?? at(peer, 'start', 'test_start');
+  const protocol = asString(at(testStart, 'protocol'))?.toLowerCase();
+  result.protocol = protocol === 'udp' || protocol === 'tcp' ? protocol : undefined;
+  result.version = asString(at(doc, 'start', 'version'));
+  result.numStreams = asNumber(at(testStart, 'num_streams'));
+  result.durationS = asNumber(at(testStart, 'duration'));
+  result.targetBitsPerSecond =
+    asNumber(at(testStart, 'target_bitrate')) ?? asNumber(at(doc, 'start', 'target_bitrate'));
+  result.reverse = asBoolean(at(testStart, 'reverse')) ?? false;
+  result.startedAt = asNumber(at(doc, 'start', 'timestamp', 'timesecs'));
+  result.error = asString(doc['error']);
+  result.serverError = asString(at(peer, 'error'));
+}
+
+// One direction's totals and interval points; undefined when an error came
+// before any traffic (refused, busy) and left nothing to report.
+function directionTotals(
+  result: Iperf3Result,
+  docs: Array<JsonValue | undefined>,
+  series: SideIntervals[],
+  direction: Direction,
+  main: Direction,
+): Iperf3Result['directions'][number] | undefined {
+  const [sentKey, receivedKey, sumKey] = totalKeys(result.bidir && direction !== main);
+  const sent = firstSeen(docs, sentKey);
+  const received = firstSeen(docs, receivedKey);
+  const pick = (side: 'sent' | 'received') =>
+    series.filter((s) => s.direction === direction && s.side === side).flatMap((s) => s.points);
+  const sentPoints = pick('sent');
+  const receivedPoints = pick('received');
+  // An error before any traffic (refused, busy) leaves nothing to report.
+  if (!sent && !received && sentPoints.length + receivedPoints.length === 0) return undefined;
+  const basis = (receivedPoints.length > 0 ? receivedPoints : sentPoints).filter((p) => !p.omitted);
+  return {
+    direction,
+    sender: direction === 'client-to-server' ? 'client' : 'server',
+    sent: sentPoints,
+    received: receivedPoints,
+    medianBitsPerSecond: median(basis.map((p) => p.bitsPerSecond)),
+    senderBitsPerSecond: asNumber(sent?.['bits_per_second']),
+    receiverBitsPerSecond: asNumber(received?.['bits_per_second']),
+    bytesSent: asNumber(sent?.['bytes']),
+    bytesReceived: asNumber(received?.['bytes']),
+    udp:
+      result.protocol === 'udp'
+        ? (udpTotals(received) ?? udpTotals(firstSeen(docs, sumKey)))
+        : undefined,
+    retransmits: result.protocol === 'tcp' ? asNumber(sent?.['retransmits']) : undefined,
+  };
 }

@@ -29,32 +29,48 @@ export function evaluate(
   clock: ClockOffset | undefined,
   purpose: Purpose,
 ): Check[] {
-  const checks: Check[] = [];
+  return [
+    connectionCheck(info),
+    privilegeCheck(facts),
+    systemCheck(facts),
+    toolsCheck(facts, purpose),
+    countersCheck(facts),
+    tracingCheck(facts),
+    clockCheck(clock),
+    addressesCheck(facts, purpose),
+  ];
+}
+
+function connectionCheck(info: ConnectionInfo): Check {
   const hk = info.hostKey;
   const conn =
     info.authMethod === 'local'
       ? 'local'
       : `${info.user}@${info.address}:${info.port}, ${info.authMethod}, host key ${hk?.status === 'accepted-new' ? 'newly recorded' : 'known'} (${hk?.type} ${hk?.fingerprint})${info.via.length ? `, via ${info.via.join(' → ')}` : ''}`;
-  checks.push({ id: 'connection', status: 'ok', detail: conn });
+  return { id: 'connection', status: 'ok', detail: conn };
+}
 
-  const isRoot = facts.uid === 0;
-  if (isRoot) checks.push({ id: 'privilege', status: 'ok', detail: `${facts.user} (root)` });
-  else if (facts.sudo === 'passwordless')
-    checks.push({ id: 'privilege', status: 'ok', detail: `${facts.user}, passwordless sudo` });
-  else
-    checks.push({
-      id: 'privilege',
-      status: 'warn',
-      detail: `${facts.user}, not root, sudo ${facts.sudo === 'password' ? 'wants a password' : 'not available'}`,
-      hint: 'root-only evidence (drop tracing, some ethtool queries) will be skipped; log in as root or allow NOPASSWD sudo',
-    });
+function privilegeCheck(facts: ProbeFacts): Check {
+  if (facts.uid === 0) return { id: 'privilege', status: 'ok', detail: `${facts.user} (root)` };
+  if (facts.sudo === 'passwordless')
+    return { id: 'privilege', status: 'ok', detail: `${facts.user}, passwordless sudo` };
+  return {
+    id: 'privilege',
+    status: 'warn',
+    detail: `${facts.user}, not root, sudo ${facts.sudo === 'password' ? 'wants a password' : 'not available'}`,
+    hint: 'root-only evidence (drop tracing, some ethtool queries) will be skipped; log in as root or allow NOPASSWD sudo',
+  };
+}
 
-  checks.push({
+function systemCheck(facts: ProbeFacts): Check {
+  return {
     id: 'system',
     status: facts.kernel ? 'ok' : 'warn',
     detail: `${facts.distro || 'unknown distro'}, kernel ${facts.kernel || '?'} ${facts.arch}, ${facts.cpus ?? '?'} CPUs`,
-  });
+  };
+}
 
+function toolsCheck(facts: ProbeFacts, purpose: Purpose): Check {
   const t = facts.tools;
   const present = (Object.keys(t) as Array<keyof typeof t>)
     .map((k) => `${k} ${t[k] ? toolVersion(t[k]) : 'MISSING'}`)
@@ -64,97 +80,98 @@ export function evaluate(
     ...(!t.ip ? ['iproute2'] : []),
   ];
   const missingOptional = [...(!t.ethtool ? ['ethtool'] : []), ...(!t.tc ? ['iproute2 (tc)'] : [])];
-  if (missingRequired.length) {
-    checks.push({
+  if (missingRequired.length)
+    return {
       id: 'tools',
       status: 'fail',
       detail: present,
       hint: `install ${missingRequired.join(', ')} on the host (apt-get install -y ${missingRequired.join(' ')})`,
-    });
-  } else if (missingOptional.length) {
-    checks.push({
+    };
+  if (missingOptional.length)
+    return {
       id: 'tools',
       status: 'warn',
       detail: present,
       hint: `install ${missingOptional.join(', ')} for driver counters and ring sizes`,
-    });
-  } else checks.push({ id: 'tools', status: 'ok', detail: present });
+    };
+  return { id: 'tools', status: 'ok', detail: present };
+}
 
-  if (!facts.softnetReadable || facts.sysfsInterfaces === 0) {
-    checks.push({
+function countersCheck(facts: ProbeFacts): Check {
+  if (!facts.softnetReadable || facts.sysfsInterfaces === 0)
+    return {
       id: 'counters',
       status: 'fail',
       detail: `softnet_stat ${facts.softnetReadable ? 'readable' : 'NOT readable'}, ${facts.sysfsInterfaces} interfaces with readable sysfs statistics`,
       hint: 'the host hides /proc/net or /sys/class/net; run on the host itself, not in a restricted container',
-    });
-  } else
-    checks.push({
-      id: 'counters',
-      status: 'ok',
-      detail: `softnet_stat readable, ${facts.sysfsInterfaces} interfaces with sysfs statistics`,
-    });
+    };
+  return {
+    id: 'counters',
+    status: 'ok',
+    detail: `softnet_stat readable, ${facts.sysfsInterfaces} interfaces with sysfs statistics`,
+  };
+}
 
-  if (facts.kfreeSkb === 'reason' || facts.kfreeSkb === 'location') {
-    checks.push({
+function tracingCheck(facts: ProbeFacts): Check {
+  if (facts.kfreeSkb === 'reason' || facts.kfreeSkb === 'location')
+    return {
       id: 'tracing',
-      status: isRoot || facts.sudo === 'passwordless' ? 'ok' : 'warn',
+      status: facts.uid === 0 || facts.sudo === 'passwordless' ? 'ok' : 'warn',
       detail: `${facts.tracefs}, skb:kfree_skb ${facts.kfreeSkb === 'reason' ? 'with drop reasons' : 'without reasons (locations only)'}`,
-    });
-  } else {
-    const why =
+    };
+  const why =
+    facts.tracefs === 'unmounted'
+      ? 'tracefs is not mounted'
+      : facts.tracefs === 'absent'
+        ? 'no tracefs'
+        : `skb:kfree_skb ${facts.kfreeSkb}`;
+  return {
+    id: 'tracing',
+    status: 'warn',
+    detail: why,
+    hint:
       facts.tracefs === 'unmounted'
-        ? 'tracefs is not mounted'
-        : facts.tracefs === 'absent'
-          ? 'no tracefs'
-          : `skb:kfree_skb ${facts.kfreeSkb}`;
-    checks.push({
-      id: 'tracing',
-      status: 'warn',
-      detail: why,
-      hint:
-        facts.tracefs === 'unmounted'
-          ? 'mount -t tracefs nodev /sys/kernel/tracing (as root) to enable drop-reason tracing'
-          : 'drop-reason tracing will be skipped; counters still work',
-    });
-  }
+        ? 'mount -t tracefs nodev /sys/kernel/tracing (as root) to enable drop-reason tracing'
+        : 'drop-reason tracing will be skipped; counters still work',
+  };
+}
 
+function clockCheck(clock: ClockOffset | undefined): Check {
   if (!clock)
-    checks.push({
+    return {
       id: 'clock',
       status: 'warn',
       detail: 'could not read the host clock',
       hint: 'the time series will be aligned by arrival time only',
-    });
-  else {
-    const detail = `offset ${fmtMs(clock.offsetMs)} ± ${clock.errorMs.toFixed(1)} ms${clock.resolution === 's' ? ' (host clock to the second only)' : ''}`;
-    const off = Math.abs(clock.offsetMs) > 1000;
-    checks.push({
-      id: 'clock',
-      status: off ? 'warn' : 'ok',
-      detail,
-      ...(off
-        ? {
-            hint: 'the host clock is off by more than 1 s; check NTP (chronyc tracking). dropkit corrects for it in time series',
-          }
-        : {}),
-    });
-  }
+    };
+  const detail = `offset ${fmtMs(clock.offsetMs)} ± ${clock.errorMs.toFixed(1)} ms${clock.resolution === 's' ? ' (host clock to the second only)' : ''}`;
+  const off = Math.abs(clock.offsetMs) > 1000;
+  return {
+    id: 'clock',
+    status: off ? 'warn' : 'ok',
+    detail,
+    ...(off
+      ? {
+          hint: 'the host clock is off by more than 1 s; check NTP (chronyc tracking). dropkit corrects for it in time series',
+        }
+      : {}),
+  };
+}
 
+function addressesCheck(facts: ProbeFacts, purpose: Purpose): Check {
   const v4 = facts.addresses.filter((a) => a.family === 'inet');
   if (!facts.addresses.length)
-    checks.push({
+    return {
       id: 'addresses',
       status: purpose === 'repro' ? 'fail' : 'warn',
       detail: 'no global address',
       hint: 'the host needs a data-plane address for iperf3',
-    });
-  else
-    checks.push({
-      id: 'addresses',
-      status: 'ok',
-      detail: (v4.length ? v4 : facts.addresses).map((a) => `${a.ifname} ${a.cidr}`).join(', '),
-    });
-  return checks;
+    };
+  return {
+    id: 'addresses',
+    status: 'ok',
+    detail: (v4.length ? v4 : facts.addresses).map((a) => `${a.ifname} ${a.cidr}`).join(', '),
+  };
 }
 
 function fmtMs(ms: number): string {

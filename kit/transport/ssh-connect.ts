@@ -26,6 +26,38 @@ interface Handshake {
   hostKey: HostKeyInfo;
 }
 
+// What the host key check decided, for the handshake's error path.
+interface KeyOutcome {
+  hostKey?: HostKeyInfo;
+  error?: DropkitError;
+}
+
+// ssh2's hostVerifier: known_hosts decides, and the outcome is kept so a
+// refused key is reported as such rather than as a failed handshake.
+function hostVerifier(
+  entries: Parameters<typeof verifyHostKey>[0],
+  ctx: Parameters<typeof verifyHostKey>[1],
+  out: KeyOutcome,
+) {
+  return (key: Buffer, verify: (ok: boolean) => void) => {
+    verifyHostKey(entries, ctx, key)
+      .then((d) => {
+        if (d.ok) out.hostKey = d.info;
+        else out.error = d.error;
+        verify(d.ok);
+      })
+      .catch((e: unknown) => {
+        out.error = new DropkitError({
+          code: 'INTERNAL',
+          message: `host key check failed: ${String(e)}`,
+          host: ctx.name,
+          step: 'host key',
+        });
+        verify(false);
+      });
+  };
+}
+
 async function handshake(
   target: SshTarget,
   opts: SshConnectOptions,
@@ -41,15 +73,13 @@ async function handshake(
   // as OpenSSH reads them; new keys are only ever appended to the user's.
   const known = await loadKnownHosts([...r.userKnownHostsFiles, ...r.globalKnownHostsFiles]);
   for (const w of known.warnings) opts.debug?.(`${target.name}: known_hosts: ${w}`);
-  const entries = known.entries;
   const { candidates, notes } = await authCandidates(r.identityFiles, r.identitiesOnly ?? false);
   for (const n of notes) opts.debug?.(`${target.name}: ${n}`);
   const tried: string[] = [];
   let current: AuthMethod = 'publickey';
-  let keyError: DropkitError | undefined;
-  let hostKey: HostKeyInfo | undefined;
+  const keyOutcome: KeyOutcome = {};
   const client = new ssh2.Client();
-  const algorithms = preferredHostKeyAlgorithms(entries, lookupHost, lookupPort);
+  const algorithms = preferredHostKeyAlgorithms(known.entries, lookupHost, lookupPort);
   const config: ConnectConfig = {
     host: r.hostName,
     port: target.port,
@@ -59,34 +89,18 @@ async function handshake(
     keepaliveCountMax: r.serverAliveCountMax ?? 3,
     ...(sock ? { sock } : {}),
     ...(algorithms ? { algorithms: { serverHostKey: algorithms as never } } : {}),
-    hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
-      verifyHostKey(
-        entries,
-        {
-          name: target.name,
-          files: r.userKnownHostsFiles,
-          lookupHost,
-          port: lookupPort,
-          strict: r.strictHostKeyChecking,
-          acceptNew: !!opts.acceptNewHostKey,
-        },
-        key,
-      )
-        .then((d) => {
-          if (d.ok) hostKey = d.info;
-          else keyError = d.error;
-          verify(d.ok);
-        })
-        .catch((e: unknown) => {
-          keyError = new DropkitError({
-            code: 'INTERNAL',
-            message: `host key check failed: ${String(e)}`,
-            host: target.name,
-            step: 'host key',
-          });
-          verify(false);
-        });
-    },
+    hostVerifier: hostVerifier(
+      known.entries,
+      {
+        name: target.name,
+        files: r.userKnownHostsFiles,
+        lookupHost,
+        port: lookupPort,
+        strict: r.strictHostKeyChecking,
+        acceptNew: !!opts.acceptNewHostKey,
+      },
+      keyOutcome,
+    ),
     authHandler: (_left, _partial, next) => {
       const c = candidates.shift();
       if (!c) return next(false as never);
@@ -101,10 +115,12 @@ async function handshake(
     `${target.name}: connecting to ${target.user}@${r.hostName}:${target.port}${sock ? ' (via jump host)' : ''}`,
   );
   return new Promise<Handshake>((resolve, reject) => {
-    client.once('ready', () => resolve({ client, authMethod: current, hostKey: hostKey! }));
+    client.once('ready', () =>
+      resolve({ client, authMethod: current, hostKey: keyOutcome.hostKey! }),
+    );
     client.once('error', (e: Error & { level?: string }) => {
       client.end();
-      if (keyError) return reject(keyError);
+      if (keyOutcome.error) return reject(keyOutcome.error);
       reject(
         classifyConnectError(e, {
           host: target.name,
