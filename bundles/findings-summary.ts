@@ -3,7 +3,7 @@ import {
   type Finding,
   findingFix,
   findingWhere,
-} from '../collectors/diagnosis/findings.js';
+} from '../collectors/diagnosis/engine.js';
 import { thousands } from '../kit/thousands.js';
 import type { SummaryFinding } from './summary.js';
 

@@ -1,4 +1,4 @@
-import { checkedCounters, diagnoseAll } from '../collectors/diagnosis/findings.js';
+import { checkedCounters, diagnoseAll } from '../collectors/diagnosis/engine.js';
 import { toJson } from '../collectors/json.js';
 import type { TakenSnapshot } from '../collectors/snapshot/take.js';
 import type { TraceCapture } from '../collectors/trace/session.js';

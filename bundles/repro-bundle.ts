@@ -1,4 +1,4 @@
-import type { Finding } from '../collectors/diagnosis/findings.js';
+import type { Finding } from '../collectors/diagnosis/engine.js';
 import type { RunRecord } from '../repro/run/run.js';
 import type { SamplerStats } from '../repro/run/series.js';
 import type { BundleHost } from './bundle-input.js';

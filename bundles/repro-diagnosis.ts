@@ -3,7 +3,7 @@ import {
   type DiagnosisInput,
   diagnoseAll,
   type Finding,
-} from '../collectors/diagnosis/findings.js';
+} from '../collectors/diagnosis/engine.js';
 import { snapshotDelta } from '../collectors/snapshot-delta.js';
 import type { RunRecord } from '../repro/run/run.js';
 import type { Series } from '../repro/run/series.js';

@@ -1,5 +1,5 @@
 import { deltaView } from '../collectors/analyze-json.js';
-import type { DiagnosisInput } from '../collectors/diagnosis/findings.js';
+import type { DiagnosisInput } from '../collectors/diagnosis/engine.js';
 import type { HostRun, RunRecord } from '../repro/run/run.js';
 import type { BundleHost } from './bundle-input.js';
 import { type BundleEntry, jsonEntry } from './entries.js';

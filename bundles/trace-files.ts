@@ -1,4 +1,4 @@
-import type { DropTrace } from '../collectors/diagnosis/findings.js';
+import type { DropTrace } from '../collectors/diagnosis/engine.js';
 import { toJson } from '../collectors/json.js';
 import { kernelHasReasons, traceCsv, traceTotals } from '../collectors/trace/parse.js';
 import type { TraceCapture } from '../collectors/trace/session.js';

@@ -5,7 +5,7 @@ import {
   diagnose,
   diagnoseAll,
   type Finding,
-} from '../../collectors/diagnosis/findings.js';
+} from '../../collectors/diagnosis/engine.js';
 import type { Snapshot } from '../../collectors/model.js';
 import { loadCapture, loadSnapshots } from '../../collectors/offline/load.js';
 import { snapshotDelta } from '../../collectors/snapshot-delta.js';

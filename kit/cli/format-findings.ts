@@ -1,4 +1,4 @@
-import { type Finding, findingLine } from '../../collectors/diagnosis/findings.js';
+import { type Finding, findingLine } from '../../collectors/diagnosis/engine.js';
 import { terminalField } from '../terminal-text.js';
 
 // A finding on one line. It names the host and the interface, as the host or

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, findingLine } from '../../../collectors/diagnosis/findings.js';
+import { diagnose, findingLine } from '../../../collectors/diagnosis/engine.js';
 import type { CounterSeries, DropTrace } from '../../../collectors/diagnosis/input.js';
 import type { Snapshot } from '../../../collectors/model.js';
 import { T0 } from './azure-vm.js';

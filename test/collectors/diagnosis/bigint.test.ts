@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../../collectors/diagnosis/findings.js';
+import { diagnose } from '../../../collectors/diagnosis/engine.js';
 import { azureVm, MLX5_VF } from './azure-vm.js';
 import { later } from './snapshot-builder.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, findingLine } from '../../../collectors/diagnosis/findings.js';
+import { diagnose, findingLine } from '../../../collectors/diagnosis/engine.js';
 import { T0 } from './azure-vm.js';
 import {
   ENA_ETHTOOL_G,

@@ -3,7 +3,7 @@ import {
   checkedCounters,
   diagnose,
   summarizeNoFindings,
-} from '../../../collectors/diagnosis/findings.js';
+} from '../../../collectors/diagnosis/engine.js';
 import { azureVm, MLX5_VF, SYNTHETIC, T0 } from './azure-vm.js';
 import { ENA_ETHTOOL_G, ENA_IP_LINK, enaWithAllowances, SOFTNET_2CPU } from './captures.js';
 import { later, snapshotFrom } from './snapshot-builder.js';

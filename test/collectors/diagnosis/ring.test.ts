@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, findingLine } from '../../../collectors/diagnosis/findings.js';
+import { diagnose, findingLine } from '../../../collectors/diagnosis/engine.js';
 import { parseEthtoolRing } from '../../../collectors/ethtool-ring.js';
 import { snapshotDelta } from '../../../collectors/snapshot-delta.js';
 import { azureVm, MLX5_VF, SYNTHETIC } from './azure-vm.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../../collectors/diagnosis/findings.js';
+import type { Finding } from '../../../collectors/diagnosis/engine.js';
 import { dedupeSharedKernel } from '../../../collectors/diagnosis/shared-kernel.js';
 
 const f = (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../../collectors/diagnosis/findings.js';
+import { diagnose } from '../../../collectors/diagnosis/engine.js';
 import { T0 } from './azure-vm.js';
 import { CILIUM_IP_LINK, PROC_NET_SNMP_UDP, SOFTNET_2CPU, SYSCTL_LAB } from './captures.js';
 import { later, snapshotFrom } from './snapshot-builder.js';

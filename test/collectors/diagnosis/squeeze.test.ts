@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../../collectors/diagnosis/findings.js';
+import { diagnose } from '../../../collectors/diagnosis/engine.js';
 import { azureVm, MLX5_VF, T0 } from './azure-vm.js';
 import { SOFTNET_4CPU_SQUEEZE, SYSCTL_LAB } from './captures.js';
 import { later, snapshotFrom } from './snapshot-builder.js';

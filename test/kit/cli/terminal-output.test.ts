@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hostView } from '../../../collectors/analyze-json.js';
-import { checkedCounters, diagnose, diagnoseAll } from '../../../collectors/diagnosis/findings.js';
+import { checkedCounters, diagnose, diagnoseAll } from '../../../collectors/diagnosis/engine.js';
 import { snapshotDelta } from '../../../collectors/snapshot-delta.js';
 import { formatDoctor } from '../../../kit/cli/format-doctor.js';
 import { formatFindings } from '../../../kit/cli/format-findings.js';

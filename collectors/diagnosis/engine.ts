@@ -14,7 +14,7 @@ export type { Evidence, Finding, Mitigation, TimeWindow } from './finding.js';
 export { findingFix, findingLine, findingWhere } from './format.js';
 export type { CounterSeries, DiagnosisInput, DropTrace } from './input.js';
 
-// The findings engine: pure, one host per call. Most severe first; nothing when nothing moved.
+// The findings engine's entry point: pure, one host per call. Most severe first; nothing when nothing moved.
 export function diagnose(input: DiagnosisInput): Finding[] {
   const { observations, ctx } = observe(input);
   const groups = groupObservations(observations, { haveSoftnet: input.after.softnet.length > 0 });
