@@ -57,7 +57,8 @@ cleanup() {
     kill "$a" 2>/dev/null; wait "$a" 2>/dev/null
   fi
   o=0; for s in "$I"/per_cpu/cpu*/stats; do v=$(sed -n 's/^overrun: //p' "$s" 2>/dev/null); o=$((o + \${v:-0})); done
-  rmdir "$I" 2>/dev/null
+  # The last reader of trace_pipe may take a moment to let go (EBUSY).
+  i=0; until rmdir "$I" 2>/dev/null || [ $i -ge 10 ]; do sleep 0.05; i=$((i + 1)); done
   printf 'O %s\\n' "$o"
 }
 trap cleanup EXIT
@@ -88,15 +89,18 @@ done
 `;
 }
 
-// Removes the instance if a tracer was killed before its teardown finished.
-// Prints `removed` when there was one.
+// Removes the instance if a tracer left it (its teardown cut short, or a
+// reader slow to let go: EBUSY for a moment). Prints `removed` when there was one.
 export function leftoverScript(instance: string): string {
   const name = shellQuote(instance);
   return `for T in /sys/kernel/tracing /sys/kernel/debug/tracing; do
   I="$T/instances/"${name}
   [ -d "$I" ] || continue
   echo 0 > "$I/events/skb/kfree_skb/enable" 2>/dev/null
-  rmdir "$I" 2>/dev/null && echo removed
+  i=0; until rmdir "$I" 2>/dev/null; do
+    i=$((i + 1)); [ $i -ge 20 ] && break; sleep 0.1
+  done
+  [ -d "$I" ] || echo removed
 done
 exit 0
 `;

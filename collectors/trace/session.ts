@@ -73,14 +73,15 @@ export class TraceSession {
   async stop(): Promise<ExecResult | Error | undefined> {
     this.release.abort();
     const end = await this.running;
-    if (this.running && this.stream.overruns === undefined && !this.stream.unavailable)
-      await this.removeLeftover();
+    if (this.running && !this.stream.unavailable) await this.removeLeftover();
     return end;
   }
 
-  // The tracer ended without its final line: it was killed (a sweep's
-  // SIGKILL, a timeout) before or while removing its instance. Remove it from
-  // here while the connection lasts; a lost host's own teardown does the rest.
+  // Checked after every tracer, not only one that ended without its final
+  // line: a sweep's SIGKILL can cut its teardown short, and on a loaded host
+  // CI saw an instance left although the tracer had printed that line. One
+  // round trip removes it while the connection lasts; a lost host's own
+  // teardown does the rest.
   private async removeLeftover(): Promise<void> {
     const r = await this.t
       .exec({

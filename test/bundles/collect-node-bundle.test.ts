@@ -19,6 +19,7 @@ import { snapshotOutput, traceEnd, traceFormat, traceInterval } from '../fakes/h
 
 const SNAPSHOT = 'snapshot: snapshot script';
 const TRACER = 'drop tracing: tracer script';
+const TRACER_LEFTOVER = 'drop tracing cleanup: tracer leftover script';
 const SOFTNET = fixture('softnet_stat/aws-ec2-ubuntu-5.4.0-1084-aws-2cpu-11col.txt');
 const LOST = 'SSH connection lost: connection closed by remote host';
 
@@ -167,11 +168,15 @@ describe('collect bundle, when nothing or more is collected', () => {
   });
 
   it('--trace-drops: the trace comes first, and its files record the buffer the tracer asked for', async () => {
-    const vmB = new FakeTransport('vmB', { [TRACER]: tracer, [SNAPSHOT]: snapshot('vmB') });
+    const vmB = new FakeTransport('vmB', {
+      [TRACER]: tracer,
+      [TRACER_LEFTOVER]: { stdout: '' },
+      [SNAPSHOT]: snapshot('vmB'),
+    });
     const out = await collectNodeBundle(options(['vmB'], { vmB }, { traceSeconds: 5 }));
 
     expect(out.exitCode).toBe(EXIT.OK);
-    expect(vmB.keys()).toEqual([TRACER, SNAPSHOT]);
+    expect(vmB.keys()).toEqual([TRACER, TRACER_LEFTOVER, SNAPSHOT]);
     const files = await bundleFiles(out.written.file);
     expect(JSON.parse(files.get('hosts/vmB/trace/meta.json')!)).toEqual({
       event: 'skb:kfree_skb',

@@ -78,7 +78,7 @@ const SCRIPT_NAMES: Array<[string, (script: string) => boolean]> = [
   ['snapshot', (s) => s.includes(`printf '%s begin %s %s %s\\n' "$B" "$_id" "$_if" "$_t"`)],
   ['sampler', (s) => s.includes(`printf '%s S %s %s\\n' "$B" "$seq" "$t"`)],
   ['tracer', (s) => s.includes('/trace_pipe"')],
-  ['tracer leftover', (s) => s.includes('rmdir "$I" 2>/dev/null && echo removed')],
+  ['tracer leftover', (s) => s.includes('[ -d "$I" ] || echo removed')],
 ];
 
 export function scriptName(script: string): string {

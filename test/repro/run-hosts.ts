@@ -33,6 +33,7 @@ export const SNAPSHOT_BEFORE = 'snapshot before: snapshot script';
 export const SNAPSHOT_AFTER = 'snapshot after: snapshot script';
 export const SAMPLER = 'sampler: sampler script';
 export const TRACER = 'drop tracing: tracer script';
+export const TRACER_LEFTOVER = 'drop tracing cleanup: tracer leftover script';
 export const SERVER = 'iperf3 -s -1 -J -p 5201 --idle-timeout 32';
 export const CLIENT =
   'iperf3 -c 198.18.0.12 -p 5201 -J --get-server-output --connect-timeout 5000 -u -b 500M/32 -P 2 -l 1400 -t 2';
@@ -172,6 +173,7 @@ export function pair(
     [SNAPSHOT_AFTER]: snapshot('vmB'),
     [SAMPLER]: sampler(),
     [TRACER]: tracer,
+    [TRACER_LEFTOVER]: { stdout: '' },
     [SERVER]: server(traffic),
     ...sweeps,
     ...over.vmB?.(traffic),

@@ -55,6 +55,7 @@ describe('a complete run', () => {
       h.TRACER,
       h.SERVER,
       h.PORT_CHECK,
+      h.TRACER_LEFTOVER,
       h.SNAPSHOT_AFTER,
       h.SWEEP_KILL,
       h.SWEEP_LIST,

@@ -44,7 +44,10 @@ describe('drop trace stream', () => {
 
 describe('the tracer session', () => {
   const session = (bufferKb?: number) => {
-    const t = new FakeTransport('vmB', { 'drop tracing: tracer script': { stdout: 'O 0\n' } });
+    const t = new FakeTransport('vmB', {
+      'drop tracing: tracer script': { stdout: 'O 0\n' },
+      'drop tracing cleanup: tracer leftover script': { stdout: '' },
+    });
     return new TraceSession(t, {
       runId: 'r1',
       intervalMs: 1000,
