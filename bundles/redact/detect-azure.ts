@@ -3,25 +3,42 @@ import { secretFinding } from './detect-secrets.js';
 import { type Finding, PRIORITY } from './finding.js';
 import { labelFinding } from './label-finding.js';
 import { parseMac, renderMac } from './mac.js';
+import { closingQuote } from './quoted-string.js';
 
 // /subscriptions/<guid>/resourceGroups/<rg>/providers/<namespace>/<type>/<name>[/<type>/<name>]:
 // the GUID is left to the GUID rule; the group and every resource name are customer names.
 // Provider namespaces, resource types and regions (`locations/westeurope`) stay readable.
+// The segments after the GUID are read one by one (a regex repeating `/segment` keeps a backtrack
+// entry per segment and overflows V8's stack on a few million of them).
 const AZURE_ID =
-  /\/subscriptions\/[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}((?:\/[^/\s"'?#&,;)\]}<>]+)*)/gi;
+  /\/subscriptions\/[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/gi;
+const SEGMENT = /\/[^/\s"'?#&,;)\]}<>]+/y;
 const READABLE_SEGMENT_KINDS = new Set(['providers', 'locations']);
+
+// The `/segment`s from `from` on, each without its slash, and where the last one ends.
+function segmentsAt(text: string, from: number): { segments: Segment[]; end: number } {
+  const segments: Segment[] = [];
+  const re = new RegExp(SEGMENT);
+  re.lastIndex = from;
+  let end = from;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    segments.push({ text: m[0].slice(1), start: m.index + 1 });
+    end = re.lastIndex;
+  }
+  return { segments, end };
+}
+
+interface Segment {
+  readonly text: string;
+  readonly start: number;
+}
 
 function azureIdFindings(text: string): Finding[] {
   const out: Finding[] = [];
-  for (const m of text.matchAll(AZURE_ID)) {
-    const rest = m[1]!;
-    let pos = m.index + m[0].length - rest.length;
-    const segments: { text: string; start: number }[] = [];
-    for (const part of rest.split('/').slice(1)) {
-      pos += 1;
-      segments.push({ text: part, start: pos });
-      pos += part.length;
-    }
+  const re = new RegExp(AZURE_ID);
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const { segments, end } = segmentsAt(text, re.lastIndex);
+    re.lastIndex = end;
     for (let i = 0; i + 1 < segments.length; i += 2) {
       if (READABLE_SEGMENT_KINDS.has(segments[i]!.text.toLowerCase())) continue;
       const name = segments[i + 1]!;
@@ -63,7 +80,9 @@ const IMDS_KEY_RULES = new Map<string, KeyRule>([
   ['value', 'azure-name'],
 ]);
 
-const JSON_STRING_FIELD = /"([A-Za-z][A-Za-z0-9_]*)"[ \t]*:[ \t]*"((?:[^"\\\r\n]|\\.)*)"/g;
+// `"key": "` here; the value is scanned by closingQuote, which needs no regex stack however long
+// it is.
+const JSON_STRING_KEY = /"([A-Za-z][A-Za-z0-9_]*)"[ \t]*:[ \t]*"/g;
 
 function fieldFindings(rule: KeyRule, start: number, value: string): Finding[] {
   if (value === '') return [];
@@ -102,12 +121,21 @@ function fieldFindings(rule: KeyRule, start: number, value: string): Finding[] {
 
 function jsonFieldFindings(text: string, imds: boolean): Finding[] {
   const out: Finding[] = [];
-  for (const m of text.matchAll(JSON_STRING_FIELD)) {
+  const re = new RegExp(JSON_STRING_KEY);
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const start = re.lastIndex;
+    const end = closingQuote(text, start);
+    if (end < 0) {
+      // No string after all: look again from the next character, as the whole regex would.
+      re.lastIndex = m.index + 1;
+      continue;
+    }
+    re.lastIndex = end + 1;
     const key = m[1]!.toLowerCase();
     const rule = KEY_RULES.get(key) ?? (imds ? IMDS_KEY_RULES.get(key) : undefined);
     if (rule === undefined) continue;
-    const value = m[2]!;
-    out.push(...fieldFindings(rule, m.index + m[0].length - 1 - value.length, value));
+    // One by one: a spread of an IMDS `tags` value's findings can exceed the call stack.
+    for (const f of fieldFindings(rule, start, text.slice(start, end))) out.push(f);
   }
   return out;
 }

@@ -13,10 +13,12 @@ const VERSION_SUFFIX = /^(?:-\d*[A-Za-z]|[+~])/;
 const VERSION_KEY =
   /(?<![A-Za-z])(?:version|ver|firmware|fw)(?![A-Za-z])[\w-]*\s*[:=]?\s*["']?[vV]?$/i;
 
+// Only the 48 characters before the quad, cut at a line break, are looked at. (Searching back for
+// the line's start from every quad was quadratic on a long line of addresses.)
 export function isVersionContext(text: string, start: number, end: number): boolean {
   if (VERSION_SUFFIX.test(text.slice(end, end + 24))) return true;
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  return VERSION_KEY.test(text.slice(Math.max(lineStart, start - 48), start));
+  const before = text.slice(Math.max(0, start - 48), start);
+  return VERSION_KEY.test(before.slice(before.lastIndexOf('\n') + 1));
 }
 
 function ipv4Finding(start: number, text: string, priority: Priority): Finding | undefined {

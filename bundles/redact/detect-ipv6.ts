@@ -42,16 +42,16 @@ function ipv6At(start: number, raw: string): IPv6Match | undefined {
   return whole ?? withoutPort;
 }
 
-export function ipv6Matches(text: string): IPv6Match[] {
-  const out: IPv6Match[] = [];
+// One at a time: a text of `::` runs holds a candidate every few characters, nearly all kept, and
+// holding them all at once only feeds the garbage collector.
+export function* ipv6Matches(text: string): Generator<IPv6Match> {
   for (const m of text.matchAll(IPV6_CANDIDATE)) {
     const raw = m[1]!;
     // Eight two-digit groups without `::` is an EUI-64 link-layer address; the MAC rules own it.
     if (/^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){7}$/.test(raw)) continue;
     const match = ipv6At(m.index, raw);
-    if (match) out.push(match);
+    if (match) yield match;
   }
-  return out;
 }
 
 // `solicited = false` leaves out solicited-node addresses, whose tokens cannot be told from

@@ -16,25 +16,27 @@ export interface MacMatch {
   readonly bytes: readonly number[];
 }
 
-export function macMatches(text: string): MacMatch[] {
-  const out: MacMatch[] = [];
+// One at a time, like IPv6 matches: most of a text of colon hex runs may be kept addresses.
+export function* macMatches(text: string): Generator<MacMatch> {
   for (const re of MAC_PATTERNS)
     for (const m of text.matchAll(re)) {
       const p = parseMac(m[0]);
-      if (p) out.push({ start: m.index, text: m[0], plan: macPlan(p.bytes), bytes: p.bytes });
+      if (p) yield { start: m.index, text: m[0], plan: macPlan(p.bytes), bytes: p.bytes };
     }
-  return out;
 }
 
 export function macFindings(text: string, solicited = true): Finding[] {
-  return macMatches(text)
-    .filter((m) => m.plan === 'redact' || (solicited && m.plan === 'solicited-node'))
-    .map((m) => ({
+  const out: Finding[] = [];
+  for (const m of macMatches(text)) {
+    if (m.plan !== 'redact' && !(solicited && m.plan === 'solicited-node')) continue;
+    out.push({
       start: m.start,
       end: m.start + m.text.length,
       category: 'mac',
       priority: PRIORITY.pattern,
       replace: (t, o) => t.mac(o),
       learn: [{ category: 'mac', value: renderMac(m.bytes, 'colon', false) }],
-    }));
+    });
+  }
+  return out;
 }

@@ -4,24 +4,41 @@ import type { Discovered } from './discovered.js';
 // Pure helpers that turn the raw text of discovery sources into `Discovered` values. They are
 // tolerant: odd lines are skipped, never thrown on.
 
+// What `line.replace(/#.*$/, '')` gives (a comment runs from the first `#` after the last line
+// break the line may still hold, a lone CR), without its retry from every `#` before such a break,
+// which is quadratic.
+function uncommented(line: string): string {
+  const lastBreak = Math.max(
+    line.lastIndexOf('\r'),
+    line.lastIndexOf('\u2028'),
+    line.lastIndexOf('\u2029'),
+  );
+  const hash = line.indexOf('#', lastBreak + 1);
+  return hash < 0 ? line : line.slice(0, hash);
+}
+
 // /etc/hosts: every name on every line (Debian puts the host's own name on 127.0.1.1). The
 // stock localhost / ip6-* names are dropped later by the keep rules.
 export function discoverFromEtcHosts(text: string): Discovered {
   const fqdns: string[] = [];
   for (const line of text.split(/\r?\n/)) {
-    const fields = line.replace(/#.*$/, '').trim().split(/\s+/);
+    const fields = uncommented(line).trim().split(/\s+/);
     if (fields.length < 2) continue;
-    fqdns.push(...fields.slice(1));
+    // One by one: spreading a line of a few hundred thousand names exceeds the call stack.
+    for (const name of fields.slice(1)) fqdns.push(name);
   }
   return { fqdns };
 }
 
-// resolv.conf `search a b c` and `domain x`.
+// resolv.conf `search a b c` and `domain x`. Split into words, not matched with
+// `^\s*(?:search|domain)\s+(.+)$`: on `search`, a run of blanks and a lone CR ending the line,
+// its `\s+` gives back one blank at a time and `.+` rescans the rest each time (quadratic).
 export function discoverFromResolvConf(text: string): Discovered {
   const domains: string[] = [];
   for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*(?:search|domain)\s+(.+)$/.exec(line);
-    if (m) domains.push(...m[1]!.replace(/#.*$/, '').trim().split(/\s+/));
+    const [keyword, ...names] = uncommented(line).trim().split(/\s+/);
+    // One by one, as for /etc/hosts.
+    if (keyword === 'search' || keyword === 'domain') for (const name of names) domains.push(name);
   }
   return { domains };
 }

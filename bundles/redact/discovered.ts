@@ -40,7 +40,7 @@ export function discoveredValues(d: Discovered): SensitiveValue[] {
   for (const v of d.domains ?? []) out.push({ category: 'domain', value: v });
   for (const v of d.users ?? []) out.push({ category: 'user', value: v });
   for (const v of d.keywords ?? []) out.push({ category: 'keyword', value: v });
-  out.push(...(d.extra ?? []));
+  for (const v of d.extra ?? []) out.push(v); // not spread: IMDS can list any number of tags
   return out;
 }
 

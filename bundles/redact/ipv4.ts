@@ -11,9 +11,13 @@ const QUAD = /^(\d{1,3})([.-])(\d{1,3})\2(\d{1,3})\2(\d{1,3})$/;
 export function parseIPv4(text: string): ParsedIPv4 | undefined {
   const m = QUAD.exec(text);
   if (!m) return undefined;
-  const octets = [m[1], m[3], m[4], m[5]].map(Number);
-  if (octets.some((o) => o > 255)) return undefined;
-  return { value: fromOctets(octets), separator: m[2] === '-' ? '-' : '.' };
+  // Called several times for every address of every text: no intermediate arrays.
+  const a = Number(m[1]);
+  const b = Number(m[3]);
+  const c = Number(m[4]);
+  const d = Number(m[5]);
+  if (a > 255 || b > 255 || c > 255 || d > 255) return undefined;
+  return { value: fromOctets([a, b, c, d]), separator: m[2] === '-' ? '-' : '.' };
 }
 
 export function fromOctets(octets: readonly number[]): number {

@@ -2,6 +2,7 @@ import type { Category, SensitiveValue } from './categories.js';
 import { parseGuid, renderGuid } from './guid.js';
 import { parseIPv4 } from './ipv4.js';
 import { compressIPv6, expandIPv6, parseIPv6 } from './ipv6.js';
+import { type GuardClass, LiteralAutomaton } from './literal-automaton.js';
 import { parseMac, renderMac } from './mac.js';
 
 // Where a literal may sit. `word`: not glued to a letter or digit, so host `vm01` is not found
@@ -10,7 +11,13 @@ import { parseMac, renderMac } from './mac.js';
 // found inside `fe80::1:2`. `none`: anywhere (user keywords and secrets).
 type Guard = 'word' | 'colon' | 'none';
 
-const GUARD_CLASS: Record<Guard, string> = { word: '0-9A-Za-z', colon: '0-9A-Za-z:', none: '' };
+const isAlnum: GuardClass = (c) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const GUARD_CLASS: Record<Guard, GuardClass | undefined> = {
+  word: isAlnum,
+  colon: (c) => c === 58 || isAlnum(c),
+  none: undefined,
+};
 
 export interface LiteralSpelling {
   readonly text: string;
@@ -33,7 +40,8 @@ export function spellingsOf(v: SensitiveValue): LiteralSpelling[] {
   const add = (text: string, ignoreCase: boolean, guard: Guard): void => {
     out.push({ text, category: v.category, ignoreCase, guard });
     // Raw outputs are redacted as latin1 so bytes round-trip; a non-ASCII name then appears as
-    // its UTF-8 bytes, one character each.
+    // its UTF-8 bytes, one character each. (ASCII is its own UTF-8: no buffer needed.)
+    if (/^[\x00-\x7f]*$/.test(text)) return;
     const bytes = Buffer.from(text, 'utf8').toString('latin1');
     if (bytes !== text) out.push({ text: bytes, category: v.category, ignoreCase, guard });
   };
@@ -104,24 +112,19 @@ const PRECEDENCE: readonly Category[] = [
 ];
 
 interface Group {
-  readonly regex: RegExp;
-  readonly ignoreCase: boolean;
-  readonly byText: Map<string, Category>;
+  readonly automaton: LiteralAutomaton;
+  readonly categories: readonly Category[];
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
-
-// One alternation per (guard, case rule), longest spelling first so `aks-pool-vmss_0` wins over
-// its prefix `aks-pool-vmss`.
+// One automaton per (guard, case rule). Like the regex alternation it replaces, each position
+// takes the longest spelling that fits, so `aks-pool-vmss_0` wins over its prefix `aks-pool-vmss`;
+// unlike it, the time is linear in the text whatever the spellings (see literal-automaton.ts).
 export class LiteralMatcher {
   private readonly groups: Group[] = [];
 
   constructor(spellings: readonly LiteralSpelling[]) {
-    const sorted = [...spellings].sort(
-      (a, b) => PRECEDENCE.indexOf(a.category) - PRECEDENCE.indexOf(b.category),
-    );
+    // In PRECEDENCE order, by bucket rather than by comparison sort (tens of thousands of them).
+    const sorted = PRECEDENCE.flatMap((c) => spellings.filter((s) => s.category === c));
     const buckets = new Map<
       string,
       { guard: Guard; ignoreCase: boolean; byText: Map<string, Category> }
@@ -137,32 +140,18 @@ export class LiteralMatcher {
       const key = s.ignoreCase ? s.text.toLowerCase() : s.text;
       if (!bucket.byText.has(key)) bucket.byText.set(key, s.category);
     }
-    for (const b of buckets.values()) {
-      const alternatives = [...b.byText.keys()]
-        .sort((x, y) => y.length - x.length)
-        .map(escapeRegExp)
-        .join('|');
-      const cls = GUARD_CLASS[b.guard];
-      const source =
-        cls === '' ? `(?:${alternatives})` : `(?<![${cls}])(?:${alternatives})(?![${cls}])`;
+    for (const b of buckets.values())
       this.groups.push({
-        regex: new RegExp(source, b.ignoreCase ? 'gi' : 'g'),
-        ignoreCase: b.ignoreCase,
-        byText: b.byText,
+        automaton: new LiteralAutomaton([...b.byText.keys()], b.ignoreCase, GUARD_CLASS[b.guard]),
+        categories: [...b.byText.values()],
       });
-    }
   }
 
   find(text: string): LiteralHit[] {
     const hits: LiteralHit[] = [];
-    for (const g of this.groups) {
-      for (const m of text.matchAll(g.regex)) {
-        const key = g.ignoreCase ? m[0].toLowerCase() : m[0];
-        const category = g.byText.get(key);
-        if (category !== undefined)
-          hits.push({ start: m.index, end: m.index + m[0].length, category });
-      }
-    }
+    for (const g of this.groups)
+      for (const m of g.automaton.find(text))
+        hits.push({ start: m.start, end: m.end, category: g.categories[m.literal]! });
     return hits;
   }
 }

@@ -137,7 +137,8 @@ export class Pseudonymizer implements TokenSource {
 
   label(category: LabelCategory, text: string): string {
     const key = `${category}\u0000${labelKey(category, text)}`;
-    const token = this.labels.get(key, String(text.length), (s) =>
+    // The shape names the token space, one per category and length (prefixes differ).
+    const token = this.labels.get(key, `${category}\u0000${text.length}`, (s) =>
       labelToken(s, category, text.length),
     );
     return this.record(category, text, token ?? categoryMarker(category));

@@ -5,6 +5,15 @@ import { compressIPv6, embeddedIPv4, ipv6Plan, parseIPv6 } from './ipv6.js';
 import { isKeptName, trimPublicSuffix } from './keep-names.js';
 import { macPlan, parseMac, renderMac } from './mac.js';
 
+// `fe80::1%eth0` -> `fe80::1`, as `replace(/%.*$/, '')` did where it matters (a value with a line
+// break after its `%` is no address either way), without that regex's retry from every `%`
+// before a line break, which is quadratic.
+function withoutZone(value: string): string {
+  const zone = value.indexOf('%');
+  if (zone < 0 || /[\n\r\u2028\u2029]/.test(value.slice(zone))) return value;
+  return value.slice(0, zone);
+}
+
 // One canonical spelling per value (so duplicates collapse), or undefined when the value is not
 // sensitive at all under the keep rules. Keep rules win over discovery: declaring 127.0.0.1 or
 // `localhost` sensitive does not make the redactor replace it.
@@ -18,7 +27,7 @@ export function normaliseSensitive(v: SensitiveValue): SensitiveValue | undefine
         : { category: 'ipv4', value: ipv4ToText(p.value) };
     }
     case 'ipv6': {
-      const p = parseIPv6(value.replace(/%.*$/, ''));
+      const p = parseIPv6(withoutZone(value));
       if (p === undefined) return undefined;
       const plan = ipv6Plan(p.groups);
       if (plan === 'keep') return undefined;
@@ -56,7 +65,7 @@ export function classifySensitive(value: string): SensitiveValue {
   if (parseIPv4(v)?.separator === '.') return { category: 'ipv4', value: v };
   if (parseMac(v) !== undefined) return { category: 'mac', value: v };
   if (parseGuid(v) !== undefined) return { category: 'guid', value: v };
-  if (parseIPv6(v.replace(/%.*$/, '')) !== undefined) return { category: 'ipv6', value: v };
+  if (parseIPv6(withoutZone(v)) !== undefined) return { category: 'ipv6', value: v };
   return { category: 'keyword', value };
 }
 

@@ -14,6 +14,11 @@ export class TokenTable<V> {
   private readonly identity: (value: V) => string;
   private readonly chosen = new Map<string, V>();
   private readonly owners = new Map<string, string>();
+  // Shapes whose tokens ran out. A draw that fails MAX_ATTEMPTS times means the space is (all
+  // but) full, and each later value of that shape would pay as many digests for the same answer:
+  // a few thousand distinct short names would cost seconds. An empty shape means the token space
+  // depends on the value itself, so nothing is concluded from it.
+  private readonly full = new Set<string>();
 
   constructor(secret: Buffer, namespace: string, identity: (value: V) => string) {
     this.secret = secret;
@@ -22,11 +27,12 @@ export class TokenTable<V> {
   }
 
   // `key` is the normalised original; `shape` is whatever else the token must respect (its
-  // length, for tokens fitted to the original's width).
+  // length, for tokens fitted to the original's width) and names the space tokens are drawn from.
   get(key: string, shape: string, draw: (stream: DigestStream) => V | undefined): V | undefined {
     const slot = `${key}\u0000${shape}`;
     const known = this.chosen.get(slot);
     if (known !== undefined) return known;
+    if (this.full.has(shape)) return undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const value = draw(digestStream(this.secret, this.namespace, key, attempt));
       if (value === undefined) continue;
@@ -37,6 +43,7 @@ export class TokenTable<V> {
       this.chosen.set(slot, value);
       return value;
     }
+    if (shape !== '') this.full.add(shape);
     return undefined;
   }
 }

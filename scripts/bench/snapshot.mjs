@@ -6,7 +6,7 @@ import { buildSnapshot } from '../../dist/collectors/snapshot/build.js';
 import { parseFrames } from '../../dist/collectors/snapshot/frames.js';
 import { buildSnapshotScript, newBoundary } from '../../dist/collectors/snapshot/script.js';
 import { takeSnapshot } from '../../dist/collectors/snapshot/take.js';
-import { connectSsh } from '../../dist/kit/transport/ssh.js';
+import { connectSsh } from '../../dist/kit/transport/ssh-connect.js';
 import { ensureLab, report, timeRun } from './lib.mjs';
 
 const env = { DROPKIT_LAB: 'bench' };
