@@ -1,6 +1,5 @@
 import { DropkitError } from '../kit/errors.js';
-import type { Opened } from '../kit/transport/open.js';
-import type { Opener } from '../repro/run/connect.js';
+import { type Opener, openAll } from '../kit/transport/open.js';
 import { captureNode } from './capture-node.js';
 import type { BundleOutcome } from './write-parts.js';
 
@@ -28,19 +27,6 @@ export interface NodeBundleOptions {
   debug?: (line: string) => void;
 }
 
-// Connects to every host at once; one failure never stops the others.
-function openEach(specs: string[], open: Opener): Promise<Opened[]> {
-  return Promise.all(
-    specs.map(async (spec) => {
-      try {
-        return { spec, transport: await open(spec) };
-      } catch (error) {
-        return { spec, error };
-      }
-    }),
-  );
-}
-
 // Throws only when no host could be collected at all; otherwise the bundle
 // is written, partial when a host failed (the outcome's exit code says so).
 export async function collectNodeBundle(o: NodeBundleOptions): Promise<BundleOutcome> {
@@ -55,7 +41,7 @@ export async function collectNodeBundle(o: NodeBundleOptions): Promise<BundleOut
     logs.push(`${new Date().toISOString()} ${l}`);
     o.onLog?.(l);
   };
-  const opened = await openEach(o.specs, o.open);
+  const opened = await openAll(o.specs, o.open);
   const captures = await Promise.all(
     opened.map((x, index) =>
       captureNode(x, index, {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { toJson } from '../collectors/json.js';
 import { DropkitError } from '../kit/errors.js';
-import { isSafeRelPath, unsafeReason } from '../kit/safe-path.js';
+import { unsafeReason } from '../kit/safe-path.js';
 
 // A file of a bundle, in memory. Bundles are small (a few MB): holding them
 // in memory lets redaction, hashing and the leak scan see the final bytes.
@@ -17,12 +17,6 @@ export function jsonEntry(path: string, value: unknown): BundleEntry {
 
 export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-// Paths inside a bundle are relative, forward-slashed and never escape it.
-// One rule for the writer and for `collect verify` (kit/safe-path.ts).
-export function isSafeEntryPath(p: string): boolean {
-  return isSafeRelPath(p);
 }
 
 // The writer checks its own entries before packing: a path that could climb

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { quoted } from '../collectors/offline/shown.js';
 import { DropkitError } from '../kit/errors.js';
+import { isSafeRelPath } from '../kit/safe-path.js';
 import { readTarGz } from './archive.js';
-import { type BundleEntry, isSafeEntryPath, sha256 } from './entries.js';
+import { type BundleEntry, sha256 } from './entries.js';
 import { MANIFEST_PATH, type Manifest, SUMMARY_JSON, SUMMARY_MD } from './manifest.js';
 import { isCategory } from './redact/categories.js';
 import { type SensitiveValue, scanForLeaks } from './redact/index.js';
@@ -35,15 +36,15 @@ export function unwrap(
   const tops = new Set([...entries.map((e) => e.path), ...dirNames].map((p) => p.split('/')[0]));
   if (tops.size !== 1) problems.push(`expected one top-level directory, found ${tops.size}`);
   const top = [...tops][0];
-  if (top !== undefined && !isSafeEntryPath(top))
+  if (top !== undefined && !isSafeRelPath(top))
     problems.push(
       `unsafe top-level directory ${quoted(top)}: a bundle unpacks into one named directory`,
     );
-  for (const d of dirNames) if (!isSafeEntryPath(d)) unsafe(d);
+  for (const d of dirNames) if (!isSafeRelPath(d)) unsafe(d);
   const files = new Map<string, Buffer>();
   for (const e of entries) {
     const rel = e.path.slice((top?.length ?? 0) + 1);
-    if (!isSafeEntryPath(e.path) || !isSafeEntryPath(rel)) unsafe(e.path);
+    if (!isSafeRelPath(e.path) || !isSafeRelPath(rel)) unsafe(e.path);
     // Under another top: already a problem above.
     else if (e.path.startsWith(`${top}/`)) files.set(rel, e.bytes);
   }

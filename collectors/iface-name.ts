@@ -1,3 +1,5 @@
+import { quotedText } from '../kit/terminal-text.js';
+
 // Interface names follow the kernel's own rule (dev_valid_name() in
 // net/core/dev.c): 1 to 15 bytes (IFNAMSIZ is 16 with the NUL), not "." or
 // "..", and no '/', ':' or whitespace. Control characters are refused too:
@@ -23,16 +25,8 @@ export function isValidIfaceName(name: string): boolean {
   return !name.includes('\ufffd');
 }
 
-// JSON.stringify escapes C0 controls only: DEL, the C1 controls (U+009B is a
-// CSI on some terminals) and bidirectional overrides are escaped as well.
-const UNSHOWN = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
 // A host-sent name for a warning: quoted, control characters escaped, cut
 // short, so a forged name can neither rewrite the terminal nor flood it.
 export function shownName(name: string): string {
-  const cut = name.length > 128 ? `${name.slice(0, 128)}…` : name;
-  return JSON.stringify(cut).replace(
-    UNSHOWN,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return quotedText(name, 128);
 }

@@ -72,3 +72,11 @@ export function terminalGuard(text: string, opts: { oneLine?: boolean } = {}): s
 export function terminalJson(json: string): string {
   return json.replace(JSON_UNSAFE, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }
+
+// A name from a host or an archive inside a message: JSON-quoted, with what
+// terminalJson escapes, and cut at `max` characters, so a crafted name can
+// neither rewrite the terminal nor flood it.
+export function quotedText(name: string, max: number): string {
+  const cut = name.length > max ? `${name.slice(0, max)}…` : name;
+  return terminalJson(JSON.stringify(cut));
+}

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Purpose } from '../doctor/checks.js';
 import { type DoctorReport, diagnose, failedConnection, summarize } from '../doctor/doctor.js';
 import { EXIT } from '../exit-codes.js';
-import { openAll } from '../transport/open.js';
+import { openAll, openTransport } from '../transport/open.js';
 import {
   action,
   collect,
@@ -21,7 +21,8 @@ export async function doctorReport(
   purpose: Purpose,
   g: GlobalOptions,
 ): Promise<DoctorReport> {
-  const opened = await openAll(specs, openOptions(g));
+  const opts = openOptions(g);
+  const opened = await openAll(specs, (spec) => openTransport(spec, opts));
   try {
     const hosts = await Promise.all(
       opened.map((o) =>

@@ -1,7 +1,5 @@
+import { type Opener, openAll } from '../../kit/transport/open.js';
 import type { Transport } from '../../kit/transport/types.js';
-
-// Opens one host's connection: kit/transport/open.ts in the CLI, a fake in tests.
-export type Opener = (spec: string) => Promise<Transport>;
 
 export interface Connected {
   // By position, as the specs were given; missing where the host failed.
@@ -13,15 +11,7 @@ export interface Connected {
 // Connects to every host at once: one failure never stops the others, and the
 // connections that did open are returned so the cleanup can close them.
 export async function connect(open: Opener, specs: readonly string[]): Promise<Connected> {
-  const opened = await Promise.all(
-    specs.map(async (spec) => {
-      try {
-        return { spec, transport: await open(spec) };
-      } catch (error) {
-        return { spec, error };
-      }
-    }),
-  );
+  const opened = await openAll(specs, open);
   const failed = opened.find((x) => 'error' in x);
   return {
     transports: opened.map((x) => ('transport' in x ? x.transport : undefined)),

@@ -1,11 +1,12 @@
 import { asDropkitError } from '../../kit/errors.js';
 import type { Progress } from '../../kit/progress.js';
 import { RUN_ID } from '../../kit/transport/command-line.js';
+import type { Opener } from '../../kit/transport/open.js';
 import type { Transport } from '../../kit/transport/types.js';
 import { totalDuration } from '../profile-caps.js';
 import type { Profile } from '../profile-types.js';
 import { cleanup } from './cleanup.js';
-import { connect, type Opener } from './connect.js';
+import { connect } from './connect.js';
 import { dataPlane } from './data-plane.js';
 import { liveStatus } from './live.js';
 import { keepSessions, type LiveRun, newLiveRun, stopSessions } from './live-run.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTarGz, writeTarGz } from '../../bundles/archive.js';
-import { type BundleEntry, sha256 } from '../../bundles/entries.js';
+import { sha256 } from '../../bundles/entries.js';
 import { verifyBundle } from '../../bundles/verify.js';
 import { cli } from '../cli-helpers.js';
 import {
@@ -14,31 +14,13 @@ import {
   writeManyEntries,
   writeTar,
 } from '../collectors/offline/craft-archive.js';
+import { minimalBundle } from './minimal-bundle.js';
 
 // `collect verify` and `collect show` on archives a stranger sent: where its
 // files would land, whether it is the file that was created, and bounds.
 
 const dir = mkdtempSync(join(tmpdir(), 'dropkit-verifyh-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-// A minimal well-formed bundle: summaries and a manifest listing them.
-function files(): BundleEntry[] {
-  const md = Buffer.from('# ok\n');
-  const json = Buffer.from('{}\n');
-  const manifest = {
-    schema: 'dropkit.bundle/1',
-    redaction: { enabled: true },
-    files: [
-      { path: 'summary.md', sha256: sha256(md), bytes: md.length },
-      { path: 'summary.json', sha256: sha256(json), bytes: json.length },
-    ],
-  };
-  return [
-    { path: 'summary.md', bytes: md },
-    { path: 'summary.json', bytes: json },
-    { path: 'manifest.json', bytes: Buffer.from(JSON.stringify(manifest)) },
-  ];
-}
 
 async function bundleUnder(
   name: string,
@@ -48,7 +30,7 @@ async function bundleUnder(
   const file = join(dir, name);
   await writeTar(file, [
     ...extra,
-    ...files().map((f) => ({ name: `${top}${f.path}`, data: f.bytes })),
+    ...minimalBundle().map((f) => ({ name: `${top}${f.path}`, data: f.bytes })),
   ]);
   return file;
 }
@@ -90,7 +72,7 @@ describe('collect verify: where the files would land', () => {
 describe('collect verify --sha256', () => {
   it('matches the sha256 printed at creation: OK; any other file: exit 7; not hex: exit 2', async () => {
     const file = join(dir, 'sha.tar.gz');
-    await writeTarGz(file, 'b', files(), new Date());
+    await writeTarGz(file, 'b', minimalBundle(), new Date());
     const hex = sha256(readFileSync(file));
     const good = await cli('collect', ['verify', file, '--sha256', hex.toUpperCase(), '--json']);
     expect(good.exitCode, good.stdout).toBe(0);
@@ -142,7 +124,7 @@ describe('readTarGz', () => {
   it('gives back what writeTarGz wrote, with the size and sha256 of the file, small or large', async () => {
     for (const size of [100, 6 << 20]) {
       const file = join(dir, `round-${size}.tar.gz`);
-      const entries = [...files(), { path: 'blob.bin', bytes: randomBytes(size) }];
+      const entries = [...minimalBundle(), { path: 'blob.bin', bytes: randomBytes(size) }];
       await writeTarGz(file, 'b', entries, new Date());
       const back = await readTarGz(file);
       expect(back.entries.map((e) => e.path)).toEqual(entries.map((e) => `b/${e.path}`));

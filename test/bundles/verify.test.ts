@@ -6,36 +6,17 @@ import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTarGz } from '../../bundles/archive.js';
-import { sha256 } from '../../bundles/entries.js';
 import { verifyBundle } from '../../bundles/verify.js';
+import { minimalBundle } from './minimal-bundle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dropkit-verify-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-// A minimal well-formed bundle: summaries and a manifest listing them.
-function files(summary: string) {
-  const md = Buffer.from(summary);
-  const json = Buffer.from('{}\n');
-  const manifest = {
-    schema: 'dropkit.bundle/1',
-    redaction: { enabled: true },
-    files: [
-      { path: 'summary.md', sha256: sha256(md), bytes: md.length },
-      { path: 'summary.json', sha256: sha256(json), bytes: json.length },
-    ],
-  };
-  return [
-    { path: 'summary.md', bytes: md },
-    { path: 'summary.json', bytes: json },
-    { path: 'manifest.json', bytes: Buffer.from(JSON.stringify(manifest)) },
-  ];
-}
 
 describe('collect verify', () => {
   it('names a link in the archive as a problem', async () => {
     const file = join(dir, 'link.tar.gz');
     const pack = tar.pack();
-    for (const f of files('# ok\n')) pack.entry({ name: `b/${f.path}` }, f.bytes);
+    for (const f of minimalBundle('# ok\n')) pack.entry({ name: `b/${f.path}` }, f.bytes);
     pack.entry({ name: 'b/hosts', type: 'symlink', linkname: '/etc' });
     pack.finalize();
     await pipeline(pack, createGzip(), createWriteStream(file));
@@ -46,7 +27,7 @@ describe('collect verify', () => {
 
   it('reads the map with its categories: a host name is matched as a name, not anywhere', async () => {
     const file = join(dir, 'names.tar.gz');
-    await writeTarGz(file, 'b', files('vm012 is another host\n'), new Date());
+    await writeTarGz(file, 'b', minimalBundle('vm012 is another host\n'), new Date());
     const map = (category: string) =>
       writeFileSync(
         join(dir, 'names.map.json'),

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTarGz } from '../../../bundles/archive.js';
-import { isSafeEntryPath } from '../../../bundles/entries.js';
 import type { Snapshot } from '../../../collectors/model.js';
+import { isSafeRelPath } from '../../../kit/safe-path.js';
 import {
   buildCollectCli,
   canRunHostileSshd,
@@ -137,7 +137,7 @@ describe.skipIf(!canRunHostileSshd())('a hostile host over real SSH', { timeout:
     expect((await readdir(dir)).sort()).toEqual(['build', 'out', 'sshd']);
     const files = await tree(out);
     expect(files).toContain('snapshot.json');
-    expect(files.every((f) => isSafeEntryPath(f) && !f.includes('pwned'))).toBe(true);
+    expect(files.every((f) => isSafeRelPath(f) && !f.includes('pwned'))).toBe(true);
     expect(files.filter((f) => f.startsWith('raw/ethtool/')).every(realIface)).toBe(true);
     const snap = JSON.parse(await readFile(join(out, 'snapshot.json'), 'utf8')) as Snapshot;
     expectRefusals(snap.warnings);
@@ -168,7 +168,7 @@ describe.skipIf(!canRunHostileSshd())('a hostile host over real SSH', { timeout:
     const top = back.entries[0]!.path.split('/')[0]!;
     for (const e of back.entries) {
       expect(e.path.startsWith(`${top}/`)).toBe(true);
-      expect(isSafeEntryPath(e.path.slice(top.length + 1))).toBe(true);
+      expect(isSafeRelPath(e.path.slice(top.length + 1))).toBe(true);
     }
     // The host's name was refused: its folder is named after the alias.
     const snapEntry = back.entries.find((e) => e.path.endsWith('/snapshot.json'))!;
