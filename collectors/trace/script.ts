@@ -46,7 +46,7 @@ done_=''
 cleanup() {
   [ -n "$done_" ] && return; done_=1
   # The event goes off first: a stop that escalates to SIGKILL (a sweep gives
-  # a second of grace) must not leave the host tracing. The end marker still
+  # three seconds of grace) must not leave the host tracing. The end marker still
   # reaches awk, which flushes the last interval.
   echo 0 > "$I/$E/enable" 2>/dev/null
   if [ -n "$a" ]; then
@@ -58,7 +58,7 @@ cleanup() {
   fi
   o=0; for s in "$I"/per_cpu/cpu*/stats; do v=$(sed -n 's/^overrun: //p' "$s" 2>/dev/null); o=$((o + \${v:-0})); done
   # The last reader of trace_pipe may take a moment to let go (EBUSY).
-  i=0; until rmdir "$I" 2>/dev/null || [ $i -ge 10 ]; do sleep 0.05; i=$((i + 1)); done
+  i=0; until rmdir "$I" 2>/dev/null || [ $i -ge 40 ]; do sleep 0.05; i=$((i + 1)); done
   printf 'O %s\\n' "$o"
 }
 trap cleanup EXIT

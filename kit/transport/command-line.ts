@@ -109,8 +109,12 @@ export function sweepScript(
     ...find,
     `[ -z "$pids" ] && exit 0`,
     `for p in $pids; do ours "$p" && kill -TERM "$p" 2>/dev/null; done`,
-    // Give well-behaved processes (iperf3 writes its JSON on SIGTERM) a moment.
-    `i=0; while [ $i -lt 10 ]; do alive=''; for p in $pids; do ours "$p" && alive="$alive $p"; done; [ -z "$alive" ] && exit 0; sleep 0.1; i=$((i+1)); done`,
+    // Give well-behaved processes a moment: iperf3 writes its JSON on
+    // SIGTERM, and the tracer turns its event off and removes its tracefs
+    // instance, which on a loaded host took more than the 1 s this once
+    // allowed (a SIGKILL mid-teardown left the instance behind). Processes
+    // that exit at once cost nothing: the loop ends as soon as none is left.
+    `i=0; while [ $i -lt 30 ]; do alive=''; for p in $pids; do ours "$p" && alive="$alive $p"; done; [ -z "$alive" ] && exit 0; sleep 0.1; i=$((i+1)); done`,
     `for p in $alive; do ours "$p" && kill -KILL "$p" 2>/dev/null; done`,
     `exit 0`,
     '',
