@@ -1,5 +1,6 @@
 import { DropkitError } from '../kit/errors.js';
 import { type Opener, openAll } from '../kit/transport/open.js';
+import type { BundleInput } from './bundle-input.js';
 import { captureNode } from './capture-node.js';
 import type { BundleOutcome } from './write-parts.js';
 
@@ -9,22 +10,20 @@ import type { BundleOutcome } from './write-parts.js';
 // SSH or this machine, a test's answers from a table
 // (test/fakes/fake-transport.ts).
 
-export interface NodeBundleOptions {
+// What the writer takes as it is (bundle-input.ts), plus how to collect.
+export interface NodeBundleOptions
+  extends Pick<
+    BundleInput,
+    'caseId' | 'note' | 'command' | 'outDir' | 'redact' | 'keywords' | 'debug'
+  > {
   specs: string[];
   open: Opener;
   // Ctrl-C: cuts a trace short, stops a snapshot.
   signal: AbortSignal;
   // --trace-drops: seconds of drop-reason tracing before each snapshot.
   traceSeconds?: number;
-  caseId?: string;
-  note?: string;
-  command: string[];
-  outDir: string;
-  redact: boolean;
-  keywords: string[];
   // Each line of logs/collect.log as it is written (the CLI shows it).
   onLog?: (line: string) => void;
-  debug?: (line: string) => void;
 }
 
 // Throws only when no host could be collected at all; otherwise the bundle
