@@ -45,6 +45,11 @@ a=''
 done_=''
 cleanup() {
   [ -n "$done_" ] && return; done_=1
+  # No second signal may cut the teardown short: a stop often brings two
+  # TERMs (the tie's watcher and a sweep), and the TERM trap's \`exit\` would
+  # end the shell halfway, leaving the instance (event off, directory still
+  # there: what CI found). A closed channel must not kill it either (PIPE).
+  trap '' TERM INT HUP PIPE
   # The event goes off first: a stop that escalates to SIGKILL (a sweep gives
   # three seconds of grace) must not leave the host tracing. The end marker still
   # reaches awk, which flushes the last interval.
