@@ -16,6 +16,8 @@ const REQUIRED_TOOLS: Record<string, string> = {
   unshare: 'util-linux',
   iperf3: 'iperf3',
   ethtool: 'ethtool',
+  // The lab's sudo user (user.ts).
+  sudo: 'sudo',
 };
 
 async function preflight(): Promise<void> {

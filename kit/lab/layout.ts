@@ -37,6 +37,53 @@ export interface LabLayout {
 export const LAB_FENCE = '198.18.0.0/15';
 export const MAX_LAB_HOSTS = 8;
 
+// The non-root logins every lab host has (user.ts): one with no sudo rights,
+// one with passwordless sudo, like a cloud VM's azureuser. Their ids are
+// fixed, so tests can check them, and high, so they are unlikely taken.
+export const LAB_USER = 'dklab';
+export const LAB_UID = 64123;
+export const LAB_GID = 64123;
+export const LAB_SUDO_USER = 'dksudo';
+export const LAB_SUDO_UID = 64124;
+export const LAB_SUDO_GID = 64124;
+
+export interface LabUser {
+  name: string;
+  uid: number;
+  gid: number;
+  // Passwordless sudo for everything, through the lab's sudoers drop-in.
+  sudo: boolean;
+  // The ssh alias suffix: `vmB-user` logs in to vmB as this user.
+  suffix: string;
+  comment: string;
+}
+
+export const PLAIN_LAB_USER: LabUser = {
+  name: LAB_USER,
+  uid: LAB_UID,
+  gid: LAB_GID,
+  sudo: false,
+  suffix: 'user',
+  comment: 'dropkit lab user',
+};
+
+export const SUDO_LAB_USER: LabUser = {
+  name: LAB_SUDO_USER,
+  uid: LAB_SUDO_UID,
+  gid: LAB_SUDO_GID,
+  sudo: true,
+  suffix: 'sudo',
+  comment: 'dropkit lab sudo user',
+};
+
+export const LAB_USERS: readonly LabUser[] = [PLAIN_LAB_USER, SUDO_LAB_USER];
+
+// A typical cloud image's PATH for non-root logins (Ubuntu's
+// /etc/environment, read through pam_env). Debian's sshd gives non-root
+// users /usr/local/bin:/usr/bin:/bin:/usr/games, where ethtool and tc are
+// missing; the lab's sshd runs without PAM, so it sets this with SetEnv.
+export const LAB_USER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 export function labIdFor(name: string, stateRoot = '/run/dropkit'): LabId {
   if (!/^[a-z][a-z0-9]{0,7}$/.test(name))
     throw new Error(`lab name must be 1-8 lowercase letters or digits: ${name}`);
@@ -109,6 +156,10 @@ export function sshdConfig(dir: string, host: LabHost): string {
     'ClientAliveInterval 2',
     'ClientAliveCountMax 3',
     'LogLevel INFO',
+    // Last: a Match block runs to the end of the file. Root keeps sshd's own
+    // PATH, which already has the sbin directories.
+    `Match User ${LAB_USERS.map((u) => u.name).join(',')}`,
+    `  SetEnv PATH=${LAB_USER_PATH}`,
     '',
   ].join('\n');
 }
@@ -117,21 +168,38 @@ export function clientSshConfig(dir: string, layout: LabLayout): string {
   const lines = [
     `# Written by \`repro lab up\` (lab "${layout.id.name}"). Removed by \`repro lab down\`.`,
   ];
-  for (const h of layout.hosts) {
-    lines.push(
-      `Host ${h.alias}`,
-      `  HostName ${h.address}`,
-      '  User root',
-      '  Port 22',
-      `  IdentityFile ${dir}/id_ed25519`,
-      '  IdentitiesOnly yes',
-      `  UserKnownHostsFile ${dir}/known_hosts`,
-      '  StrictHostKeyChecking yes',
-      '  ConnectTimeout 5',
-      '  ServerAliveInterval 2',
-      '  ServerAliveCountMax 3',
-      '',
-    );
+  const block = (alias: string, h: LabHost, user: string) => [
+    `Host ${alias}`,
+    `  HostName ${h.address}`,
+    `  User ${user}`,
+    '  Port 22',
+    `  IdentityFile ${dir}/id_ed25519`,
+    '  IdentitiesOnly yes',
+    `  UserKnownHostsFile ${dir}/known_hosts`,
+    '  StrictHostKeyChecking yes',
+    '  ConnectTimeout 5',
+    '  ServerAliveInterval 2',
+    '  ServerAliveCountMax 3',
+    '',
+  ];
+  for (const h of layout.hosts) lines.push(...block(h.alias, h, 'root'));
+  // The same hosts as each non-root lab user (user.ts): `-user`, then `-sudo`.
+  for (const u of LAB_USERS) {
+    for (const h of layout.hosts) lines.push(...block(labUserAlias(h.alias, u), h, u.name));
   }
   return lines.join('\n');
+}
+
+export function labUserAlias(alias: string, user: LabUser): string {
+  return `${alias}-${user.suffix}`;
+}
+
+// `vmB` → `vmB-user`: the alias that logs in as the user without sudo.
+export function userAliasFor(alias: string): string {
+  return labUserAlias(alias, PLAIN_LAB_USER);
+}
+
+// `vmB` → `vmB-sudo`: the alias that logs in as the passwordless sudo user.
+export function sudoAliasFor(alias: string): string {
+  return labUserAlias(alias, SUDO_LAB_USER);
 }

@@ -3,6 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { type LabHost, type LabLayout, sshdConfig } from './layout.js';
 import { pidAlive } from './netns.js';
 import { sys } from './sys.js';
+import { prepareLabUsers } from './user.js';
 
 export const SSHD = '/usr/sbin/sshd';
 
@@ -29,7 +30,17 @@ export async function startSshd(dir: string, host: LabHost): Promise<number> {
     `${dir}/bashrc`,
     '# dropkit lab host: a clean root ~/.bashrc, as on a fresh VM\n',
   );
+  const binds = await prepareLabUsers(dir);
+  // sudo keeps its timestamps in /run/sudo, which the host shares with the
+  // machine: each host gets its own, in the lab's state, gone at `lab down`.
+  // /run/sudo itself is made as sudo (or systemd-tmpfiles) would, to mount on.
+  await mkdir('/run/sudo', { recursive: true, mode: 0o711 });
+  const sudoRun = `${hostDir}/run-sudo`;
+  await mkdir(sudoRun, { recursive: true, mode: 0o711 });
+  binds.push({ source: sudoRun, target: '/run/sudo' });
   await rm(`${hostDir}/sshd.pid`, { force: true });
+  // Positional parameters of the script below: $1-$4 fixed, then one per bind.
+  const FIXED = 4;
   await sys('ip', [
     'netns',
     'exec',
@@ -42,11 +53,15 @@ export async function startSshd(dir: string, host: LabHost): Promise<number> {
     // The host gets its own mount namespace from `ip netns exec`. In it,
     // tracefs is mounted so drop tracing works as on a real VM, and root's
     // ~/.bashrc is replaced by an empty one: this machine's (pyenv init…)
-    // adds ~80 ms to every SSH exec, which a fresh VM would not.
+    // adds ~80 ms to every SSH exec, which a fresh VM would not. The lab's
+    // copies of passwd, group, shadow and sudoers.d add the non-root users
+    // (user.ts) there only; without them sshd must not start, or a user would
+    // be missing from a host that looks fine.
     [
       'hostname "$1"',
       '{ mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true; }',
       '{ [ ! -e /root/.bashrc ] || mount --bind "$4" /root/.bashrc; }',
+      ...binds.map((b, i) => `mount --bind "\${${FIXED + 1 + i}}" ${b.target}`),
       `exec ${SSHD} -f "$2" -E "$3"`,
     ].join(' && '),
     'sh',
@@ -54,6 +69,7 @@ export async function startSshd(dir: string, host: LabHost): Promise<number> {
     cfg,
     `${hostDir}/sshd.log`,
     `${dir}/bashrc`,
+    ...binds.map((b) => b.source),
   ]);
   // sshd daemonizes and writes its pid file once it listens.
   for (let i = 0; i < 50; i++) {
