@@ -1,7 +1,9 @@
 // manifest.json: what is in the bundle, where each byte came from, and how
 // complete it is. Documented for support engineers in bundles/README.md.
 
-export type BundleKind = 'node' | 'repro';
+// node: `collect bundle`; repro: `repro run`; compare: `repro compare`, one
+// reproduction per variant and repeat.
+export type BundleKind = 'node' | 'repro' | 'compare';
 
 export interface ManifestFile {
   path: string;

@@ -24,15 +24,29 @@ function uptime(sec: number | undefined): string {
   return `, up ${d ? `${d}d ` : ''}${h}h`;
 }
 
+const TITLE: Record<Summary['kind'], string> = {
+  node: 'node evidence',
+  repro: 'packet-loss reproduction',
+  compare: 'packet-loss comparison',
+};
+// Where a host's raw outputs are, by kind.
+const RAW_AT: Record<Summary['kind'], string> = {
+  node: 'hosts/<host>/',
+  repro: 'hosts/<host>/{before,after}/',
+  compare: 'hosts/<host>/<run>/{before,after}/',
+};
+
 // extraTop and extraDetails (the reproduction's sections) are lines: each
-// stays one line, whatever a host name or an error in it holds.
+// stays one line, whatever a host name or an error in it holds. `opening`
+// comes before the findings (a comparison opens with its table).
 export function renderSummaryMd(
   s: Summary,
   extraTop: string[] = [],
   extraDetails: string[] = [],
+  opening: string[] = [],
 ): string {
   const lines = (l: string[]) => l.map((x) => terminalGuard(x, { oneLine: true }));
-  const title = s.kind === 'repro' ? 'packet-loss reproduction' : 'node evidence';
+  const title = TITLE[s.kind];
   const hostLine = s.hosts
     .map((h) => `${field(h.host)} (${field(h.status)}${h.error ? `: ${field(h.error)}` : ''})`)
     .join(', ');
@@ -42,6 +56,7 @@ export function renderSummaryMd(
     `Case ${field(s.caseId ?? '(none)')} · created ${field(s.createdAt)} · status **${field(s.status.toUpperCase())}** · hosts: ${hostLine}`,
   ];
   if (s.note) out.push('', `Note: ${field(s.note)}`);
+  out.push(...lines(opening));
   out.push('', '## Findings', '');
   if (s.findings.length) {
     for (const f of s.findings) out.push(`- **${field(f.class)}** ${field(f.line)}`);
@@ -88,7 +103,7 @@ export function renderSummaryMd(
   }
   out.push(...lines(extraDetails));
   for (const h of s.hosts) out.push('', ...hostSection(h));
-  const where = s.kind === 'repro' ? 'hosts/<host>/{before,after}/' : 'hosts/<host>/';
+  const where = RAW_AT[s.kind];
   out.push(
     '',
     '---',

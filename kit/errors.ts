@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'LAB_NOT_UP'
   | 'LAB_FAILED'
   | 'PREFLIGHT_FAILED'
+  | 'RESTORE_FAILED'
   | 'ABORTED'
   | 'LEAK_DETECTED'
   | 'OUT_NOT_WRITABLE'

@@ -15,6 +15,9 @@ export const EXIT = {
   LEAK: 6,
   // `collect verify`: the bundle is damaged, altered or leaks.
   INVALID: 7,
+  // A setting changed on a host (repro compare) could not be verified back to
+  // its original: `repro restore` restores and checks it.
+  RESTORE: 8,
   // Interrupted by SIGINT or SIGTERM (128 + SIGINT).
   INTERRUPTED: 130,
 } as const;
@@ -42,6 +45,8 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.LEAK;
     case 'BUNDLE_INVALID':
       return EXIT.INVALID;
+    case 'RESTORE_FAILED':
+      return EXIT.RESTORE;
     default:
       return EXIT.ERROR;
   }

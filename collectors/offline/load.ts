@@ -148,6 +148,20 @@ async function captureIn(tree: FileTree, at: string, path: string, depth: number
   });
 }
 
+// A comparison bundle holds one reproduction per run, in
+// hosts/<h>/<run>/{before,after}/raw: the first run (in the order they ran)
+// that every host has is read. '' for any other bundle.
+async function firstRun(tree: FileTree, hostsDir: string, hosts: string[]): Promise<string> {
+  const isDir = async (...p: string[]) => (await tree.kind(joinRel(hostsDir, ...p))) === 'dir';
+  const [h0] = hosts;
+  if (!h0 || (await isDir(h0, 'raw')) || (await isDir(h0, 'after/raw'))) return '';
+  for (const run of [...(await tree.list(joinRel(hostsDir, h0)))].sort()) {
+    const all = await Promise.all(hosts.map((h) => isDir(h, run, 'after/raw')));
+    if (all.every(Boolean)) return `${run}/`;
+  }
+  return '';
+}
+
 async function bundleIn(tree: FileTree, hostsDir: string): Promise<Capture> {
   const hosts: string[] = [];
   for (const h of await tree.list(hostsDir))
@@ -155,13 +169,14 @@ async function bundleIn(tree: FileTree, hostsDir: string): Promise<Capture> {
   const dir = (h: string, sub: string) => joinRel(hostsDir, h, sub);
   const isDir = async (p: string) => (await tree.kind(p)) === 'dir';
   const from = (h: string, sub: string) => hostFrom(tree, dir(h, sub), h, dropkitLayout());
+  const run = await firstRun(tree, hostsDir, hosts);
   // A reproduction bundle: hosts/<h>/before/raw and hosts/<h>/after/raw.
-  const afterRaw = await Promise.all(hosts.map((h) => isDir(dir(h, 'after/raw'))));
+  const afterRaw = await Promise.all(hosts.map((h) => isDir(dir(h, `${run}after/raw`))));
   if (hosts.length && afterRaw.every(Boolean)) {
-    const after = await Promise.all(hosts.map((h) => from(h, 'after/raw')));
+    const after = await Promise.all(hosts.map((h) => from(h, `${run}after/raw`)));
     const withBefore: string[] = [];
-    for (const h of hosts) if (await isDir(dir(h, 'before/raw'))) withBefore.push(h);
-    const before = await Promise.all(withBefore.map((h) => from(h, 'before/raw')));
+    for (const h of hosts) if (await isDir(dir(h, `${run}before/raw`))) withBefore.push(h);
+    const before = await Promise.all(withBefore.map((h) => from(h, `${run}before/raw`)));
     return { after, ...(before.length ? { before } : {}) };
   }
   return { after: await Promise.all(hosts.map((h) => from(h, 'raw'))) };

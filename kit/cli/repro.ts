@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { addGlobalOptions, examples, runProgram } from './common.js';
+import { registerCompare } from './compare-command.js';
 import { registerReproDoctor } from './doctor-command.js';
 import { registerLab } from './lab-command.js';
 import { registerProfiles } from './profiles-command.js';
+import { registerRestore } from './restore-command.js';
 import { registerRun } from './run-command.js';
 
 // `repro`: the two-host reproduction, the lab and the pair preflight. Built
@@ -22,6 +24,8 @@ function program(): Command {
     );
   registerReproDoctor(p);
   registerRun(p);
+  registerCompare(p);
+  registerRestore(p);
   registerProfiles(p);
   registerLab(p);
   return p;

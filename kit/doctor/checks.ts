@@ -13,7 +13,8 @@ export interface Check {
     | 'counters'
     | 'tracing'
     | 'clock'
-    | 'addresses';
+    | 'addresses'
+    | 'restore';
   status: CheckStatus;
   detail: string;
   hint?: string;
@@ -38,6 +39,23 @@ export function evaluate(
     tracingCheck(facts),
     clockCheck(clock),
     addressesCheck(facts, purpose),
+    ...restoreCheck(facts),
+  ];
+}
+
+// Settings an earlier `repro compare` changed and could not verify restored
+// (a lost connection): the host's guard has most likely put them back, but
+// only `repro restore` checks. Shown only when there is one.
+function restoreCheck(facts: ProbeFacts): Check[] {
+  if (!facts.restorePending.length) return [];
+  const runs = facts.restorePending.map((f) => f.split('-')[0]).join(', ');
+  return [
+    {
+      id: 'restore',
+      status: 'warn',
+      detail: `a restore is pending: settings changed by repro compare (run ${runs}) were not verified restored`,
+      hint: 'run `repro restore --node HOST` to restore and verify them',
+    },
   ];
 }
 

@@ -43,6 +43,9 @@ else
 fi
 ip -o addr show scope global 2>/dev/null | while read -r idx ifname fam addr rest; do p addr "$ifname $fam $addr"; done
 p route_default "$(ip route show default 2>/dev/null | head -n 1)"
+n=$(readlink /proc/self/ns/net 2>/dev/null | tr -cd 0-9)
+for f in /run/dropkit/restore/*-"$n".sh; do [ -e "$f" ] && p restore_pending "\${f##*/}"; done
+exit 0
 `;
 
 export interface ProbeFacts {
@@ -61,11 +64,15 @@ export interface ProbeFacts {
   kfreeSkb: 'reason' | 'location' | 'unreadable' | 'absent' | 'unknown';
   addresses: Array<{ ifname: string; family: 'inet' | 'inet6'; cidr: string }>;
   defaultRoute: string;
+  // Restore scripts left by a comparison that could not finish restoring
+  // (repro/mitigations/restore-paths.ts), for this host's network namespace.
+  restorePending: string[];
 }
 
 export function parseProbe(text: string): ProbeFacts {
   const kv = new Map<string, string>();
   const addresses: ProbeFacts['addresses'] = [];
+  const restorePending: string[] = [];
   for (const line of text.split('\n')) {
     const tab = line.indexOf('\t');
     if (tab < 0) continue;
@@ -75,6 +82,8 @@ export function parseProbe(text: string): ProbeFacts {
       const [ifname, family, cidr] = v.split(/\s+/);
       if (ifname && cidr && (family === 'inet' || family === 'inet6'))
         addresses.push({ ifname, family, cidr });
+    } else if (k === 'restore_pending') {
+      if (/^[0-9a-f]{1,32}-\d{1,20}\.sh$/.test(v)) restorePending.push(v);
     } else kv.set(k, v);
   }
   const tool = (t: string) => {
@@ -109,6 +118,7 @@ export function parseProbe(text: string): ProbeFacts {
         : 'unknown',
     addresses,
     defaultRoute: kv.get('route_default') ?? '',
+    restorePending,
   };
 }
 

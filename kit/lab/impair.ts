@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { cpuMask } from '../cpu-mask.js';
 import { DropkitError } from '../errors.js';
 import type { LabState } from './state.js';
 import { writeState } from './state.js';
@@ -75,8 +76,6 @@ export async function impair(
     const key = `${host.netns} ${RPS_PATH}`;
     state.rps[key] ??= await readRps(host.netns);
     await writeState(stateDirOf(state), state);
-    // The kernel's cpumask format: hex, in comma-separated 32-bit groups
-    // (1 << 31 in JS is negative, 1 << 32 wraps to 1).
     const mask = cpuMask(opts.rpsToCpu);
     await writeRps(host.netns, mask);
     log(`${alias} eth0 rx-0 rps_cpus = ${mask} (CPU ${opts.rpsToCpu})`);
@@ -104,12 +103,4 @@ export async function resetImpairments(state: LabState, log: (l: string) => void
 
 function stateDirOf(state: LabState): string {
   return state.layout.id.stateDir;
-}
-
-export function cpuMask(cpu: number): string {
-  const hex = (1n << BigInt(cpu)).toString(16);
-  const groups: string[] = [];
-  for (let end = hex.length; end > 0; end -= 8)
-    groups.unshift(hex.slice(Math.max(0, end - 8), end));
-  return groups.map((g, i) => (i === 0 ? g : g.padStart(8, '0'))).join(',');
 }

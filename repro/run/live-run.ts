@@ -14,10 +14,12 @@ export interface LiveRun {
   trace?: TraceSession;
   // Graceful stop of everything tied to a channel: iperf3, samplers, tracer.
   stop: AbortController;
+  // By host: its connection was lost.
+  lost: boolean[];
 }
 
 export function newLiveRun(): LiveRun {
-  return { transports: [], samplers: [], stop: new AbortController() };
+  return { transports: [], samplers: [], stop: new AbortController(), lost: [] };
 }
 
 // Never throws: each session settles with its end, or the error that ended it.
@@ -26,9 +28,13 @@ export async function stopSessions(live: LiveRun): Promise<void> {
 }
 
 // Once they have stopped, what the sessions hold goes into the record.
+// The sessions are then gone from the live run: the next run of a
+// comparison starts its own.
 export function keepSessions(rec: RunRecord, live: LiveRun): void {
   live.samplers.forEach((s, i) => {
     rec.hosts[i]!.sampler = samplerRecord(s);
   });
   if (live.trace) rec.hosts[1].trace = traceRecord(live.trace);
+  live.samplers = [];
+  delete live.trace;
 }

@@ -29,3 +29,13 @@ export function preflightError(reports: readonly HostReport[]): DropkitError | u
     ...(first.c.hint ? { hint: first.c.hint } : {}),
   });
 }
+
+// Warnings a run must not hide: a restore still pending on a host from an
+// earlier comparison. Pure.
+export function preflightNotes(reports: readonly HostReport[]): string[] {
+  return reports.flatMap((r) =>
+    r.checks
+      .filter((c) => c.id === 'restore' && c.status === 'warn')
+      .map((c) => `${r.host}: ${c.detail}; run \`repro restore --node ${r.host}\``),
+  );
+}

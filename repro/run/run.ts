@@ -10,7 +10,7 @@ import { connect } from './connect.js';
 import { dataPlane } from './data-plane.js';
 import { liveStatus } from './live.js';
 import { keepSessions, type LiveRun, newLiveRun, stopSessions } from './live-run.js';
-import { preflight, preflightError } from './preflight.js';
+import { preflight, preflightError, preflightNotes } from './preflight.js';
 import type { RunRecord } from './record.js';
 import { rootCause } from './root-cause.js';
 import { firstSamples, startSamplers } from './samplers.js';
@@ -37,7 +37,9 @@ export interface RunOptions {
   progress: Progress;
 }
 
-interface Run {
+// A run in progress. `repro compare` keeps one for all its runs and swaps in
+// each run's record and step runner, keeping the connections.
+export interface Run {
   o: RunOptions;
   rec: RunRecord;
   live: LiveRun;
@@ -55,7 +57,8 @@ export async function runRepro(o: RunOptions): Promise<RunRecord> {
   };
   o.signal.addEventListener('abort', onInterrupt, { once: true });
   try {
-    await steps(run);
+    await setupSteps(run);
+    await measureSteps(run);
   } catch (e) {
     await afterFailure(run, e);
   } finally {
@@ -68,7 +71,9 @@ export async function runRepro(o: RunOptions): Promise<RunRecord> {
   return rec;
 }
 
-function newRecord(o: RunOptions): RunRecord {
+export function newRecord(
+  o: Pick<RunOptions, 'pair' | 'reverse' | 'profile' | 'sampleIntervalMs'>,
+): RunRecord {
   const [a, b] = o.reverse ? [o.pair[1], o.pair[0]] : o.pair;
   return {
     runId: RUN_ID,
@@ -89,15 +94,17 @@ function specsOf(rec: RunRecord): string[] {
   return rec.hosts.map((h) => h.spec);
 }
 
-// The run's steps, in order. The first that fails ends them; afterFailure
-// then keeps what can still be had.
-async function steps(run: Run): Promise<void> {
+// The run's steps, in order: first those that reach the hosts and find the
+// data path, then those that measure. The first that fails ends them;
+// afterFailure then keeps what can still be had.
+export async function setupSteps(run: Run): Promise<void> {
   const { o, rec, live, step } = run;
   const [sender, receiver] = rec.hosts;
   await step('connect', () => connectStep(run));
   const [ts, tr] = live.transports as [Transport, Transport];
   await step('preflight', async () => {
     [sender.doctor, receiver.doctor] = await preflight(ts, tr, o.signal);
+    for (const note of preflightNotes([sender.doctor, receiver.doctor])) o.progress.note(note);
     const failed = preflightError([sender.doctor, receiver.doctor]);
     if (failed) throw failed;
   });
@@ -123,6 +130,12 @@ async function steps(run: Run): Promise<void> {
     },
     (addr) => `${sender.spec} → ${addr} (${receiver.spec}) via ${sender.dataIface}`,
   );
+}
+
+export async function measureSteps(run: Run): Promise<void> {
+  const { o, rec, live, step } = run;
+  const [sender, receiver] = rec.hosts;
+  const [ts, tr] = live.transports as [Transport, Transport];
   await step('snapshots before', async () => {
     [sender.before, receiver.before] = await snapshotBoth(ts, tr, 'snapshot before', o.signal);
   });
@@ -151,17 +164,20 @@ async function steps(run: Run): Promise<void> {
 }
 
 // Both connections, each watched from then on: a lost one is this host's
-// failure, and stops everything tied to a channel on both hosts.
-async function connectStep({ o, rec, live }: Run): Promise<void> {
+// failure (in the record of the run under way then), and stops everything
+// tied to a channel on both hosts.
+async function connectStep(run: Run): Promise<void> {
+  const { o, rec, live } = run;
   const c = await connect(o.open, specsOf(rec));
   c.transports.forEach((t, i) => {
     live.transports[i] = t;
     if (t) rec.hosts[i]!.transport = { info: { ...t.info } };
   });
   if (c.failed) throw c.failed.error;
-  rec.hosts.forEach((h, i) => {
+  rec.hosts.forEach((_, i) => {
     live.transports[i]!.onClose((err) => {
-      h.failure ??= {
+      live.lost[i] = true;
+      run.rec.hosts[i]!.failure ??= {
         step: 'connection',
         message: `SSH connection lost${err ? `: ${err.message}` : ''}`,
       };
@@ -204,7 +220,7 @@ async function trafficSteps(run: Run, ts: Transport, tr: Transport): Promise<voi
 
 // The run stopped early: name the cause, stop what still runs, and keep what
 // can still be had.
-async function afterFailure({ o, rec, live }: Run, e: unknown): Promise<void> {
+export async function afterFailure({ o, rec, live }: Run, e: unknown): Promise<void> {
   const error = asDropkitError(e, { code: 'COMMAND_FAILED' });
   rec.error = error;
   // A lost connection's listeners may fire just after the error it caused.
@@ -225,7 +241,7 @@ async function afterFailure({ o, rec, live }: Run, e: unknown): Promise<void> {
 }
 
 // Always, whatever happened before: recorded as a step, but never throws.
-async function cleanupStep({ o, rec, live }: Run): Promise<void> {
+export async function cleanupStep({ o, rec, live }: Run): Promise<void> {
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
   const { leftovers, problems } = await cleanup(
