@@ -5,6 +5,11 @@ export interface DeltaOptions {
   // 32 for counters the kernel keeps in 32 bits and that wrap (softnet_stat). Default 64.
   wrapBits?: 32 | 64;
   intervalSec?: number;
+  // Both samples come from one boot (same /proc/sys/kernel/random/boot_id): a counter that
+  // went down wrapped, whatever the distance (softnet_stat is never reset while the kernel
+  // runs). `false`: the host rebooted in between, every counter restarted from 0. Unknown
+  // (undefined): guessed from the distance.
+  sameBoot?: boolean;
 }
 
 export interface CounterDelta {
@@ -18,18 +23,21 @@ export interface CounterDelta {
 }
 
 const U32_SPAN = U32_MAX + 1n;
-// A 32-bit counter that moved back is taken as one wrap only if the wrapped distance is under
-// half the counter space. Seconds apart, 2^31 softnet events is not credible, so a bigger
-// "wrap" (e.g. 1000 -> 500) is a reset (CPU hotplug, reboot between samples).
+// Without boot ids, a 32-bit counter that moved back is taken as one wrap only if the wrapped
+// distance is under half the counter space: seconds apart, 2^31 softnet events is not
+// credible, so a bigger "wrap" (e.g. 1000 -> 500) is taken for a reboot between samples. With
+// boot ids (`sameBoot`) there is no guessing.
 const MAX_PLAUSIBLE_WRAP = U32_SPAN / 2n;
 
 export function counterDelta(before: bigint, after: bigint, opts: DeltaOptions = {}): CounterDelta {
   let result: CounterDelta;
-  if (after >= before) result = { delta: after - before, reset: false, wrapped: false };
+  // A reboot between the samples: the count since boot is all we know, even if it is higher.
+  if (opts.sameBoot === false) result = { delta: after, reset: true, wrapped: false };
+  else if (after >= before) result = { delta: after - before, reset: false, wrapped: false };
   else if (opts.wrapBits === 32 && isU32(before) && isU32(after)) {
     const wrappedDelta = after + U32_SPAN - before;
     result =
-      wrappedDelta <= MAX_PLAUSIBLE_WRAP
+      opts.sameBoot === true || wrappedDelta <= MAX_PLAUSIBLE_WRAP
         ? { delta: wrappedDelta, reset: false, wrapped: true }
         : { delta: after, reset: true, wrapped: false };
   } else result = { delta: after, reset: true, wrapped: false };

@@ -68,6 +68,9 @@ export const DROP_SYSCTLS = [
   'net.core.flow_limit_cpu_bitmap',
   'net.core.flow_limit_table_len',
   'net.core.rps_sock_flow_entries',
+  // The accept queue: ListenOverflows (SOCKET, listen advice).
+  'net.core.somaxconn',
+  'net.ipv4.tcp_max_syn_backlog',
   'net.ipv4.tcp_rmem',
   'net.ipv4.tcp_wmem',
   'net.ipv4.tcp_mem',

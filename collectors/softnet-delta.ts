@@ -19,14 +19,32 @@ export interface SoftnetDelta {
   totals: { processed: bigint; dropped: bigint; timeSqueeze: bigint };
 }
 
+// The boot ids of the two snapshots (HostFacts.bootId), when they were read.
+export interface BootIds {
+  before?: string | undefined;
+  after?: string | undefined;
+}
+
 // Rows are matched by CPU number, not by position: with an offline CPU the rows shift.
-// softnet counters are 32-bit and wrap (SOFTNET_STAT_COLUMNS.md), hence wrapBits 32.
+// softnet counters are 32-bit and wrap (SOFTNET_STAT_COLUMNS.md), hence wrapBits 32. The
+// kernel never resets them while it runs (CPU hotplug keeps softnet_data), so on one boot a
+// counter that went down wrapped (0xfffffff0 -> 0x00000010 is +32), and across a reboot it
+// restarted: the boot ids tell which, the distance is only a guess without them.
 export function softnetDelta(
   before: SoftnetRow[],
   after: SoftnetRow[],
   intervalSec?: number,
+  boots: BootIds = {},
 ): SoftnetDelta {
-  const opts = { wrapBits: 32 as const, intervalSec };
+  const sameBoot =
+    boots.before === undefined || boots.after === undefined
+      ? undefined
+      : boots.before === boots.after;
+  const opts = {
+    wrapBits: 32 as const,
+    intervalSec,
+    ...(sameBoot === undefined ? {} : { sameBoot }),
+  };
   const byCpu = new Map<number, SoftnetRow>();
   for (const row of before) if (!byCpu.has(row.cpu)) byCpu.set(row.cpu, row);
   const result: SoftnetDelta = {

@@ -1,4 +1,5 @@
 import type { DropClass } from './classes.js';
+import { baseName } from './drivers/index.js';
 import type { Observation } from './observation.js';
 import { AMBIGUOUS_MIN, AMBIGUOUS_MIN_RATE, LOSS_MIN, SQUEEZE_MIN } from './thresholds.js';
 
@@ -6,9 +7,11 @@ import { AMBIGUOUS_MIN, AMBIGUOUS_MIN_RATE, LOSS_MIN, SQUEEZE_MIN } from './thre
 export interface Group {
   class: DropClass;
   iface?: string;
+  // A cause of its own inside the class (CounterRule.cause): `listen`, `port-buffer`.
+  cause?: string;
   // Counters (and trace entries) that count the lost packets: the headline comes from these.
   members: Observation[];
-  // Events that go with the loss (queue stopped, flow limit hit): context only.
+  // Events that go with the loss (queue stopped, flow limit hit, tx_errors): context only.
   support: Observation[];
   // True when only ambiguous counters made the group (no corroboration).
   ambiguousOnly: boolean;
@@ -18,8 +21,9 @@ export interface Group {
 // SOCKET and QDISC per host: an interface's rx_dropped joins the host's BACKLOG group.
 const PER_INTERFACE = new Set<DropClass>(['RING', 'TXQ', 'CLOUD', 'OTHER']);
 
-function scopeKey(cls: DropClass, iface: string | undefined): string {
-  return PER_INTERFACE.has(cls) ? `${cls}|${iface ?? ''}` : `${cls}|`;
+function scopeKey(cls: DropClass, iface: string | undefined, cause?: string): string {
+  const base = PER_INTERFACE.has(cls) ? `${cls}|${iface ?? ''}` : `${cls}|`;
+  return cause === undefined ? base : `${base}|${cause}`;
 }
 
 export interface GroupOptions {
@@ -28,46 +32,118 @@ export interface GroupOptions {
   haveSoftnet: boolean;
 }
 
+const weak = (o: Observation) => o.rule.kind === 'ambiguous' || o.rule.kind === 'guess';
+
+// One loss, one finding: every counter that shows a loss goes to the group of the counter that
+// counts it first. A kernel counter the driver feeds (rx_missed_errors from mlx5
+// rx_out_of_buffer or bnxt rx_discards, rx_dropped from mlx5 rx_discards_phy) follows its
+// feeder; a counter that `joins` a class is part of that class's loss when one is open on its
+// interface; events and sums are context of the group they describe.
 export function groupObservations(all: readonly Observation[], opts: GroupOptions): Group[] {
   const moved = all.filter((o) => o.delta > 0n && isActionable(o));
   const groups = new Map<string, Group>();
-  const add = (cls: DropClass, o: Observation, as: 'members' | 'support', ambiguous = false) => {
-    const key = scopeKey(cls, o.iface);
+  const home = new Map<Observation, Group>();
+  const add = (
+    cls: DropClass,
+    cause: string | undefined,
+    o: Observation,
+    as: 'members' | 'support',
+  ) => {
+    const key = scopeKey(cls, o.iface, cause);
     let g = groups.get(key);
     if (!g) {
-      g = { class: cls, members: [], support: [], ambiguousOnly: ambiguous };
+      g = { class: cls, members: [], support: [], ambiguousOnly: as === 'members' && weak(o) };
       if (PER_INTERFACE.has(cls) && o.iface !== undefined) g.iface = o.iface;
+      if (cause !== undefined) g.cause = cause;
       groups.set(key, g);
     }
+    addTo(g, o, as);
+  };
+  const addTo = (g: Group, o: Observation, as: 'members' | 'support') => {
     g[as].push(o);
-    if (as === 'members' && !ambiguous) g.ambiguousOnly = false;
+    if (as === 'members' && !weak(o)) g.ambiguousOnly = false;
+    home.set(o, g);
   };
 
-  // 1. Counters that only count loss open a group.
+  // Kernel counters with a moved driver counter that feeds them wait for their feeder's group.
+  const feederOf = (o: Observation): Observation | undefined =>
+    o.area !== 'kernel'
+      ? undefined
+      : moved.find(
+          (m) =>
+            m.iface === o.iface &&
+            m.area === 'ethtool' &&
+            (m.rule.kind === 'loss' || m.rule.kind === 'stall') &&
+            m.rule.feeds?.includes(baseName(o.key)),
+        );
+  const fed = new Map<Observation, Observation>();
   for (const o of moved) {
-    if (o.rule.kind === 'loss' && o.delta >= LOSS_MIN) add(o.rule.class, o, 'members');
+    const f = feederOf(o);
+    if (f) fed.set(o, f);
+  }
+  const opens = (o: Observation) =>
+    !fed.has(o) && ((o.rule.kind === 'loss' && o.delta >= LOSS_MIN) || o.rule.kind === 'stall');
+
+  // 1. Counters that only count loss (or a stalled queue) open a group.
+  for (const o of moved) {
+    if (opens(o) && o.rule.joins === undefined) add(o.rule.class, o.rule.cause, o, 'members');
+  }
+  // 2. ...those that belong to another class's loss when it is there, after them.
+  for (const o of moved) {
+    if (!opens(o) || o.rule.joins === undefined) continue;
+    const joined = groups.get(scopeKey(o.rule.joins, o.iface));
+    if (joined) addTo(joined, o, 'members');
+    else add(o.rule.class, o.rule.cause, o, 'members');
+  }
+  // 3. Kernel counters follow the driver counter that feeds them.
+  for (const [o, feeder] of fed) {
+    const g = home.get(feeder);
+    if (g) addTo(g, o, 'members');
   }
 
-  // 2. Ambiguous counters corroborate a group of their class, or stand alone above the floor.
-  for (const o of moved.filter((x) => x.rule.kind === 'ambiguous' || x.rule.kind === 'guess')) {
-    if (groups.has(scopeKey(o.rule.class, o.iface))) add(o.rule.class, o, 'members', true);
-    else if (aboveNoiseFloor(o)) add(aloneClass(o, opts), o, 'members', true);
+  // 4. Ambiguous counters corroborate a group of their class, or stand alone above the floor.
+  for (const o of moved.filter((x) => weak(x) && !home.has(x) && !fed.has(x))) {
+    const own = groups.get(scopeKey(o.rule.class, o.iface));
+    if (own) addTo(own, o, 'members');
+    else if (aboveNoiseFloor(o)) add(aloneClass(o, opts), undefined, o, 'members');
   }
 
-  // 3. Events join a group of their class; SQUEEZE is made of events.
+  // 5. Events join a group of their class on their interface, or one standing in for it (pause
+  // frames sent go with port-buffer discards that would be RING with rx_out_of_buffer). SQUEEZE
+  // is made of events.
   const events = moved.filter((o) => o.rule.kind === 'event');
   for (const o of events) {
-    if (o.rule.class !== 'SQUEEZE' && groups.has(scopeKey(o.rule.class, o.iface))) {
-      add(o.rule.class, o, 'support');
-    }
+    if (o.rule.class === 'SQUEEZE') continue;
+    const g = groups.get(scopeKey(o.rule.class, o.iface)) ?? standIn(groups, o);
+    if (g) addTo(g, o, 'support');
   }
   const squeezes = events.filter((o) => o.rule.class === 'SQUEEZE');
   const total = squeezes.reduce((s, o) => s + o.delta, 0n);
   const ringLoss = [...groups.values()].some((g) => g.class === 'RING');
   if (total >= SQUEEZE_MIN || (total > 0n && ringLoss)) {
-    for (const o of squeezes) add('SQUEEZE', o, 'members');
+    for (const o of squeezes) add('SQUEEZE', undefined, o, 'members');
+  }
+
+  // 6. Sums that include a finding's packets (tx_errors around a TX timeout) are its context.
+  for (const o of all) {
+    if (o.rule.kind !== 'aggregate' || o.sinceBoot || o.delta <= 0n || o.iface === undefined) {
+      continue;
+    }
+    const g = [...groups.values()].find(
+      (x) =>
+        x.iface === o.iface &&
+        x.members.some((m) => m.rule.direction === o.rule.direction && m.iface === o.iface),
+    );
+    if (g) addTo(g, o, 'support');
   }
   return [...groups.values()];
+}
+
+function standIn(groups: Map<string, Group>, o: Observation): Group | undefined {
+  for (const g of groups.values()) {
+    if (g.iface === o.iface && g.members.some((m) => m.rule.joins === o.rule.class)) return g;
+  }
+  return undefined;
 }
 
 // Since boot, only counters that cannot be anything but loss speak: rx_dropped has months of

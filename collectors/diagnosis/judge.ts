@@ -29,6 +29,8 @@ export function groupSeverity(
   // Since boot there is no telling whether it still happens. Provider shaping is worth a
   // warning at any count: nothing inside the VM shows it otherwise.
   if (sinceBoot) return g.class === 'CLOUD' || packets >= CRITICAL_MIN ? 'warning' : 'info';
+  // The TX watchdog fired: a queue sent nothing for seconds (and ena, gve reset the device).
+  if (g.members.some((o) => o.rule.kind === 'stall')) return 'critical';
   if (g.class === 'OTHER') return packets >= CRITICAL_MIN ? 'warning' : 'info';
   if (packets < CRITICAL_MIN) return 'warning';
   return confidence === 'low' ? 'warning' : 'critical';

@@ -1,5 +1,6 @@
 import type { CounterDelta, MapDelta } from '../counter-delta.js';
 import type { InterfaceKind, Snapshot } from '../model.js';
+import { hasOwn } from '../own-record.js';
 import type { SnapshotDelta } from '../snapshot-delta.js';
 import {
   classifyEthtool,
@@ -27,7 +28,7 @@ export function observeDelta(delta: SnapshotDelta, after: Snapshot): Observation
   for (const d of delta.interfaces) {
     if (d.presence !== undefined) continue;
     const found = byName.get(d.name);
-    const iface = { kind: found?.kind ?? ('other' as const), driver: found?.driver ?? d.driver };
+    const iface = ifaceMeta(d.name, found?.kind ?? 'other', found?.driver ?? d.driver, found);
     pushMap(out, d.kernel, (k) => classifyKernel(iface, k), kernelNaming(d.name, iface));
     if (d.ethtool) {
       pushMap(out, d.ethtool, (k) => classifyEthtool(iface, k), ethtoolNaming(d.name, iface));
@@ -48,12 +49,13 @@ export function observeDelta(delta: SnapshotDelta, after: Snapshot): Observation
 // Single snapshot: every value is a count since boot (or since the driver loaded).
 export function observeSinceBoot(after: Snapshot): Observation[] {
   const out: Observation[] = [];
-  for (const iface of after.interfaces) {
-    const naming = kernelNaming(iface.name, iface);
-    pushValues(out, iface.kernel, (k) => classifyKernel(iface, k), naming);
-    if (iface.ethtool) {
-      const e = ethtoolNaming(iface.name, iface);
-      pushValues(out, iface.ethtool, (k) => classifyEthtool(iface, k), e);
+  for (const found of after.interfaces) {
+    const iface = ifaceMeta(found.name, found.kind, found.driver, found);
+    const naming = kernelNaming(found.name, iface);
+    pushValues(out, found.kernel, (k) => classifyKernel(iface, k), naming);
+    if (found.ethtool) {
+      const e = ethtoolNaming(found.name, iface);
+      pushValues(out, found.ethtool, (k) => classifyEthtool(iface, k), e);
     }
   }
   for (const row of after.softnet) {
@@ -66,6 +68,30 @@ export function observeSinceBoot(after: Snapshot): Observation[] {
     pushValues(out, values, (k) => classifySnmp(group, k), snmpNaming(group));
   }
   return out;
+}
+
+// Host-side pod interfaces of the usual CNIs are veths: Cilium lxc*, Calico cali*, Azure CNI
+// azv*, GKE gke*, the bridge plugin's veth*.
+const CNI_VETH = /^(?:lxc|cali|azv|gke|veth)/;
+
+// A veth is known by its driver (ethtool -i); without it (no ethtool on the host) by
+// `peer_ifindex` in its ethtool -S, or by a CNI's name on a software interface. Its
+// tx_dropped is then read as veth_xmit()'s (the peer refused the packet), not a TX ring's.
+function ifaceMeta(
+  name: string,
+  kind: InterfaceKind,
+  driver: string | undefined,
+  found: Snapshot['interfaces'][number] | undefined,
+): IfaceMeta {
+  const software = kind === 'virtual' || kind === 'other';
+  const veth =
+    kind === 'veth' ||
+    driver === 'veth' ||
+    (driver === undefined &&
+      software &&
+      ((found?.ethtool !== undefined && hasOwn(found.ethtool, 'peer_ifindex')) ||
+        CNI_VETH.test(name)));
+  return { kind: veth ? 'veth' : kind, driver };
 }
 
 interface Naming {

@@ -18,7 +18,8 @@ export function seriesStats(series: CounterSeries, wrapBits: 32 | 64 = 64): Seri
     const [t0, v0] = points[i - 1]!;
     const [t1, v1] = points[i]!;
     // A wrap (softnet, 32-bit) or a reset (re-created interface) must not read as a huge step.
-    const d = counterDelta(v0, v1, { wrapBits }).delta;
+    // One sampler run is one boot: a 32-bit counter that went down wrapped.
+    const d = counterDelta(v0, v1, { wrapBits, sameBoot: true }).delta;
     if (d === 0n) continue;
     first ??= t1;
     last = t1;

@@ -76,3 +76,12 @@ export const RMEM_CAP = 256 * 1024 * 1024;
 export function rmemTarget(current: number | undefined): number | undefined {
   return stepUp(current, RMEM_FLOOR, 4, RMEM_CAP, 'pow2');
 }
+
+// somaxconn caps every listen() backlog (the accept queue). The default is 4096 since 5.4 (128
+// before): at least 16384 and 4× the current one, capped at 65535, the largest value kernels
+// before 5.4 accept (the backlog was an unsigned short).
+export const SOMAXCONN_FLOOR = 16384;
+export const SOMAXCONN_CAP = 65535;
+export function somaxconnTarget(current: number | undefined): number | undefined {
+  return stepUp(current, SOMAXCONN_FLOOR, 4, SOMAXCONN_CAP, 'none');
+}

@@ -117,3 +117,53 @@ describe('softnetDelta', () => {
     expect(d.totals).toEqual({ processed: 0n, dropped: 0n, timeSqueeze: 0n });
   });
 });
+
+// softnet_stat counters are 32 bits and the kernel never resets them while it runs: on one boot
+// (same boot_id) a counter that went down wrapped, however far; across a reboot it restarted.
+// Without boot ids only the distance could be used, and a wrap further than 2^31 was taken for
+// a reset (delta = the value after, billions short).
+describe('softnet wrap or reset, told by the boot id', () => {
+  const BOOT_A = '2f3c1a9e-6b1d-4f57-9a4e-3c8d2b7e1f00';
+  const BOOT_B = '8d0e7c21-45aa-4b8e-b0f2-91c3d4e5f6a7';
+  // hjr3 2.6.32 capture: cpu0 processed = 0x6dcad223, near the middle of the 32-bit range.
+  const after = parseSoftnetStat(fixture('softnet_stat/hjr3-softnet-stat-kernel-2_6_32.txt')).value
+    .rows;
+  const before = after.map((r) => (r.cpu === 0 ? { ...r, processed: 0xe0000000n } : r));
+  const cpu0 = (d: ReturnType<typeof softnetDelta>) => d.rows.find((r) => r.cpu === 0)!.processed;
+
+  it('same boot: a counter that went down wrapped, even past half the range', () => {
+    expect(after[0]!.processed).toBe(0x6dcad223n);
+    const d = softnetDelta(before, after, 600, { before: BOOT_A, after: BOOT_A });
+    expect(cpu0(d)).toMatchObject({
+      delta: 0x6dcad223n + 0x1_0000_0000n - 0xe0000000n,
+      wrapped: true,
+      reset: false,
+    });
+    // Without boot ids the distance decides, as before.
+    expect(cpu0(softnetDelta(before, after, 600))).toMatchObject({
+      delta: 0x6dcad223n,
+      reset: true,
+    });
+  });
+
+  it('another boot: every counter restarted, even one that looks like a short wrap or a rise', () => {
+    const nearTop = after.map((r) => (r.cpu === 0 ? { ...r, processed: 0xfffffff0n } : r));
+    const d = softnetDelta(nearTop, after, 600, { before: BOOT_A, after: BOOT_B });
+    expect(cpu0(d)).toMatchObject({ delta: 0x6dcad223n, wrapped: false, reset: true });
+    const cpu1 = d.rows.find((r) => r.cpu === 1)!.processed;
+    expect(cpu1).toMatchObject({ delta: after[1]!.processed, reset: true });
+    // The short wrap without boot ids: 0xfffffff0 -> 0x10 is +32.
+    expect(counterDelta(0xfffffff0n, 0x10n, { wrapBits: 32 })).toMatchObject({
+      delta: 32n,
+      wrapped: true,
+    });
+    expect(counterDelta(0xfffffff0n, 0x10n, { wrapBits: 32, sameBoot: false })).toMatchObject({
+      delta: 16n,
+      reset: true,
+    });
+    expect(counterDelta(1000n, 500n, { wrapBits: 32, sameBoot: true })).toMatchObject({
+      delta: 0x1_0000_0000n - 500n,
+      wrapped: true,
+    });
+  });
+});

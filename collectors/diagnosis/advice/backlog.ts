@@ -18,7 +18,11 @@ export const backlogAdvice: AdviceFor = (ctx, g, f) => {
     `The per-CPU backlog of ${ctx.host} overflowed${where} ${when(ctx, f)}: at least ${packets(f.packets)} dropped (${topCounters(softnet.length ? softnet : g.members)}), with netdev_max_backlog=${current ?? 'unknown'}.`,
   ];
   if (softnet.length && others.length) sentences.push(`${corroboration(others)} confirm it.`);
-  else if (!softnet.length && g.ambiguousOnly) {
+  if (others.some((o) => o.area === 'kernel' && o.key === 'tx_dropped')) {
+    sentences.push(
+      "A veth counts a packet its peer's backlog refused as tx_dropped on the sending side (veth_xmit): the same drop, not a TX queue problem.",
+    );
+  } else if (!softnet.length && g.ambiguousOnly) {
     sentences.push(
       'Only the veth dropped counter moved and softnet_stat was not collected, so this is a likely backlog drop, not a proven one.',
     );

@@ -1,11 +1,13 @@
 import type { AdviceFor } from '../context.js';
 import { packets } from '../numbers.js';
 import { byDeltaDesc } from '../observation.js';
+import { portBufferAdvice } from './port-buffer.js';
 import { findIface, ifaceTitle, topCounters, when } from './text.js';
 
 // OTHER: errors, allocation failures, ambiguous rx_dropped alone. Reported so the evidence is
-// complete; not a capacity limit dropkit can tune.
+// complete; not a capacity limit dropkit can tune. The NIC port buffer has advice of its own.
 export const otherAdvice: AdviceFor = (ctx, g, f) => {
+  if (g.cause === 'port-buffer') return portBufferAdvice(ctx, g, f);
   const name = g.iface ?? ctx.host;
   const top = [...g.members].sort(byDeltaDesc)[0];
   const sentences = [

@@ -32,6 +32,12 @@ export const ringAdvice: AdviceFor = (ctx, g, f) => {
         : `The ring is already at its maximum of ${ring.rxMax} descriptors.`,
     );
   }
+  const port = g.members.filter((o) => o.rule.joins === 'RING');
+  if (port.length) {
+    sentences.push(
+      `The port buffer overflowed too, before the ring (${topCounters(port)}): a longer ring helps the ring part only; see flow control and the PCIe link for the rest.`,
+    );
+  }
   const an = anPairOf(ctx.after, name);
   if (an?.role === 'vf') {
     sentences.push(

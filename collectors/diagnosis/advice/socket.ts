@@ -3,6 +3,7 @@ import type { Mitigation } from '../finding.js';
 import { packets } from '../numbers.js';
 import type { Observation } from '../observation.js';
 import { rmemTarget, sysctlInt, sysctlTriple } from '../sysctl-values.js';
+import { listenAdvice } from './listen.js';
 import { configEvidence, SYSCTL_FILE, topCounters, when } from './text.js';
 
 const RMEM_MAX = 'net.core.rmem_max';
@@ -11,7 +12,9 @@ const TCP_RMEM = 'net.ipv4.tcp_rmem';
 
 // SOCKET: the packet reached its socket and the socket's receive buffer was full. The NIC
 // and the backlog did their job; the reader was too slow or its buffer too small.
+// A full accept queue (ListenOverflows) is a finding of its own, with its own fix.
 export const socketAdvice: AdviceFor = (ctx, g, f) => {
+  if (g.cause === 'listen') return listenAdvice(ctx, g, f);
   const tcp = g.members.some(isTcp);
   const udp = g.members.some((o) => !isTcp(o));
   const rmemMax = sysctlInt(ctx.after.sysctls, RMEM_MAX);

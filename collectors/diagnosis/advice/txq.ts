@@ -4,12 +4,15 @@ import type { AdviceFor } from '../context.js';
 import type { Mitigation } from '../finding.js';
 import { packets } from '../numbers.js';
 import { findIface, ifaceTitle, topCounters, UDEV_FILE, udevRule, when } from './text.js';
+import { stallAdvice } from './txq-stall.js';
 
 // TXQ: a transmit queue or ring was full and the packet was dropped (hv_netvsc tx_no_space,
 // mlx5 tx_discards_phy) or, alone and ambiguous, the kernel's tx_dropped.
 export const txqAdvice: AdviceFor = (ctx, g, f) => {
   const name = g.iface ?? ctx.host;
   const iface = findIface(ctx, g.iface);
+  // The TX watchdog fired: a stalled queue, not a full one.
+  if (g.members.some((o) => o.rule.kind === 'stall')) return stallAdvice(ctx, g, f, iface);
   const sentences = [
     `${ifaceTitle(iface, name)} dropped at least ${packets(f.packets)} on transmit ${when(ctx, f)}: ${topCounters(g.members)}.`,
   ];

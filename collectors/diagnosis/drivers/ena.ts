@@ -25,8 +25,10 @@ export const ena: DriverTable = {
       'TX queue was full and stopped', 'AWS-TS'),
     rule(/^queue_(\d+)_tx_queue_wakeup$/, 'queue_N_tx_queue_wakeup', 'TXQ', 'event', 'tx', 'high',
       'TX queue resumed after a stop', 'AWS-TS'),
-    rule('tx_timeout', 'tx_timeout', 'TXQ', 'event', 'tx', 'high',
-      'netdev TX watchdog fired', 'AWS-TS'),
+    // "times that the Netdev watchdog was activated": a TX queue stalled; ENA then resets the
+    // device. A finding by itself.
+    rule('tx_timeout', 'tx_timeout', 'TXQ', 'stall', 'tx', 'high',
+      'netdev TX watchdog fired: a TX queue stalled', 'AWS-TS'),
     // The timer found the ring empty (nothing refilled): the device had no buffer to receive
     // into. ENA has no per-ring drop counter, so this is pressure, not a count of packets.
     rule(/^queue_(\d+)_rx_empty_rx_ring$/, 'queue_N_rx_empty_rx_ring', 'RING', 'event', 'rx',

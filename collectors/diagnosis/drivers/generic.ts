@@ -27,9 +27,12 @@ export const KERNEL_RULES: readonly CounterRule[] = [
     'no protocol handler (e.g. inactive bond slave)', 'IPROUTE2'),
   rule('rx_otherhost_dropped', 'rx_otherhost_dropped', 'OTHER', 'policy', 'rx', 'medium',
     'not addressed to this host', 'COUNTERS.md generic'),
-  // Sums of the counters above: checking them again would count the same packets twice.
-  rule(/^(?:rx|tx)_errors$/, 'errors_total', 'OTHER', 'aggregate', 'rx', 'high',
-    'sum of the error counters', 'K-IFLINK'),
+  // Sums of the counters above: checking them again would count the same packets twice. Shown
+  // as context next to a finding of their direction (tx_errors with a TX timeout).
+  rule('rx_errors', 'errors_total', 'OTHER', 'aggregate', 'rx', 'high',
+    'sum of the receive error counters', 'K-IFLINK'),
+  rule('tx_errors', 'errors_total', 'OTHER', 'aggregate', 'tx', 'high',
+    'sum of the transmit error counters', 'K-IFLINK'),
 ];
 
 // `ethtool -S` names many drivers share (ixgbe, igb, i40e print the kernel names again).
@@ -45,6 +48,11 @@ export const GENERIC_ETHTOOL_RULES: readonly CounterRule[] = [
     'dropped on the way to transmission', 'K-IFLINK'),
   rule(/^(?:rx|tx)_errors$/, 'ethtool_errors_total', 'OTHER', 'aggregate', 'rx', 'high',
     'sum of the error counters', 'K-IFLINK'),
+  // The netdev TX watchdog (dev_watchdog -> ndo_tx_timeout) as drivers print it: `tx_timeout`
+  // (ena), `tx_timeouts` (gve, virtio_net), `port.tx_timeout` (i40e), `tx_timeout.nic` (ice),
+  // `tx timeout count` (vmxnet3). A queue stalled: a finding by itself.
+  rule(/^(?:port\.)?tx[ _]timeouts?(?:\.nic| count)?$/, 'tx_timeout', 'TXQ', 'stall', 'tx',
+    'medium', 'netdev TX watchdog fired: a TX queue stalled', 'COUNTERS.md (ena, gve, virtio_net)'),
 ];
 
 // /proc/net/softnet_stat, per CPU (COUNTERS.md, SOFTNET). Names are the SoftnetRow fields.
@@ -76,6 +84,15 @@ export const SNMP_RULES: readonly CounterRule[] = [
   rule('TcpExt.TCPBacklogDrop', 'TCPBacklogDrop', 'SOCKET', 'loss', 'rx', 'medium',
     'segment dropped: socket backlog full while the socket was owned by the user',
     'snmp.h LINUX_MIB_TCPBACKLOGDROP'),
+  // The accept queue of a listening socket was full (sk_acceptq_is_full in tcp_v4_syn_recv_sock /
+  // tcp_conn_request): the SYN or the handshake's last ACK was dropped. ListenDrops counts every
+  // drop on the listen path (tcp_listendrop), overflows included: the same loss, seen twice.
+  rule('TcpExt.ListenOverflows', 'ListenOverflows', 'SOCKET', 'loss', 'rx', 'high',
+    'connection attempt dropped: listen (accept) queue full', 'snmp.h LINUX_MIB_LISTENOVERFLOWS',
+    { cause: 'listen' }),
+  rule('TcpExt.ListenDrops', 'ListenDrops', 'SOCKET', 'loss', 'rx', 'medium',
+    'connection attempt dropped on the listen path (overflows included)',
+    'snmp.h LINUX_MIB_LISTENDROPS', { cause: 'listen' }),
   // InErrors includes RcvbufErrors and checksum errors: an aggregate.
   rule(/^(?:Udp|Udp6)\.InErrors$/, 'UdpInErrors', 'SOCKET', 'aggregate', 'rx', 'high',
     'sum of UDP receive errors', 'snmp.h UDP_MIB_INERRORS'),

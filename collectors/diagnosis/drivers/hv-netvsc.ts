@@ -10,7 +10,7 @@ export const hvNetvsc: DriverTable = {
     // netvsc_send() returned -ENOSPC: the VMBus channel ring to the host was full with no send
     // pending, the packet was freed and net->stats.tx_dropped incremented.
     rule('tx_no_space', 'tx_no_space', 'TXQ', 'loss', 'tx', 'high',
-      'VMBus send ring full: packet dropped', 'K-NETVSC'),
+      'VMBus send ring full: packet dropped', 'K-NETVSC', { feeds: ['tx_dropped'] }),
     // -EAGAIN: NETDEV_TX_BUSY, the stack requeues the packet. Pressure, not loss.
     rule('tx_busy', 'tx_busy', 'TXQ', 'event', 'tx', 'high',
       'send returned busy: packet requeued', 'K-NETVSC'),

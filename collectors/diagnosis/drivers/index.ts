@@ -1,4 +1,5 @@
 import type { InterfaceSnapshot } from '../../model.js';
+import { bnxt } from './bnxt.js';
 import { ena } from './ena.js';
 import { GENERIC_ETHTOOL_RULES, guessRule, KERNEL_RULES, SNMP_RULES } from './generic.js';
 import { gve } from './gve.js';
@@ -22,6 +23,7 @@ export const DRIVER_TABLES: readonly DriverTable[] = [
   gve,
   virtioNet,
   veth,
+  bnxt,
 ];
 
 type Iface = Pick<InterfaceSnapshot, 'driver' | 'kind'>;

@@ -11,9 +11,14 @@ export const mlx5: DriverTable = {
   ethtool: [
     // MLX5-MISSED: the kernel's rx_missed_errors (ip -s link `missed`) is this same counter.
     rule('rx_out_of_buffer', 'rx_out_of_buffer', 'RING', 'loss', 'rx', 'high',
-      'RX queue had no software buffers for incoming traffic', 'K-MLX5, MLX5-MISSED'),
-    rule('rx_discards_phy', 'rx_discards_phy', 'RING', 'loss', 'rx', 'high',
-      'dropped for lack of buffers on the physical port', 'K-MLX5'),
+      'RX queue had no software buffers for incoming traffic', 'K-MLX5, MLX5-MISSED',
+      { feeds: ['rx_missed_errors'] }),
+    // The port's if_in_discards, counted in the NIC's port buffer before any RX queue;
+    // mlx5e_get_stats() adds it to rx_dropped. While rx_out_of_buffer is flat the rings had
+    // buffers and a longer ring does not help: the port side (flow control, PCIe, bursts).
+    rule('rx_discards_phy', 'rx_discards_phy', 'OTHER', 'loss', 'rx', 'high',
+      'dropped in the NIC port buffer, before any RX queue (adapter congested)', 'K-MLX5',
+      { feeds: ['rx_dropped'], joins: 'RING', cause: 'port-buffer' }),
     rule(/^rx_prio(\d+)_discards$/, 'rx_prioN_discards', 'RING', 'loss', 'rx', 'high',
       'discarded by the device for lack of receive buffers (per priority)', 'K-MLX5'),
     rule(/^rx_prio(\d+)_buf_discard$/, 'rx_prioN_buf_discard', 'RING', 'loss', 'rx', 'high',

@@ -13,6 +13,9 @@ export type CounterKind =
   // An event that comes with loss or precedes it (queue stopped, ring found empty, pause sent,
   // time_squeeze). Supporting evidence; SQUEEZE is the one class made of events.
   | 'event'
+  // A fault that is a finding by itself although it counts no packets: the netdev TX watchdog
+  // found a queue stopped for longer than its timeout (tx_timeout). Opens a group of its class.
+  | 'stall'
   // A deliberate drop (XDP_DROP verdict, frame not for this host): checked, never a finding.
   | 'policy'
   // A sum of other counters (rx_errors) or a gauge (conntrack_allowance_available,
@@ -35,7 +38,19 @@ export interface CounterRule {
   meaning: string;
   // COUNTERS.md citation key (K-MLX5, AWS-PERF, ...), or the code it was read from.
   cite: string;
+  // Kernel counters (rtnl_link_stats64 names) the driver adds this counter into: mlx5
+  // rx_out_of_buffer is rx_missed_errors (MLX5-MISSED), rx_discards_phy goes into rx_dropped.
+  // Those kernel counters show the same loss and join this counter's finding.
+  feeds?: readonly string[];
+  // The class whose finding this counter belongs to when one is open on the same interface
+  // (mlx5 rx_discards_phy is RING only while rx_out_of_buffer rises too).
+  joins?: DropClass;
+  // A cause of its own inside the class, with its own finding and advice (the accept queue is
+  // not the socket receive buffer; the NIC port buffer is not an allocation failure).
+  cause?: string;
 }
+
+export type RuleExtra = Pick<CounterRule, 'feeds' | 'joins' | 'cause'>;
 
 export interface DriverTable {
   // `ethtool -i` driver names this table applies to.
@@ -56,6 +71,7 @@ export function rule(
   confidence: Confidence,
   meaning: string,
   cite: string,
+  extra: RuleExtra = {},
 ): CounterRule {
-  return { match, family, class: cls, kind, direction, confidence, meaning, cite };
+  return { match, family, class: cls, kind, direction, confidence, meaning, cite, ...extra };
 }

@@ -4,6 +4,7 @@ import type { CounterSeries, DropTrace } from '../../../collectors/diagnosis/inp
 import type { Snapshot } from '../../../collectors/model.js';
 import { T0 } from './azure-vm.js';
 import { CILIUM_IP_LINK, SOFTNET_2CPU, SYSCTL_LAB, VETH_ETHTOOL_S } from './captures.js';
+import { shape } from './findings-shape.js';
 import { later, snapshotFrom } from './snapshot-builder.js';
 
 const POD = 'lxcb16c490a744c';
@@ -169,5 +170,87 @@ describe('rx_dropped alone', () => {
       ['BACKLOG', 'low', 'warning', 5_040n],
     ]);
     expect(findings[0]!.explanation).toContain('likely backlog drop');
+  });
+});
+
+// veth_xmit() counts a packet the peer's backlog refused (enqueue_to_backlog) as tx_dropped on
+// the sending side: the host-side lxc veth of the Cilium capture. A host without ethtool gives
+// it no driver, and the snapshot calls a software interface `virtual`: tx_dropped was then read
+// as a TX queue drop, a TXQ finding ("check the TX ring") next to the BACKLOG one.
+describe('veth tx_dropped with the backlog overflowing', () => {
+  const withoutEthtool = () => {
+    const s = node();
+    const lxc = s.interfaces.find((i) => i.name === POD)!;
+    lxc.kind = 'virtual';
+    delete lxc.driver;
+    delete lxc.ethtool;
+    return s;
+  };
+
+  it('is BACKLOG evidence: one BACKLOG finding, no TXQ finding', () => {
+    const before = withoutEthtool();
+    const after = later(before, {
+      seconds: 10,
+      softnet: { 1: { dropped: 18_234n } },
+      kernel: { [POD]: { tx_dropped: 18_234n } },
+    });
+    const findings = diagnose({ before, after });
+    expect(findings.map(shape)).toEqual([
+      {
+        class: 'BACKLOG',
+        severity: 'critical',
+        confidence: 'high',
+        iface: undefined,
+        packets: 18_234n,
+        title: '18,234 packets dropped at the per-CPU backlog (netdev_max_backlog=10)',
+        evidence: [
+          ['softnet dropped (cpu1)', 18_234n],
+          [`${POD} tx_dropped`, 18_234n],
+          ['net.core.netdev_max_backlog', '10'],
+        ],
+        commands: ['sysctl -w net.core.netdev_max_backlog=32768'],
+      },
+    ]);
+    expect(findings[0]!.explanation).toContain('veth_xmit');
+  });
+
+  it('without softnet drops it stays what it was: no backlog claim', () => {
+    const before = node();
+    const after = later(before, { seconds: 10, kernel: { [POD]: { tx_dropped: 18_234n } } });
+    expect(diagnose({ before, after }).map((f) => [f.class, f.iface, f.confidence])).toEqual([
+      ['OTHER', POD, 'low'],
+    ]);
+  });
+});
+
+// softnet_stat is 32-bit: the engine reads the boot ids. A reboot between the snapshots used
+// to read 0xfffffff0 -> 0x10 as a 32-drop wrap; it is a restart (16 drops since the reboot).
+describe('BACKLOG across a softnet counter that went down', () => {
+  const at = (s: Snapshot, boot: string, dropped: bigint) => {
+    const c = structuredClone(s);
+    c.facts.bootId = boot;
+    c.softnet.find((r) => r.cpu === 1)!.dropped = dropped;
+    return c;
+  };
+  const BOOT_A = '2f3c1a9e-6b1d-4f57-9a4e-3c8d2b7e1f00';
+  const BOOT_B = '8d0e7c21-45aa-4b8e-b0f2-91c3d4e5f6a7';
+
+  it('same boot: a wrap, counted in full', () => {
+    const before = at(node(), BOOT_A, 0x70000000n);
+    const after = at(later(before, { seconds: 3600 }), BOOT_A, 0x100n);
+    const [f] = diagnose({ before, after });
+    expect(f!.evidence[0]).toMatchObject({ name: 'softnet dropped (cpu1)', delta: 0x90000100n });
+    expect(f!.evidence[0]!.reset).toBeUndefined();
+  });
+
+  it('another boot: a reset, counted from the reboot', () => {
+    const before = at(node(), BOOT_A, 0xfffffff0n);
+    const after = at(later(before, { seconds: 3600 }), BOOT_B, 0x10n);
+    const [f] = diagnose({ before, after });
+    expect(f!.evidence[0]).toMatchObject({
+      name: 'softnet dropped (cpu1)',
+      delta: 16n,
+      reset: true,
+    });
   });
 });

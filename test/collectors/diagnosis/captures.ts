@@ -76,3 +76,11 @@ net.ipv4.tcp_rmem = 4096	131072	6291456
 export const PROC_NET_SNMP_UDP = `Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors
 Udp: 48211930 17 0 1204 0 0 0 3114 0
 `;
+
+// bnxt_en (Broadcom), a real ethq capture: per-ring keys print as `[3]: rx_discards`.
+export const BNXT_ETHTOOL_S = fixture('ethtool_S/ethq-test-bnxt_en.txt');
+
+// /proc/net/snmp and /proc/net/netstat of one Debian 12 VM (kernel 6.18); the snapshot keeps
+// both files' groups in one map, as the registry does.
+export const PROC_NET_SNMP_DEBIAN = fixture('proc_net_snmp/debian12-6.18-snmp.txt');
+export const PROC_NET_NETSTAT_DEBIAN = fixture('proc_net_snmp/debian12-6.18-netstat.txt');

@@ -11,7 +11,7 @@ import {
   DRIVER_TABLES,
 } from '../../../collectors/diagnosis/drivers/index.js';
 import { parseEthtoolStats } from '../../../collectors/ethtool-stats.js';
-import { MLX5_ETHTOOL_S } from './captures.js';
+import { BNXT_ETHTOOL_S, MLX5_ETHTOOL_S } from './captures.js';
 
 const mlx5 = { driver: 'mlx5_core', kind: 'sriov-vf' as const };
 const ena = { driver: 'ena', kind: 'physical' as const };
@@ -167,6 +167,35 @@ describe('driver knowledge base', () => {
       hits
         .filter((h) => h.rule.class === 'RING' && h.rule.kind === 'loss')
         .map((h) => h.rule.family),
-    ).toEqual(expect.arrayContaining(['rx_out_of_buffer', 'rx_discards_phy']));
+    ).toEqual(expect.arrayContaining(['rx_out_of_buffer']));
+    // The port buffer, before any RX queue: RING only next to rx_out_of_buffer (COUNTERS.md).
+    expect(classifyEthtool(mlx5, 'rx_discards_phy')?.rule).toMatchObject({
+      class: 'OTHER',
+      kind: 'loss',
+      joins: 'RING',
+      cause: 'port-buffer',
+      feeds: ['rx_dropped'],
+    });
+  });
+
+  it('classifies every loss-looking key of the real bnxt_en capture without guessing', () => {
+    const bnxt = { driver: 'bnxt_en', kind: 'physical' as const };
+    const keys = Object.keys(parseEthtoolStats(BNXT_ETHTOOL_S).value.stats);
+    const guessed = keys.filter((k) => classifyEthtool(bnxt, k)?.rule.kind === 'guess');
+    expect(guessed).toEqual([]);
+    expect(classifyEthtool(bnxt, '[7]: rx_discards')).toMatchObject({
+      rule: { class: 'RING', kind: 'loss', feeds: ['rx_missed_errors'] },
+      queue: 7,
+    });
+  });
+
+  it('TcpExt ListenOverflows / ListenDrops are SOCKET loss with a cause of their own', () => {
+    for (const name of ['ListenOverflows', 'ListenDrops']) {
+      expect(classifySnmp('TcpExt', name)?.rule).toMatchObject({
+        class: 'SOCKET',
+        kind: 'loss',
+        cause: 'listen',
+      });
+    }
   });
 });

@@ -3,7 +3,14 @@ import { diagnose, findingLine } from '../../../collectors/diagnosis/engine.js';
 import { parseEthtoolRing } from '../../../collectors/ethtool-ring.js';
 import { snapshotDelta } from '../../../collectors/snapshot-delta.js';
 import { azureVm, MLX5_VF, SYNTHETIC } from './azure-vm.js';
-import { MANA_WITH_NO_WQE, MLX5_VF_ETHTOOL_G } from './captures.js';
+import {
+  BNXT_ETHTOOL_S,
+  MANA_WITH_NO_WQE,
+  MLX5_ETHTOOL_I,
+  MLX5_ETHTOOL_S,
+  MLX5_VF_ETHTOOL_G,
+} from './captures.js';
+import { shape } from './findings-shape.js';
 import { later } from './snapshot-builder.js';
 
 const RX_MAX = parseEthtoolRing(MLX5_VF_ETHTOOL_G).value.max.rx;
@@ -37,8 +44,8 @@ describe('RING: mlx5 VF', () => {
       `ACTION=="add", SUBSYSTEM=="net", DRIVERS=="mlx5_core", KERNEL=="enP*", RUN+="/sbin/ethtool -G $name rx ${RX_MAX}"`,
     ]);
     expect(f!.evidence.map((e) => [e.name, e.delta])).toEqual([
-      ['enP1s1 rx_missed_errors', 52_311n],
       ['ethtool enP1s1 rx_out_of_buffer', 52_311n],
+      ['enP1s1 rx_missed_errors', 52_311n],
       ['enP1s1 rx ring', '1024 of 8192'],
     ]);
     expect(f!.ratePerSec).toBeCloseTo(5231.1);
@@ -113,5 +120,128 @@ describe('RING: mana VF', () => {
     });
     const [f] = diagnose({ before, after });
     expect(f).toMatchObject({ class: 'OTHER', packets: 500n, severity: 'info' });
+  });
+});
+
+// mlx5 rx_discards_phy: the port's if_in_discards, before any RX queue; mlx5e_get_stats() adds
+// it to rx_dropped (COUNTERS.md, K-MLX5). It used to be RING (with `ethtool -G`) plus an OTHER
+// finding for the rx_dropped it feeds. The ethq capture is a ConnectX-4 PF, which has it.
+describe('mlx5 rx_discards_phy (real ethq ConnectX-4 capture)', () => {
+  const PF = {
+    name: 'ens1f0',
+    kind: 'physical' as const,
+    ethtoolI: MLX5_ETHTOOL_I,
+    ethtoolS: MLX5_ETHTOOL_S,
+    ethtoolG: MLX5_VF_ETHTOOL_G,
+    ipLink: MLX5_VF.ipLink,
+  };
+
+  it('with rx_out_of_buffer flat: one OTHER port-buffer finding, no ring advice', () => {
+    const before = azureVm('vmP', [PF]);
+    const after = later(before, {
+      seconds: 10,
+      ethtool: { ens1f0: { rx_discards_phy: 40_000n, tx_pause_ctrl_phy: 300n } },
+      kernel: { ens1f0: { rx_dropped: 40_000n } },
+    });
+    const findings = diagnose({ before, after });
+    expect(findings.map(shape)).toEqual([
+      {
+        class: 'OTHER',
+        severity: 'warning',
+        confidence: 'high',
+        iface: 'ens1f0',
+        packets: 40_000n,
+        title: '40,000 packets dropped in the NIC port buffer, before the RX ring',
+        evidence: [
+          ['ethtool ens1f0 rx_discards_phy', 40_000n],
+          ['ens1f0 rx_dropped', 40_000n],
+          ['ethtool ens1f0 tx_pause_ctrl_phy', 300n],
+        ],
+        commands: [],
+      },
+    ]);
+    const [f] = findings;
+    expect(f!.explanation).toContain('a larger RX ring (ethtool -G) does not help');
+    expect(f!.explanation).toContain('same loss, not a second one');
+    expect(f!.mitigation.summary).toContain('flow control');
+    expect(f!.mitigation.checks).toEqual([
+      'ethtool -a ens1f0',
+      "ethtool -S ens1f0 | grep -E 'discard|pause|out_of_buffer|buffer_passed'",
+    ]);
+  });
+
+  it('with rx_out_of_buffer rising too: one RING finding that cites both', () => {
+    const before = azureVm('vmP', [PF]);
+    const after = later(before, {
+      seconds: 10,
+      ethtool: { ens1f0: { rx_discards_phy: 4_000n, rx_out_of_buffer: 9_000n } },
+      kernel: { ens1f0: { rx_dropped: 4_000n, rx_missed_errors: 9_000n } },
+    });
+    const findings = diagnose({ before, after });
+    expect(findings.map(shape)).toEqual([
+      {
+        class: 'RING',
+        severity: 'critical',
+        confidence: 'high',
+        iface: 'ens1f0',
+        packets: 9_000n,
+        title: '9,000 packets dropped: RX ring full (ring 1024/8192)',
+        evidence: [
+          ['ethtool ens1f0 rx_out_of_buffer', 9_000n],
+          ['ens1f0 rx_missed_errors', 9_000n],
+          ['ethtool ens1f0 rx_discards_phy', 4_000n],
+          ['ens1f0 rx_dropped', 4_000n],
+          ['ens1f0 rx ring', '1024 of 8192'],
+        ],
+        commands: ['ethtool -G ens1f0 rx 8192'],
+      },
+    ]);
+    expect(findings[0]!.explanation).toContain('The port buffer overflowed too');
+  });
+});
+
+// bnxt_en per-ring rx_discards and rx_total_ring_discards are what bnxt_get_ring_stats() adds
+// to rx_missed_errors (`missed`). Without a bnxt table they were guessed as an unknown OTHER
+// finding next to the RING one.
+describe('bnxt_en ring discards (real ethq bnxt_en capture)', () => {
+  it('is one RING finding citing missed, the per-ring and the total discards', () => {
+    const NIC = {
+      name: 'ens2f0np0',
+      kind: 'physical' as const,
+      driver: 'bnxt_en',
+      ethtoolS: BNXT_ETHTOOL_S,
+      ipLink: MLX5_VF.ipLink,
+    };
+    const before = azureVm('vmN', [NIC]);
+    const after = later(before, {
+      seconds: 10,
+      ethtool: {
+        ens2f0np0: {
+          '[0]: rx_discards': 3_000n,
+          '[1]: rx_discards': 2_000n,
+          rx_total_ring_discards: 5_000n,
+        },
+      },
+      kernel: { ens2f0np0: { rx_missed_errors: 5_000n } },
+    });
+    const findings = diagnose({ before, after });
+    expect(findings.map(shape)).toEqual([
+      {
+        class: 'RING',
+        severity: 'critical',
+        confidence: 'high',
+        iface: 'ens2f0np0',
+        packets: 5_000n,
+        title: '5,000 packets dropped: RX ring full',
+        evidence: [
+          ['ethtool ens2f0np0 rx_total_ring_discards', 5_000n],
+          ['ens2f0np0 rx_missed_errors', 5_000n],
+          ['ethtool ens2f0np0 [0]: rx_discards', 3_000n],
+          ['ethtool ens2f0np0 [1]: rx_discards', 2_000n],
+        ],
+        commands: [],
+      },
+    ]);
+    expect(findings[0]!.mitigation.checks).toEqual(['ethtool -g ens2f0np0']);
   });
 });
