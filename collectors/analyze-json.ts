@@ -12,6 +12,7 @@ export function hostView(s: Snapshot) {
   return {
     name: s.host,
     takenAt: s.takenAt,
+    ...(s.timeBase ? { timeBase: s.timeBase } : {}),
     kernel: s.facts.kernelRelease ?? null,
     os: s.facts.os ?? null,
     cpus: s.facts.cpus ?? null,
@@ -53,7 +54,8 @@ export function deltaView(d: SnapshotDelta) {
     name: d.host,
     from: d.from,
     to: d.to,
-    intervalSec: d.intervalSec,
+    // null: the interval is unknown or under a second, and no rate is given.
+    intervalSec: d.intervalSec > 0 ? d.intervalSec : null,
     interfaces: d.interfaces.map((i) => ({
       name: i.name,
       driver: i.driver ?? null,

@@ -18,6 +18,7 @@ export type HostWideFields = Omit<
   | 'takenAt'
   | 'durationMs'
   | 'hostClockNs'
+  | 'timeBase'
   | 'interfaces'
   | 'sources'
   | 'warnings'

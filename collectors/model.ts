@@ -96,6 +96,11 @@ export interface Snapshot {
   // Operator clock (UTC) when the snapshot script started and ended.
   takenAt: string;
   durationMs: number;
+  // Set when takenAt is not the operator's clock (`collect analyze` input):
+  // 'sos-manifest' is the host's local time, zone unknown, as its sos report
+  // recorded it; 'file-mtime' is a file's time, not when the counters were
+  // read, so no interval (and no rate) is measured from it.
+  timeBase?: 'sos-manifest' | 'file-mtime';
   // Host clock at the start of the script, nanoseconds since the epoch.
   hostClockNs?: string;
   facts: HostFacts;

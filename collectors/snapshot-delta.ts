@@ -20,14 +20,33 @@ export interface SnapshotDelta {
   host: string;
   from: string;
   to: string;
+  // 0 when unknown (either capture has no time of its own, or the two
+  // clocks differ) or under MIN_RATE_INTERVAL_SEC: no rate is computed then.
   intervalSec: number;
   interfaces: InterfaceDelta[];
   softnet: SoftnetDelta;
   snmp: Record<string, MapDelta>;
 }
 
+// A rate over less than this is noise: two captures taken this close say
+// nothing per second (22,502 packets over 0.01 s would read as 2,250,250/s).
+export const MIN_RATE_INTERVAL_SEC = 1;
+
+// The seconds between two captures, or 0 when they cannot be measured: a
+// capture timed by a file's mtime (when it was copied, not taken), or two
+// different clocks (a sos report's zone-less local time against dropkit's UTC).
+export function intervalBetween(before: Snapshot, after: Snapshot): number {
+  if (before.timeBase === 'file-mtime' || after.timeBase === 'file-mtime') return 0;
+  if (before.timeBase !== after.timeBase) return 0;
+  // A sos time has no zone: both are read the same way, whatever this machine's.
+  const ms = (s: Snapshot) =>
+    Date.parse(s.timeBase === 'sos-manifest' ? `${s.takenAt}Z` : s.takenAt);
+  const sec = (ms(after) - ms(before)) / 1000;
+  return Number.isFinite(sec) && sec >= MIN_RATE_INTERVAL_SEC ? sec : 0;
+}
+
 export function snapshotDelta(before: Snapshot, after: Snapshot): SnapshotDelta {
-  const intervalSec = Math.max(0, (Date.parse(after.takenAt) - Date.parse(before.takenAt)) / 1000);
+  const intervalSec = intervalBetween(before, after);
   const opts = { intervalSec };
   const beforeByName = new Map(before.interfaces.map((i) => [i.name, i]));
   const interfaces: InterfaceDelta[] = [];
@@ -67,7 +86,11 @@ export function snapshotDelta(before: Snapshot, after: Snapshot): SnapshotDelta 
     to: after.takenAt,
     intervalSec,
     interfaces,
-    softnet: softnetDelta(before.softnet, after.softnet, intervalSec),
+    // Boot ids tell a 32-bit wrap (same boot) from a reset (a reboot).
+    softnet: softnetDelta(before.softnet, after.softnet, intervalSec, {
+      ...(before.facts.bootId ? { before: before.facts.bootId } : {}),
+      ...(after.facts.bootId ? { after: after.facts.bootId } : {}),
+    }),
     snmp,
   };
 }

@@ -14,6 +14,7 @@ have sudo || need+=(sudo)
 have unshare || need+=(util-linux)
 have busybox || need+=(busybox)
 have ps || need+=(procps)
+have sos || need+=(sosreport)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

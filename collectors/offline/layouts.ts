@@ -34,7 +34,8 @@ export function dropkitLayout(): LayoutEntry[] {
 // file reached through a link (a sos report's proc/net -> self/net) is kept
 // whatever the links are; everything else streams past unread.
 export function evidenceFileName(): (path: string) => boolean {
-  const exact = new Set(['snapshot.json']);
+  // snapshot.json and a sos report's manifest.json say when it was taken.
+  const exact = new Set(['snapshot.json', 'manifest.json']);
   const patterns: Array<[pre: string, post: string]> = [];
   for (const e of [...SOS_LAYOUT, ...dropkitLayout()]) {
     const last = e.path.slice(e.path.lastIndexOf('/') + 1);

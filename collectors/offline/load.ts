@@ -16,6 +16,7 @@ import {
   matchLayout,
   SOS_LAYOUT,
 } from './layouts.js';
+import { parseSosManifest, SOS_MANIFEST } from './sos-manifest.js';
 
 // `collect analyze` input: a dropkit snapshot directory (snapshot.json +
 // raw/), a bundle or extracted bundle (hosts/*/), a sos report directory, or
@@ -52,13 +53,64 @@ async function sectionsFrom(tree: FileTree, root: string, layout: LayoutEntry[])
   return sections;
 }
 
-const EPOCH = new Date(0).toISOString();
+// When the counters were read: a dropkit snapshot's own `takenAt` (beside
+// raw/ or in it; never above the input's root), a sos report's manifest, or,
+// with neither, the root's mtime, marked as such (no rate is measured from it).
+async function timeOf(
+  tree: FileTree,
+  root: string,
+  sos: boolean,
+  warn: (line: string) => void,
+): Promise<{
+  takenAt: string;
+  durationMs: number;
+  host?: string;
+  timeBase?: Snapshot['timeBase'];
+}> {
+  if (sos) {
+    const bytes = await tree.read(joinRel(root, SOS_MANIFEST));
+    if (bytes) {
+      const { value, warnings } = parseSosManifest(bytes);
+      for (const w of warnings) warn(`${tree.show(root)}: ${w}`);
+      if (value) return { ...value, timeBase: 'sos-manifest' };
+    }
+  } else {
+    const metas = [joinRel(root, 'snapshot.json')];
+    if (root) metas.push(joinRel(posix.dirname(root).replace(/^\.$/, ''), 'snapshot.json'));
+    for (const m of metas) {
+      const bytes = await tree.read(m);
+      if (!bytes) continue;
+      try {
+        const j = JSON.parse(bytes.toString('utf8')) as {
+          takenAt?: unknown;
+          durationMs?: unknown;
+          host?: unknown;
+        };
+        const host = typeof j.host === 'string' && j.host ? { host: j.host } : {};
+        const ms = typeof j.durationMs === 'number' && j.durationMs >= 0 ? j.durationMs : 0;
+        if (typeof j.takenAt === 'string' && Number.isFinite(Date.parse(j.takenAt)))
+          return { takenAt: j.takenAt, durationMs: ms, ...host };
+        if (host.host) return { ...(await mtimeOf(tree, root)), ...host };
+      } catch {
+        // A damaged snapshot.json: the raw files still tell the story.
+      }
+      break;
+    }
+  }
+  return mtimeOf(tree, root);
+}
+
+async function mtimeOf(tree: FileTree, root: string) {
+  const t = (await tree.mtime(root)) ?? new Date(0);
+  return { takenAt: t.toISOString(), durationMs: 0, timeBase: 'file-mtime' as const };
+}
 
 async function hostFrom(
   tree: FileTree,
   root: string,
   name: string,
   layout: LayoutEntry[],
+  warn: (line: string) => void,
 ): Promise<Snapshot> {
   const sections = await sectionsFrom(tree, root, layout);
   if (!sections.length) {
@@ -69,30 +121,16 @@ async function hostFrom(
       hint: 'give a dropkit snapshot or bundle directory, a sos report directory, or its tarball',
     });
   }
-  let takenAt = EPOCH;
-  // Beside raw/ or in it; never above the input's root.
-  const metas = [joinRel(root, 'snapshot.json')];
-  if (root) metas.push(joinRel(posix.dirname(root).replace(/^\.$/, ''), 'snapshot.json'));
-  for (const m of metas) {
-    const bytes = await tree.read(m);
-    if (!bytes) continue;
-    try {
-      const j = JSON.parse(bytes.toString('utf8')) as { takenAt?: unknown; host?: unknown };
-      if (typeof j.takenAt === 'string' && j.takenAt) takenAt = j.takenAt;
-      if (typeof j.host === 'string' && j.host) name = j.host;
-    } catch {
-      // A damaged snapshot.json: the raw files still tell the story.
-    }
-    break;
-  }
-  if (takenAt === EPOCH) takenAt = ((await tree.mtime(root)) ?? new Date(0)).toISOString();
+  const time = await timeOf(tree, root, layout === SOS_LAYOUT, warn);
+  if (time.host) name = time.host;
   const snap = buildSnapshot({
     host: name,
-    takenAt,
-    durationMs: 0,
+    takenAt: time.takenAt,
+    durationMs: time.durationMs,
     sections,
     specs: COLLECTORS,
   }).snapshot;
+  if (time.timeBase) snap.timeBase = time.timeBase;
   // A bare snapshot directory has no name of its own: the host's is better.
   if (name === 'host' && snap.facts.hostname) snap.host = snap.facts.hostname;
   return snap;
@@ -124,22 +162,28 @@ export async function loadCapture(path: string, o: LoadOptions = {}): Promise<Ca
       step: 'analyze',
     });
   const tree = st.isFile() ? await readArchiveTree(path, evidenceFileName(), o) : diskTree(path, o);
-  return captureIn(tree, '', path, 0);
+  return captureIn(tree, '', path, 0, o.warn ?? (() => undefined));
 }
 
-async function captureIn(tree: FileTree, at: string, path: string, depth: number) {
+async function captureIn(
+  tree: FileTree,
+  at: string,
+  path: string,
+  depth: number,
+  warn: (line: string) => void,
+): Promise<Capture> {
   const sub = (...p: string[]) => joinRel(at, ...p);
-  if ((await tree.kind(sub('hosts'))) === 'dir') return bundleIn(tree, sub('hosts'));
+  if ((await tree.kind(sub('hosts'))) === 'dir') return bundleIn(tree, sub('hosts'), warn);
   if ((await tree.kind(sub('raw'))) === 'dir')
-    return { after: [await hostFrom(tree, sub('raw'), 'host', dropkitLayout())] };
+    return { after: [await hostFrom(tree, sub('raw'), 'host', dropkitLayout(), warn)] };
   if ((await tree.kind(sub('sos_commands'))) === 'dir') {
     const hn = (await tree.read(sub('hostname')))?.toString('utf8').trim() || 'sos-host';
-    return { after: [await hostFrom(tree, at, hn, SOS_LAYOUT)] };
+    return { after: [await hostFrom(tree, at, hn, SOS_LAYOUT, warn)] };
   }
   // A tarball extracts to one top-level directory.
   const names = await tree.list(at);
   if (depth < 4 && names.length === 1 && (await tree.kind(sub(names[0]!))) === 'dir')
-    return captureIn(tree, sub(names[0]!), path, depth + 1);
+    return captureIn(tree, sub(names[0]!), path, depth + 1, warn);
   throw new DropkitError({
     code: 'USAGE',
     message: `${path} is not a dropkit snapshot, bundle or sos report`,
@@ -162,13 +206,17 @@ async function firstRun(tree: FileTree, hostsDir: string, hosts: string[]): Prom
   return '';
 }
 
-async function bundleIn(tree: FileTree, hostsDir: string): Promise<Capture> {
+async function bundleIn(
+  tree: FileTree,
+  hostsDir: string,
+  warn: (line: string) => void,
+): Promise<Capture> {
   const hosts: string[] = [];
   for (const h of await tree.list(hostsDir))
     if ((await tree.kind(joinRel(hostsDir, h))) === 'dir') hosts.push(h);
   const dir = (h: string, sub: string) => joinRel(hostsDir, h, sub);
   const isDir = async (p: string) => (await tree.kind(p)) === 'dir';
-  const from = (h: string, sub: string) => hostFrom(tree, dir(h, sub), h, dropkitLayout());
+  const from = (h: string, sub: string) => hostFrom(tree, dir(h, sub), h, dropkitLayout(), warn);
   const run = await firstRun(tree, hostsDir, hosts);
   // A reproduction bundle: hosts/<h>/before/raw and hosts/<h>/after/raw.
   const afterRaw = await Promise.all(hosts.map((h) => isDir(dir(h, `${run}after/raw`))));

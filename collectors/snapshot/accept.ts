@@ -72,8 +72,8 @@ function capped(s: Section, warnings: string[]): Section {
   return { ...s, stdout: s.stdout.subarray(0, MAX_SECTION_BYTES) };
 }
 
-// The interfaces the host listed (sysfs, ip link, /proc/net/dev), less any
-// name the kernel would refuse: a per-interface section must name one of them.
+// The interfaces the host named (sysfs, ip link, /proc/net/dev, per-interface
+// sections), less any name the kernel would refuse.
 export function listedInterfaces(names: Iterable<string>, warnings: string[]): Set<string> {
   const listed = new Set<string>();
   for (const n of names) {

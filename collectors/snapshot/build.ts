@@ -1,16 +1,16 @@
 import { newDraft, type ReadSection } from '../contribution.js';
 import type { RawFile, Snapshot } from '../model.js';
 import type { CollectorSpec } from '../spec.js';
-import { acceptSections, listedInterfaces, sectionName } from './accept.js';
+import { acceptSections, listedInterfaces } from './accept.js';
 import type { Section } from './frames.js';
 import { assembleInterfaces, listedNames } from './interfaces.js';
 import { SourceTable } from './source-table.js';
 
 // Pure: raw sections in, a typed snapshot plus the byte-exact raw files out.
-// Only the sections accept.ts keeps are used, and a per-interface one only for
-// an interface the host listed: every name a host sends may be forged. What
-// each source adds to the snapshot is declared in its own file (spec.model):
-// this applies them in registry order, host-wide sources first.
+// Only the sections accept.ts keeps are used: every name a host sends may be
+// forged, and one the kernel would refuse never reaches a path. What each
+// source adds to the snapshot is declared in its own file (spec.model): this
+// applies them in registry order, host-wide sources first.
 
 export interface BuildInput {
   host: string;
@@ -36,14 +36,17 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
     );
 
   for (const { id, model } of scoped('global')) model.apply(read(id), draft, undefined);
-  const listed = listedInterfaces(listedNames(draft.listing), warnings);
-  // A per-interface section counts only for an interface the host listed:
-  // its name goes into a path (ethtool/<iface>/…).
-  for (const s of perIface) {
-    if (listed.has(s.iface!)) table.add(s);
-    else
-      warnings.push(`${sectionName(s.id, s.iface)} dropped: the host did not list this interface`);
-  }
+  // Every source that names an interface lists it: a sos report or a copied
+  // raw/ may hold ethtool -S of an interface and no ip link, sysfs or
+  // /proc/net/dev at all, and its counters, driver and findings count. A
+  // forged name gains nothing here that a forged listing would not: names
+  // the kernel would refuse were dropped above (accept.ts), as they go into
+  // paths (ethtool/<iface>/…).
+  const listed = listedInterfaces(
+    [...listedNames(draft.listing), ...perIface.map((s) => s.iface!)],
+    warnings,
+  );
+  for (const s of perIface) table.add(s);
   const perInterface = scoped('per-interface');
   for (const name of listed)
     for (const { id, model } of perInterface) model.apply(read(id, name), draft, name);

@@ -12,8 +12,7 @@
 //
 // The host runs the script and can read the boundary, so every header may be
 // forged: a section whose interface name breaks the kernel's rules is dropped
-// here, with a warning, and never reaches a path (build.ts then also drops an
-// interface the host did not list).
+// here, with a warning, and never reaches a path.
 
 import { isValidIfaceName } from '../iface-name.js';
 import { sectionName } from './accept.js';

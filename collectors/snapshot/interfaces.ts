@@ -19,7 +19,8 @@ const VF_DRIVERS = new Set([
   'i40evf',
 ]);
 
-// Every name a source listed, once, in the order they listed them.
+// Every name a listing source gave, once, in the order they gave them
+// (build.ts adds the names of per-interface sections after these).
 export function listedNames(l: InterfaceListing): Set<string> {
   return new Set([...Object.keys(l.sysfs), ...l.links.keys(), ...l.procDev.map((p) => p.name)]);
 }

@@ -109,7 +109,8 @@ function softnetTable(
 
 export function formatDelta(d: SnapshotDelta): string {
   const out = [
-    `${field(d.host)}: deltas over ${d.intervalSec.toFixed(1)} s (${field(d.from)} → ${field(d.to)})`,
+    // 0: no time of its own, two clocks, or under a second (snapshot-delta.ts).
+    `${field(d.host)}: deltas ${d.intervalSec > 0 ? `over ${d.intervalSec.toFixed(1)} s` : 'with the interval unknown, no rates'} (${field(d.from)} → ${field(d.to)})`,
     '',
   ];
   const k = (m: SnapshotDelta['interfaces'][number]['kernel'], n: string) => m.deltas[n]?.delta;

@@ -60,14 +60,14 @@ describe('a source declared in one object', () => {
   it('lands in the snapshot, with its warnings under its name', () => {
     expect(snapshot.sysctls).toEqual({ 'made.up': 'value, odd' });
     expect(snapshot.interfaces.find((i) => i.name === 'eth0')?.speedMbps).toBe(25000);
-    expect(snapshot.warnings).toEqual([
-      'made_up: odd line',
-      'section "made_up_if" (interface "eth9") dropped: the host did not list this interface',
-    ]);
+    // eth9 is named by this source only: it is an interface all the same.
+    expect(snapshot.interfaces.find((i) => i.name === 'eth9')?.speedMbps).toBe(1);
+    expect(snapshot.warnings).toEqual(['made_up: odd line']);
     expect(raw.map((r) => r.path)).toEqual([
       'net/sysfs-class-net.txt',
       'made-up.txt',
       'made-up/eth0.txt',
+      'made-up/eth9.txt',
     ]);
   });
 });
