@@ -61,7 +61,10 @@ export function createProgress(
     },
     status: (s) => {
       clear();
-      out.write(`… ${statusLine(s)}`);
+      // One terminal row: a line that wraps leaves a stale copy behind, since
+      // \r\x1b[K clears only the last row.
+      const cols = (out as { columns?: number }).columns ?? 80;
+      out.write(fitted(`… ${statusLine(s)}`, cols - 1));
       live = true;
     },
     note: (l) => {
@@ -70,4 +73,18 @@ export function createProgress(
     },
     done: clear,
   };
+}
+
+// The status line cut to the terminal's width (its characters are plain:
+// statusLine escapes every host field).
+export function fitted(line: string, width: number): string {
+  const chars = [...line];
+  return chars.length <= width ? line : `${chars.slice(0, Math.max(1, width - 1)).join('')}…`;
+}
+
+// How progress is shown: live on a terminal that can rewrite a line, plain
+// timestamped lines elsewhere (CI, a pipe, TERM=dumb), nothing with --json.
+export function progressMode(json: boolean): 'tty' | 'plain' | 'quiet' {
+  if (json) return 'quiet';
+  return process.stderr.isTTY && process.env['TERM'] !== 'dumb' ? 'tty' : 'plain';
 }

@@ -1,3 +1,4 @@
+import { csvLine } from '../../kit/csv.js';
 // Incremental parser of the tracer's stream. Pure.
 
 export interface TraceEntry {
@@ -71,6 +72,6 @@ export function traceCsv(host: string, st: TraceStream): string {
   const lines = ['uptime_s,host,reason,location,count'];
   for (const i of st.intervals)
     for (const e of i.entries)
-      lines.push(`${i.uptime},${host},${e.reason ?? ''},${e.location},${e.count}`);
+      lines.push(csvLine([i.uptime, host, e.reason ?? '', e.location, e.count]));
   return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@ import type { Profile } from '../../repro/profile-types.js';
 import type { RunOptions } from '../../repro/run/run.js';
 import { parseRate } from '../../repro/units.js';
 import { DropkitError } from '../errors.js';
-import { createProgress } from '../progress.js';
+import { createProgress, progressMode } from '../progress.js';
 import { openTransport } from '../transport/open.js';
 import {
   collect,
@@ -130,6 +130,6 @@ export function runOptions(
     sampleIntervalMs: o.sampleInterval,
     open: (spec) => openTransport(spec, opening),
     signal: interrupt.signal,
-    progress: createProgress(o.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain'),
+    progress: createProgress(progressMode(!!o.json)),
   };
 }

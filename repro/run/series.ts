@@ -1,3 +1,4 @@
+import { csvLine } from '../../kit/csv.js';
 import type { Sample } from '../sampler/parse.js';
 
 // The sampler time series on one time axis (the operator's clock), and what
@@ -94,7 +95,7 @@ export function movement(s: Series): Movement | undefined {
 export function seriesCsv(all: Series[]): string {
   const lines = ['t_ms,host,key,value'];
   for (const s of all)
-    for (const [t, v] of s.points) lines.push(`${t.toFixed(3)},${s.host},${s.key},${v}`);
+    for (const [t, v] of s.points) lines.push(csvLine([t.toFixed(3), s.host, s.key, v]));
   return `${lines.join('\n')}\n`;
 }
 

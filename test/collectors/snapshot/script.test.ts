@@ -25,6 +25,9 @@ const spec = (
 // Under bash the last third of the host-wide specs (binary, slowsh,
 // leftover) and the per-interface ones run in the second lane, so both
 // lanes' watchdogs and framing are exercised.
+// The slow fragment's sleep is unique to this run: the leftover check looks
+// machine-wide, and another run of this file may be sleeping beside it.
+const SLEEP = `4.${String(Math.floor(Math.random() * 9000) + 1000)}`;
 const SPECS: CollectorSpec[] = [
   spec('noeol', { kind: 'shell', sh: "printf 'abc'; echo oops >&2; exit 3" }),
   spec('missing', { kind: 'command', argv: ['dropkit-no-such-tool', '-S'] }),
@@ -36,9 +39,12 @@ const SPECS: CollectorSpec[] = [
   spec('binary', { kind: 'shell', sh: "printf '\\000\\377\\n\\n'" }),
   // A fragment's children die with it (timeout(1) and the bash watchdog both
   // signal the section's process group).
-  spec('slowsh', { kind: 'shell', sh: 'sleep 4.3217; echo late' }, { timeoutSec: 1 }),
+  spec('slowsh', { kind: 'shell', sh: `sleep ${SLEEP}; echo late` }, { timeoutSec: 1 }),
   // Checked on the host right after: the killed fragment's sleep is gone.
-  spec('leftover', { kind: 'shell', sh: "pgrep -xf 'sleep 4[.]3217' || echo none" }),
+  spec('leftover', {
+    kind: 'shell',
+    sh: `pgrep -xf 'sleep ${SLEEP.replace('.', '[.]')}' || echo none`,
+  }),
   spec('mtu', { kind: 'file', path: '/sys/class/net/{iface}/mtu' }, { scope: 'per-interface' }),
   // Per-interface stderr comes back to its own section.
   spec(
