@@ -61,7 +61,7 @@ describe('built-in profiles', () => {
         reverse: false,
         bidir: false,
         window: '4M',
-        extraArgs: ['-A', '0'],
+        extraArgs: ['-A', '0,0'],
       },
     ]);
     expect((await loadProfile('tcp-incast')).phases[0]).toMatchObject({

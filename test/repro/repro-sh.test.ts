@@ -52,11 +52,11 @@ describe('renderReproSh', () => {
 
   it('runs the profile phases with the profile iperf3 arguments', async () => {
     const text = renderReproSh(await loadProfile('microburst'), { port: 5301 });
-    expect(text).toContain('    burst) set -- "$2" -u -b 1G/32 -P 4 -l 1400 -w 4M -A 0 ;;');
+    expect(text).toContain('    burst) set -- "$2" -u -b 1G/32 -P 4 -l 1400 -w 4M -A 0,0 ;;');
     expect(text).toContain('    burst) echo 10 ;;');
     expect(text).toContain('DEFAULT_PORT=5301');
     expect(text).toMatch(
-      /^# {3}phase burst \(10 s\): iperf3 -u -b 1G\/32 -P 4 -l 1400 -w 4M -A 0$/m,
+      /^# {3}phase burst \(10 s\): iperf3 -u -b 1G\/32 -P 4 -l 1400 -w 4M -A 0,0$/m,
     );
   });
 
