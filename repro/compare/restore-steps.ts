@@ -1,5 +1,6 @@
 import { asDropkitError, DropkitError } from '../../kit/errors.js';
 import type { Run } from '../run/run.js';
+import { stepTimer } from '../run/step-runner.js';
 import type { Mitigator } from './mitigator.js';
 import type { HostRestore } from './record.js';
 
@@ -13,19 +14,14 @@ async function alwaysStep<T>(
   fn: () => Promise<T>,
   detail: (v: T) => string,
 ): Promise<T | undefined> {
-  const t0 = performance.now();
-  const startedAt = new Date().toISOString();
+  const done = stepTimer(run.rec, run.o.progress, name);
   try {
     const v = await fn();
-    const ms = performance.now() - t0;
-    run.rec.steps.push({ step: name, startedAt, ms, ok: true });
-    run.o.progress.step(name, ms, true, detail(v));
+    done(true, detail(v));
     return v;
   } catch (e) {
     const err = asDropkitError(e, { code: 'RESTORE_FAILED', step: name });
-    const ms = performance.now() - t0;
-    run.rec.steps.push({ step: name, startedAt, ms, ok: false, error: err.oneLine });
-    run.o.progress.step(name, ms, false, err.oneLine);
+    done(false, err.oneLine);
     run.rec.error ??= err;
     return undefined;
   }

@@ -16,7 +16,7 @@ import { rootCause } from './root-cause.js';
 import { firstSamples, startSamplers } from './samplers.js';
 import { serverPort } from './server-port.js';
 import { snapshotBoth, snapshotsAfterFailure } from './snapshots.js';
-import { type Step, stepRunner } from './step-runner.js';
+import { type Step, stepRunner, stepTimer } from './step-runner.js';
 import { startTrace, traceSkipReason } from './trace.js';
 import { runPhase } from './traffic.js';
 
@@ -242,8 +242,7 @@ export async function afterFailure({ o, rec, live }: Run, e: unknown): Promise<v
 
 // Always, whatever happened before: recorded as a step, but never throws.
 export async function cleanupStep({ o, rec, live }: Run): Promise<void> {
-  const t0 = performance.now();
-  const startedAt = new Date().toISOString();
+  const done = stepTimer(rec, o.progress, 'cleanup');
   const { leftovers, problems } = await cleanup(
     rec.hosts.map((h, i) => ({
       spec: h.spec,
@@ -255,8 +254,6 @@ export async function cleanupStep({ o, rec, live }: Run): Promise<void> {
   leftovers.forEach((l, i) => {
     if (l) rec.hosts[i]!.leftovers = l;
   });
-  const ms = performance.now() - t0;
   const error = problems.join('; ');
-  rec.steps.push({ step: 'cleanup', startedAt, ms, ok: !error, ...(error ? { error } : {}) });
-  o.progress.step('cleanup', ms, !error, error || 'no dropkit process left on either host');
+  done(!error, error || 'no dropkit process left on either host');
 }
