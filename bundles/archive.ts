@@ -1,10 +1,9 @@
-import { link, open, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { TarArchive } from 'archiver';
 import type { ReadLimits } from '../collectors/offline/limits.js';
 import { shown } from '../collectors/offline/shown.js';
 import { readTar } from '../collectors/offline/tar-read.js';
+import { writeAtomic } from '../kit/atomic-write.js';
 import type { BundleEntry } from './entries.js';
 
 // A bundle is small (tens to hundreds of KiB), so it is packed in memory:
@@ -26,28 +25,8 @@ export async function packTarGz(top: string, entries: BundleEntry[], mtime: Date
   return gzipSync(Buffer.concat(chunks), { level: 6 });
 }
 
-// Writes bytes atomically: a temporary file in the same directory, fsync,
-// then link() to the final name, which fails if that name exists. A crash at
-// any point leaves no file under the final name (only a dot-prefixed
-// .partial, removed on error), and an existing file is never overwritten.
-export async function writeAtomic(file: string, bytes: Buffer): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.partial`);
-  try {
-    const fh = await open(tmp, 'wx', 0o600);
-    try {
-      for (let at = 0; at < bytes.length; at += 1 << 20)
-        await fh.write(bytes.subarray(at, Math.min(bytes.length, at + (1 << 20))));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await link(tmp, file);
-  } finally {
-    await unlink(tmp).catch(() => undefined);
-  }
-}
-
-// Writes entries as <top>/<path> into a tar.gz, atomically. Its size and
+// Writes entries as <top>/<path> into a tar.gz, atomically and durably; it
+// never replaces an existing file. Its size and
 // sha256 are taken from the file as read back (readTarGz).
 export async function writeTarGz(
   file: string,

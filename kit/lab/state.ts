@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeAtomic } from '../atomic-write.js';
 import type { LabLayout } from './layout.js';
 
 // What the lab changed, so `down` and `impair --reset` restore exactly that.
@@ -26,7 +27,6 @@ export async function readState(dir: string): Promise<LabState | undefined> {
 
 export async function writeState(dir: string, state: LabState): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = `${statePath(dir)}.tmp`;
-  await writeFile(tmp, JSON.stringify(state, null, 2), { mode: 0o600 });
-  await rename(tmp, statePath(dir));
+  // The lab's originals (sysctls, RPS masks): `lab down` restores from it after a crash.
+  await writeAtomic(statePath(dir), JSON.stringify(state, null, 2), { mode: 0o600, replace: true });
 }

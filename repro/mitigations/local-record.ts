@@ -1,6 +1,7 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { writeAtomic } from '../../kit/atomic-write.js';
 import { isCpuMask, isPlainNumber, type SettingValue } from './settings.js';
 
 // The second copy of what a comparison changed on a host, on the operator's
@@ -40,7 +41,9 @@ function fileOf(r: Pick<LocalRecord, 'runId' | 'netns' | 'host'>): string {
 export async function writeLocalRecord(r: LocalRecord): Promise<string> {
   await mkdir(recordDir(), { recursive: true, mode: 0o700 });
   const file = fileOf(r);
-  await writeFile(file, `${JSON.stringify(r, null, 2)}\n`, { mode: 0o600 });
+  // Durable before the first change: after a crash or power loss this record is how
+  // `repro restore` knows the originals. It may replace a record of the same run.
+  await writeAtomic(file, `${JSON.stringify(r, null, 2)}\n`, { mode: 0o600, replace: true });
   return file;
 }
 
