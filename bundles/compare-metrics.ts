@@ -1,5 +1,5 @@
 import type { DropClass, Finding } from '../collectors/diagnosis/engine.js';
-import { median } from '../repro/iperf3-intervals.js';
+import { countedIntervals, median } from '../repro/iperf3-intervals.js';
 import type { RunRecord } from '../repro/run/run.js';
 import type { PhaseResult } from './repro-results.js';
 import { reproPhases } from './repro-summary.js';
@@ -27,22 +27,14 @@ export interface RunFigures {
   squeezeEvents: bigint | undefined;
 }
 
-// iperf3 ends a test with whatever is left of the last second: an interval
-// of a few milliseconds (2.000 → 2.003 s) whose rate is that of a handful of
-// packets and would pull the median and the 10th percentile down. Intervals
-// shorter than this are left out of the per-second values (the totals, and
-// so the loss, still count them).
-export const MIN_INTERVAL_S = 0.5;
-
-// Every receiver interval of every phase and direction, as bit/s; iperf3's
-// -O warm-up intervals are left out, as iperf3 leaves them out of its totals.
-// A --bidir run has two receivers: each direction's seconds count as values.
+// Every receiver interval of every phase and direction, as bit/s, without
+// partial and warm-up intervals (countedIntervals): a 3 ms tail would pull
+// the median and the 10th percentile down. A --bidir run has two receivers:
+// each direction's seconds count as values.
 export function receiverSeconds(phases: readonly PhaseResult[]): number[] {
   return phases.flatMap((p) =>
     (p.result?.directions ?? []).flatMap((d) =>
-      d.received
-        .filter((x) => !x.omitted && x.end - x.start >= MIN_INTERVAL_S)
-        .map((x) => x.bitsPerSecond),
+      countedIntervals(d.received).map((x) => x.bitsPerSecond),
     ),
   );
 }

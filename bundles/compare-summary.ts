@@ -4,6 +4,7 @@ import type { CompareJson } from './compare-json.js';
 import type { LaidRun } from './compare-layout.js';
 import { restoreSection } from './compare-restore.js';
 import type { CompareTable } from './compare-table.js';
+import type { AccountingVerdict } from './loss-accounting.js';
 import { mdTable } from './md-table.js';
 import type { ReproMeta } from './repro-summary.js';
 import type { Summary } from './summary.js';
@@ -77,6 +78,28 @@ function tableSection(t: CompareTable, cr: CompareRecord): string[] {
   return out;
 }
 
+// The accounting of each run, one line each: whether a variant's remaining
+// loss is still inside the guest is the question a mitigation answers.
+const SHORT: Record<AccountingVerdict, string> = {
+  'no-loss': 'no loss',
+  guest: 'inside the guest',
+  outside: 'partly outside the guest: escalate',
+  'more-counted': 'inside the guest (the counters show more: other traffic)',
+  'not-comparable': 'no verdict',
+};
+
+function accountingSection(cr: CompareRecord, runs: readonly SummaryRun[]): string[] {
+  if (!runs.length) return [];
+  const out = ['', '## Where the loss went, per run', ''];
+  runs.forEach((r, i) => {
+    const a = r.parts.summary.repro.accounting;
+    out.push(
+      `- ${field(r.variant)} #${cr.runs[i]!.repeat}: ${field(a.line)}: ${SHORT[a.verdict]}.`,
+    );
+  });
+  return out;
+}
+
 function runsSection(cr: CompareRecord, runs: readonly SummaryRun[]): string[] {
   const out = ['', '## Runs', ''];
   if (!runs.length) return [...out, 'No run was made.'];
@@ -102,6 +125,7 @@ export function compareSummaryMd(
   const opening = [
     ...tableSection(table, cr),
     ...restoreSection(cr),
+    ...accountingSection(cr, runs),
     ...runsSection(cr, runs),
     '',
     from,

@@ -1,5 +1,6 @@
 import { formatBitRate } from '../kit/bit-rate.js';
 import { thousands } from '../kit/thousands.js';
+import { countedIntervals } from '../repro/iperf3-intervals.js';
 import type { Iperf3Result } from '../repro/iperf3-result.js';
 import type { Movement } from '../repro/run/series.js';
 import { mdTable } from './md-table.js';
@@ -24,9 +25,10 @@ export function resultsSection(phases: PhaseResult[]): string[] {
       continue;
     }
     for (const d of r.directions) {
-      const per = (d.received.length ? d.received : d.sent)
-        .filter((x) => !x.omitted)
-        .map((x) => formatBitRate(x.bitsPerSecond).replace(' ', ''));
+      // Whole intervals only: a 3 ms tail is noted under "Checks on the run".
+      const per = countedIntervals(d.received.length ? d.received : d.sent).map((x) =>
+        formatBitRate(x.bitsPerSecond).replace(' ', ''),
+      );
       rows.push([
         p.phase,
         d.direction,

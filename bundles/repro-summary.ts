@@ -2,10 +2,12 @@ import { parseIperf3Result } from '../repro/iperf3-result.js';
 import type { RunRecord } from '../repro/run/run.js';
 import type { Movement } from '../repro/run/series.js';
 import { toSummaryFinding } from './findings-summary.js';
+import { type LossAccounting, lossAccounting } from './loss-accounting.js';
 import type { ReproDiagnosis } from './repro-diagnosis.js';
 import { labelOf } from './repro-label.js';
 import { movedSection, type PhaseResult, resultsSection } from './repro-results.js';
-import { hostSummary, type Summary } from './summary.js';
+import { type RunCheck, runChecks } from './run-checks.js';
+import { type HostSummary, hostSummary, type Summary } from './summary.js';
 import { renderSummaryMd } from './summary-md.js';
 
 // summary.json and summary.md of a reproduction: the node summary's findings
@@ -21,7 +23,7 @@ export interface ReproMeta {
   redacted: boolean;
 }
 
-export type ReproSummary = Summary & { repro: unknown };
+export type ReproSummary = Summary & { repro: ReturnType<typeof runSummary> };
 
 // Every phase that ran, with iperf3's result; the phase that was running
 // when the run stopped early, with the error.
@@ -35,9 +37,61 @@ export function reproPhases(rec: RunRecord): PhaseResult[] {
   return phases;
 }
 
-// summary.json's "repro" object.
-function runSummary(rec: RunRecord, phases: PhaseResult[], moved: Movement[]) {
+// When the traffic ran, first phase to last, in UTC.
+export function trafficWindow(rec: RunRecord): { from: string; to: string } | undefined {
+  const first = rec.phases[0];
+  const last = rec.phases.at(-1);
+  if (!first || !last) return undefined;
   return {
+    from: new Date(first.startedAt).toISOString(),
+    to: new Date(last.endedAt).toISOString(),
+  };
+}
+
+// What the run says of itself before any finding: where the loss went, and
+// whether the test did what its profile says.
+export interface RunVerdicts {
+  accounting: LossAccounting;
+  checks: RunCheck[];
+}
+
+export function runVerdicts(
+  rec: RunRecord,
+  phases: readonly PhaseResult[],
+  d: ReproDiagnosis,
+  hosts: readonly HostSummary[],
+): RunVerdicts {
+  return {
+    accounting: lossAccounting(phases, d.findings, trafficWindow(rec)),
+    checks: runChecks(phases, hosts),
+  };
+}
+
+// summary.md's opening of a run: the accounting's two lines, then the checks
+// that found something (the ok ones are in summary.json).
+export function verdictLines(v: RunVerdicts): string[] {
+  const out = ['', '## Where the loss went', '', v.accounting.line, '', v.accounting.verdictLine];
+  const shown = v.checks.filter((c) => c.level !== 'ok');
+  const ok = v.checks.filter((c) => c.level === 'ok');
+  out.push('', '## Checks on the run', '');
+  if (!shown.length)
+    out.push(
+      ok.length ? `Nothing to flag: ${ok.map((c) => c.message).join(' ')}` : 'Nothing to flag.',
+    );
+  for (const c of shown) out.push(`- ${c.level === 'problem' ? '**Check:** ' : ''}${c.message}`);
+  return out;
+}
+
+// summary.json's "repro" object.
+function runSummary(
+  rec: RunRecord,
+  phases: PhaseResult[],
+  moved: Movement[],
+  verdicts: RunVerdicts,
+) {
+  return {
+    accounting: verdicts.accounting,
+    checks: verdicts.checks,
     profile: rec.profile.name,
     sender: labelOf(rec.hosts[0]),
     receiver: labelOf(rec.hosts[1]),
@@ -72,6 +126,14 @@ export function reproSummary(
   d: ReproDiagnosis,
   run: { status: Summary['status']; phases: PhaseResult[]; moved: Movement[] },
 ): ReproSummary {
+  const hosts = rec.hosts.map((h) =>
+    hostSummary(
+      labelOf(h),
+      h.after?.snapshot ?? h.before?.snapshot,
+      h.failure ? `${h.failure.step}: ${h.failure.message}` : undefined,
+    ),
+  );
+  const verdicts = runVerdicts(rec, run.phases, d, hosts);
   return {
     schema: 'dropkit.summary/1',
     kind: 'repro',
@@ -84,14 +146,8 @@ export function reproSummary(
     redacted: meta.redacted,
     findings: d.findings.map(toSummaryFinding),
     checked: d.checked,
-    hosts: rec.hosts.map((h) =>
-      hostSummary(
-        labelOf(h),
-        h.after?.snapshot ?? h.before?.snapshot,
-        h.failure ? `${h.failure.step}: ${h.failure.message}` : undefined,
-      ),
-    ),
-    repro: runSummary(rec, run.phases, run.moved),
+    hosts,
+    repro: runSummary(rec, run.phases, run.moved, verdicts),
   };
 }
 
@@ -119,5 +175,6 @@ export function reproSummaryMd(
     summary,
     [...topLine, ...resultsSection(run.phases), ...movedSection(run.moved, roles)],
     [],
+    verdictLines(summary.repro),
   );
 }

@@ -92,6 +92,24 @@ export function readIntervals(
   return [...series.values()];
 }
 
+// iperf3 ends a test with whatever is left of the last second: an interval
+// of a few milliseconds (10.000 → 10.003 s) whose rate is that of a handful
+// of packets. An interval shorter than half the usual one (the median length;
+// -i may be 0.5 s or 2 s) is partial: left out of medians, percentiles and
+// per-second figures (the totals, and so the loss, still count it). -O
+// warm-up intervals are left out too, as iperf3 leaves them out of its totals.
+export function countedIntervals(points: readonly IntervalPoint[]): IntervalPoint[] {
+  const full = points.filter((p) => !p.omitted);
+  const usual = median(full.map((p) => p.end - p.start)) ?? 0;
+  return full.filter((p) => p.end - p.start >= usual / 2);
+}
+
+// The intervals countedIntervals() leaves out as partial.
+export function partialIntervals(points: readonly IntervalPoint[]): IntervalPoint[] {
+  const counted = new Set(countedIntervals(points));
+  return points.filter((p) => !p.omitted && !counted.has(p));
+}
+
 // The middle value; the mean of the two middle ones for an even count.
 export function median(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;

@@ -1,5 +1,6 @@
 import { type ParseResult, WarningList } from '../collectors/parse-result.js';
 import {
+  countedIntervals,
   type Direction,
   type IntervalPoint,
   median,
@@ -21,7 +22,7 @@ export interface DirectionResult {
   sent: IntervalPoint[];
   received: IntervalPoint[];
   // Of the receiver's intervals when there are any, else the sender's; -O
-  // warm-up intervals left out.
+  // warm-up and partial intervals left out (countedIntervals).
   medianBitsPerSecond: number | undefined;
   senderBitsPerSecond: number | undefined;
   receiverBitsPerSecond: number | undefined;
@@ -52,6 +53,19 @@ export interface Iperf3Result {
   serverError: string | undefined;
   // The JSON was whole, it has end totals and no error.
   complete: boolean;
+  // Each side's own view of itself, when its document says.
+  client: SideFacts;
+  server: SideFacts;
+}
+
+export interface SideFacts {
+  // end.cpu_utilization_percent: the iperf3 process's CPU time over the
+  // test's wall time (user + system), in percent of one CPU.
+  cpuPercent?: number;
+  // start.rcvbuf_actual / sndbuf_actual: the socket buffers the kernel gave
+  // (twice the size asked for with -w, or the rmem/wmem default without it).
+  rcvbufBytes?: number;
+  sndbufBytes?: number;
 }
 
 function roleOf(doc: JsonValue | undefined): Iperf3Result['role'] {
@@ -76,6 +90,8 @@ function emptyResult(): Iperf3Result {
     error: undefined,
     serverError: undefined,
     complete: false,
+    client: {},
+    server: {},
   };
 }
 
@@ -104,6 +120,7 @@ export function parseIperf3Result(text: string, peerText?: string): ParseResult<
   }
 
   readHeader(result, doc, peer);
+  readSides(result, doc, peer);
 
   const main: Direction = result.reverse ? 'server-to-client' : 'client-to-server';
   // Which side sends in direction d, for documents without `sender` flags.
@@ -151,6 +168,33 @@ function readHeader(result: Iperf3Result, doc: JsonObject, peer: JsonValue | und
   result.serverError = asString(at(peer, 'error'));
 }
 
+// CPU and socket buffers, each from the side that measured it: a client's
+// document has its own figures (host_*) and the server's CPU (remote_*); the
+// server's document, its own. A side's own document wins over the peer's report.
+function readSides(result: Iperf3Result, doc: JsonObject, peer: JsonValue | undefined): void {
+  const self = result.role === 'server' ? 'server' : 'client';
+  const other = self === 'client' ? 'server' : 'client';
+  const docs: Array<[JsonValue | undefined, 'client' | 'server']> =
+    result.role === 'unknown'
+      ? []
+      : [
+          [doc, self],
+          [peer, other],
+        ];
+  for (const [d, side] of docs) {
+    const facts = result[side];
+    const cpu = asNumber(at(d, 'end', 'cpu_utilization_percent', 'host_total'));
+    if (cpu !== undefined) facts.cpuPercent = cpu;
+    const rcv = asNumber(at(d, 'start', 'rcvbuf_actual'));
+    if (rcv !== undefined && rcv > 0) facts.rcvbufBytes = rcv;
+    const snd = asNumber(at(d, 'start', 'sndbuf_actual'));
+    if (snd !== undefined && snd > 0) facts.sndbufBytes = snd;
+  }
+  const remote = asNumber(at(doc, 'end', 'cpu_utilization_percent', 'remote_total'));
+  if (result.role !== 'unknown' && result[other].cpuPercent === undefined && remote)
+    result[other].cpuPercent = remote;
+}
+
 // One direction's totals and interval points; undefined when an error came
 // before any traffic (refused, busy) and left nothing to report.
 function directionTotals(
@@ -169,7 +213,7 @@ function directionTotals(
   const receivedPoints = pick('received');
   // An error before any traffic (refused, busy) leaves nothing to report.
   if (!sent && !received && sentPoints.length + receivedPoints.length === 0) return undefined;
-  const basis = (receivedPoints.length > 0 ? receivedPoints : sentPoints).filter((p) => !p.omitted);
+  const basis = countedIntervals(receivedPoints.length > 0 ? receivedPoints : sentPoints);
   return {
     direction,
     sender: direction === 'client-to-server' ? 'client' : 'server',

@@ -22,6 +22,26 @@ interface Doc {
 }
 
 describe('parseIperf3Result on real captures', () => {
+  it("each side's CPU and socket buffers, from the side that measured them", () => {
+    const both = parseIperf3Result(fixture('udp-sender-bound-client.json')).value;
+    const raw = JSON.parse(fixture('udp-sender-bound-client.json'));
+    const cpu = raw.end.cpu_utilization_percent;
+    expect(both.client.cpuPercent).toBe(cpu.host_total);
+    // The server's own document wins over the client's remote_total.
+    expect(both.server.cpuPercent).toBe(
+      raw.server_output_json.end.cpu_utilization_percent.host_total,
+    );
+    expect(both.client.sndbufBytes).toBe(raw.start.sndbuf_actual);
+    expect(both.server.rcvbufBytes).toBe(raw.server_output_json.start.rcvbuf_actual);
+    const server = parseIperf3Result(fixture('udp-sender-bound-server.json')).value;
+    expect(server.role).toBe('server');
+    expect(server.server.rcvbufBytes).toBe(both.server.rcvbufBytes);
+    expect(server.client).toEqual({});
+    // -b 100G was asked (per stream); the sender fell far short.
+    expect(both.targetBitsPerSecond).toBe(100e9);
+    expect(both.directions[0]!.senderBitsPerSecond!).toBeLessThan(10e9);
+  });
+
   it('UDP burst mode: intervals, median, receiver-side loss', () => {
     const text = fixture('udp-burst-P2-client.json');
     const raw = JSON.parse(text) as Doc;

@@ -117,6 +117,20 @@ describe.skipIf(!canRunLab())('repro run on the lab', () => {
     expect(summary.split('## Findings')[1]!.trim().split('\n')[0]).toMatch(
       /^- \*\*BACKLOG\*\* .*sysctl -w net\.core\.netdev_max_backlog=\d+/,
     );
+    // The summary opens with where the loss went: the backlog's drops add up
+    // to what iperf3 lost, within the stated tolerance, so it is inside the guest.
+    const opening = summary.split('## Findings')[0]!;
+    expect(opening).toMatch(
+      /## Where the loss went\n\nLost [\d,]+ = NIC\/ring 0 \+ backlog [\d,]+ \+ socket [\d,]+ \+ qdisc 0 \+ unexplained -?[\d,]+ /,
+    );
+    const { accounting, checks } = JSON.parse(
+      readFileSync(join(dir, 'summary.json'), 'utf8'),
+    ).repro;
+    expect(accounting.lost).toBeGreaterThan(100);
+    expect(Math.abs(accounting.unexplained)).toBeLessThanOrEqual(accounting.tolerance);
+    expect(accounting.verdict).toBe('guest');
+    expect(opening).toContain('Verdict: the loss is inside the guest');
+    expect(checks.map((c: { id: string }) => c.id)).toContain('rate');
     // softnet dropped and the veth's dropped both moved, with when.
     expect(summary).toMatch(
       /\| .*receiver.* \| softnet\.cpu1\.dropped \| [\d,]+ \| [\d,]+\/s \| \d{4}-\d\d-\d\dT[\d:.]+Z → /,

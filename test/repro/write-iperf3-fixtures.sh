@@ -25,6 +25,8 @@ pair udp-reverse $((base + 2)) -u -b 200M -l 1400 -R -t 1
 pair tcp-bidir $((base + 3)) --bidir -P 2 -t 1
 pair udp-bidir $((base + 4)) -u -b 100M -l 1400 --bidir -t 1
 pair tcp-reverse $((base + 8)) -R -t 1
+# A target no sender reaches: the client is CPU-bound far below it.
+pair udp-sender-bound $((base + 9)) -u -b 100G -l 1400 -t 2
 
 # A closed port: iperf3 3.12 prints {"error": "unable to connect ..."} and,
 # with -J, still exits 0.
