@@ -33,8 +33,8 @@ export interface ReproParts {
 
 export function reproBundleParts(rec: RunRecord, meta: ReproMeta): ReproParts {
   const series = reproSeries(rec);
-  const diagnosis = reproDiagnosis(rec, series.series);
   const phases = reproPhases(rec);
+  const diagnosis = reproDiagnosis(rec, series.series, phases);
   const status = rec.error || rec.hosts.some((h) => h.failure || !h.after) ? 'partial' : 'complete';
   const run = { status, phases, moved: series.moved } as const;
   const summary = reproSummary(rec, meta, diagnosis, run);

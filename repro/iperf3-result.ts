@@ -66,6 +66,8 @@ export interface SideFacts {
   // (twice the size asked for with -w, or the rmem/wmem default without it).
   rcvbufBytes?: number;
   sndbufBytes?: number;
+  // start.sock_bufsize: what -w asked for; 0 when nothing was asked.
+  askedBytes?: number;
 }
 
 function roleOf(doc: JsonValue | undefined): Iperf3Result['role'] {
@@ -189,6 +191,8 @@ function readSides(result: Iperf3Result, doc: JsonObject, peer: JsonValue | unde
     if (rcv !== undefined && rcv > 0) facts.rcvbufBytes = rcv;
     const snd = asNumber(at(d, 'start', 'sndbuf_actual'));
     if (snd !== undefined && snd > 0) facts.sndbufBytes = snd;
+    const asked = asNumber(at(d, 'start', 'sock_bufsize'));
+    if (asked !== undefined && asked >= 0) facts.askedBytes = asked;
   }
   const remote = asNumber(at(doc, 'end', 'cpu_utilization_percent', 'remote_total'));
   if (result.role !== 'unknown' && result[other].cpuPercent === undefined && remote)

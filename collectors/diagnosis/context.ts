@@ -2,6 +2,7 @@ import type { Snapshot } from '../model.js';
 import type { SnapshotDelta } from '../snapshot-delta.js';
 import type { Evidence, Mitigation, TimeWindow } from './finding.js';
 import type { Group } from './group.js';
+import type { TestSocket } from './input.js';
 
 // What the per-class advice may look at besides its own group.
 export interface DiagnosisContext {
@@ -12,6 +13,8 @@ export interface DiagnosisContext {
   intervalSec?: number;
   // Every group of this host: SQUEEZE says so when RING drops happened too.
   groups: readonly Group[];
+  // The test's receiving sockets on this host, when a reproduction ran.
+  sockets?: readonly TestSocket[];
 }
 
 // Numbers computed once per group.

@@ -12,13 +12,17 @@ export { checkedCounters, summarizeNoFindings } from './checked.js';
 export type { Confidence, DropClass, Severity } from './classes.js';
 export type { Evidence, Finding, Mitigation, TimeWindow } from './finding.js';
 export { findingFix, findingLine, findingWhere } from './format.js';
-export type { CounterSeries, DiagnosisInput, DropTrace } from './input.js';
+export type { CounterSeries, DiagnosisInput, DropTrace, TestSocket } from './input.js';
 
 // The findings engine's entry point: pure, one host per call. Most severe first; nothing when nothing moved.
 export function diagnose(input: DiagnosisInput): Finding[] {
   const { observations, ctx } = observe(input);
   const groups = groupObservations(observations, { haveSoftnet: input.after.softnet.length > 0 });
-  const full: DiagnosisContext = { ...ctx, groups };
+  const full: DiagnosisContext = {
+    ...ctx,
+    groups,
+    ...(input.sockets?.length ? { sockets: input.sockets } : {}),
+  };
   return groups.map((g) => buildFinding(full, g, input.series)).sort(compareFindings);
 }
 

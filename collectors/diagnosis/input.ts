@@ -20,6 +20,18 @@ export interface DropTrace {
   entries: Array<{ reason: string | null; location: string; count: number }>;
 }
 
+// A socket the test itself received on (iperf3's), as the kernel sized it: the SOCKET advice
+// then speaks of that socket's buffer rather than of a value it would have to assume.
+export interface TestSocket {
+  // Who owned it: `iperf3 server (phase burst)`.
+  owner: string;
+  // SO_RCVBUF as the kernel set it (iperf3 start.rcvbuf_actual): twice what was asked, capped
+  // at twice rmem_max, or rmem_default when nothing was asked.
+  rcvbufBytes: number;
+  // What the application asked for (iperf3 -w, start.sock_bufsize); 0: nothing.
+  askedBytes?: number;
+}
+
 // One host. With `before` (or `delta`) the engine reports what moved during the run; with
 // `after` alone it reports counters "since boot".
 export interface DiagnosisInput {
@@ -28,4 +40,6 @@ export interface DiagnosisInput {
   delta?: SnapshotDelta;
   series?: CounterSeries[];
   trace?: DropTrace;
+  // The test's receiving sockets on this host (repro runs).
+  sockets?: TestSocket[];
 }

@@ -22,6 +22,18 @@ interface Doc {
 }
 
 describe('parseIperf3Result on real captures', () => {
+  it('-w: the size asked for and the size the kernel gave, the same from either document', () => {
+    for (const [files, asked, got] of [
+      [['udp-window-8M-client.json', 'udp-window-8M-server.json'], 8_388_608, 8_388_608],
+      [['udp-window-2M-client.json', 'udp-window-2M-server.json'], 2_097_152, 4_194_304],
+    ] as const) {
+      const client = parseIperf3Result(fixture(files[0])).value;
+      const server = parseIperf3Result(fixture(files[1])).value;
+      expect(client.server).toMatchObject({ askedBytes: asked, rcvbufBytes: got });
+      expect(server.server).toMatchObject({ askedBytes: asked, rcvbufBytes: got });
+    }
+  });
+
   it("each side's CPU and socket buffers, from the side that measured them", () => {
     const both = parseIperf3Result(fixture('udp-sender-bound-client.json')).value;
     const raw = JSON.parse(fixture('udp-sender-bound-client.json'));

@@ -27,6 +27,10 @@ pair udp-bidir $((base + 4)) -u -b 100M -l 1400 --bidir -t 1
 pair tcp-reverse $((base + 8)) -R -t 1
 # A target no sender reaches: the client is CPU-bound far below it.
 pair udp-sender-bound $((base + 9)) -u -b 100G -l 1400 -t 2
+# -w: what the receiving socket asked for against what it got (rmem_max was
+# 4194304 here, so 8M is capped and 2M is not).
+pair udp-window-8M $((base + 10)) -u -b 200M -l 1400 -w 8M -t 1
+pair udp-window-2M $((base + 11)) -u -b 200M -l 1400 -w 2M -t 1
 
 # A closed port: iperf3 3.12 prints {"error": "unable to connect ..."} and,
 # with -J, still exits 0.

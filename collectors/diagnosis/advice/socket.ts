@@ -1,8 +1,10 @@
+import { thousands } from '../../../kit/thousands.js';
 import type { AdviceFor } from '../context.js';
 import type { Mitigation } from '../finding.js';
+import type { TestSocket } from '../input.js';
 import { packets } from '../numbers.js';
 import type { Observation } from '../observation.js';
-import { rmemTarget, sysctlInt, sysctlTriple } from '../sysctl-values.js';
+import { RMEM_FLOOR, rmemTarget, sysctlInt, sysctlTriple } from '../sysctl-values.js';
 import { listenAdvice } from './listen.js';
 import { configEvidence, SYSCTL_FILE, topCounters, when } from './text.js';
 
@@ -24,7 +26,14 @@ export const socketAdvice: AdviceFor = (ctx, g, f) => {
     ...(tcp && tcpRmem ? [configEvidence(TCP_RMEM, tcpRmem.join(' '))] : []),
   ];
   const mitigations: Mitigation[] = [];
-  if (udp) mitigations.push(udpMitigation(rmemMax, sysctlInt(ctx.after.sysctls, RMEM_DEFAULT)));
+  const rmemDefault = sysctlInt(ctx.after.sysctls, RMEM_DEFAULT);
+  const sockets = ctx.sockets ?? [];
+  if (udp)
+    mitigations.push(
+      sockets.length
+        ? testSocketMitigation(sockets, rmemMax, rmemDefault)
+        : udpMitigation(rmemMax, rmemDefault),
+    );
   if (tcp) mitigations.push(tcpMitigation(tcpRmem));
   return {
     title: `${packets(f.packets)} dropped: socket receive buffer full`,
@@ -58,6 +67,63 @@ function udpMitigation(current: number | undefined, rmemDefault: number | undefi
     persistentPath: SYSCTL_FILE,
     caveats,
   };
+}
+
+// The test's own receiving socket is known (iperf3's rcvbuf_actual): the fix follows from what
+// it asked for and what it got, never from an assumed buffer. The kernel sets SO_RCVBUF to
+// twice min(asked, rmem_max); a socket that asks nothing gets rmem_default.
+function testSocketMitigation(
+  sockets: readonly TestSocket[],
+  rmemMax: number | undefined,
+  rmemDefault: number | undefined,
+): Mitigation {
+  // The smallest buffer is the one that overflowed first.
+  const s = [...sockets].sort((a, b) => a.rcvbufBytes - b.rcvbufBytes)[0]!;
+  const got = `${s.owner} ran with a receive buffer of ${bytes(s.rcvbufBytes)} (rcvbuf_actual)`;
+  const asked = s.askedBytes ?? 0;
+  if (asked === 0) {
+    const want = Math.max(RMEM_FLOOR, pow2(s.rcvbufBytes * 4));
+    const target = Math.max(rmemTarget(rmemMax) ?? rmemMax ?? 0, want);
+    return {
+      summary: `${got}: it asked for none (no -w, no SO_RCVBUF), so it got net.core.rmem_default${rmemDefault === undefined ? '' : ` (${rmemDefault})`} and rmem_max does not apply to it. Have it ask (iperf3 -w ${mib(want)}; setsockopt SO_RCVBUF) and allow that: ${RMEM_MAX}=${target}.`,
+      commands: rmemMax !== undefined && rmemMax >= want ? [] : [`sysctl -w ${RMEM_MAX}=${target}`],
+      persistent: rmemMax !== undefined && rmemMax >= want ? [] : [`${RMEM_MAX} = ${target}`],
+      persistentPath: SYSCTL_FILE,
+      caveats: [
+        `Raising ${RMEM_MAX} alone changes nothing for a socket that does not ask: run the receiver with -w ${mib(want)} (or set SO_RCVBUF in the application). Raising ${RMEM_DEFAULT} instead gives every socket that buffer, at a memory cost on each.`,
+      ],
+    };
+  }
+  if (s.rcvbufBytes < 2 * asked) {
+    const target = Math.max(pow2(asked), rmemTarget(rmemMax) ?? 0);
+    return {
+      summary: `${got}: it asked for ${bytes(asked)} (-w / SO_RCVBUF) and ${RMEM_MAX}${rmemMax === undefined ? '' : ` (${rmemMax})`} capped it. Raise ${RMEM_MAX} to ${target} so it gets what it asks.`,
+      commands: [`sysctl -w ${RMEM_MAX}=${target}`],
+      persistent: [`${RMEM_MAX} = ${target}`],
+      persistentPath: SYSCTL_FILE,
+    };
+  }
+  const more = pow2(asked * 4);
+  return {
+    summary: `${got}: it got the ${bytes(asked)} it asked for (-w / SO_RCVBUF) and still overflowed, so raising ${RMEM_MAX} alone changes nothing for it. Ask for more (iperf3 -w ${mib(more)}) with ${RMEM_MAX} at least ${more}, or read faster (more reader threads, SO_REUSEPORT).`,
+    commands: rmemMax !== undefined && rmemMax >= more ? [] : [`sysctl -w ${RMEM_MAX}=${more}`],
+    persistent: rmemMax !== undefined && rmemMax >= more ? [] : [`${RMEM_MAX} = ${more}`],
+    persistentPath: SYSCTL_FILE,
+  };
+}
+
+function pow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+// 212992 → `212,992 bytes`; sizes for -w in MiB (`8M`).
+function bytes(n: number): string {
+  return `${thousands(n)} bytes`;
+}
+function mib(n: number): string {
+  return `${Math.max(1, Math.ceil(n / (1024 * 1024)))}M`;
 }
 
 function tcpMitigation(current: [number, number, number] | undefined): Mitigation {

@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testSockets } from '../../../bundles/repro-diagnosis.js';
 import { diagnose } from '../../../collectors/diagnosis/engine.js';
+import { parseIperf3Result } from '../../../repro/iperf3-result.js';
 import { T0 } from './azure-vm.js';
 import {
   CILIUM_IP_LINK,
@@ -125,5 +129,67 @@ describe('SOCKET: listen queue overflow (real Debian 12 snmp + netstat captures)
       ['SOCKET', 25_000n, ['sysctl -w net.core.rmem_max=16777216']],
       ['SOCKET', 50n, ['sysctl -w net.core.somaxconn=16384']],
     ]);
+  });
+});
+
+// The test's own receiving socket is known from iperf3's JSON (real captures in
+// test/fixtures/iperf3): the advice follows from what it asked for and what it got.
+describe('SOCKET advice from the test socket', () => {
+  const receiverSockets = (file: string) => {
+    const text = readFileSync(join(import.meta.dirname, '../../fixtures/iperf3', file), 'utf8');
+    return testSockets([{ phase: 'burst', result: parseIperf3Result(text).value }]).receiver;
+  };
+  const before = snapshotFrom({
+    host: 'vmB',
+    takenAt: T0,
+    ifaces: [{ name: 'ens18', kind: 'physical', ipLink: { text: CILIUM_IP_LINK, name: 'ens18' } }],
+    softnet: SOFTNET_2CPU,
+    sysctl: SYSCTL_LAB.replace('net.core.rmem_max = 212992', 'net.core.rmem_max = 4194304'),
+    snmp: PROC_NET_SNMP_UDP,
+  });
+  const after = later(before, {
+    seconds: 10,
+    snmp: { Udp: { RcvbufErrors: 25_000n, InErrors: 25_000n, InDatagrams: 400_000n } },
+  });
+  const socketFinding = (name: string) => {
+    const sockets = receiverSockets(name);
+    expect(sockets).toHaveLength(1);
+    const f = diagnose({ before, after, sockets }).find((x) => x.class === 'SOCKET')!;
+    return { f, s: sockets[0]! };
+  };
+
+  it('a socket that asked for nothing: rmem_max alone changes nothing, it must ask', () => {
+    const { f, s } = socketFinding('udp-burst-P2-client.json');
+    expect(s).toEqual({
+      owner: 'the iperf3 server of phase burst',
+      rcvbufBytes: 212_992,
+      askedBytes: 0,
+    });
+    expect(f.mitigation.summary).toMatch(
+      /^the iperf3 server of phase burst ran with a receive buffer of 212,992 bytes \(rcvbuf_actual\): it asked for none/,
+    );
+    // 4 MiB allowed already covers 4 × 212,992 rounded up (1 MiB)... but not the 16 MiB floor.
+    expect(f.mitigation.commands).toEqual(['sysctl -w net.core.rmem_max=16777216']);
+    expect(f.mitigation.caveats?.join(' ')).toMatch(
+      /changes nothing for a socket that does not ask: run the receiver with -w 16M/,
+    );
+  });
+
+  it('a socket capped by rmem_max: raise rmem_max to what it asked', () => {
+    const { f, s } = socketFinding('udp-window-8M-client.json');
+    expect(s).toMatchObject({ rcvbufBytes: 8_388_608, askedBytes: 8_388_608 });
+    expect(f.mitigation.summary).toContain(
+      'it asked for 8,388,608 bytes (-w / SO_RCVBUF) and net.core.rmem_max (4194304) capped it',
+    );
+    expect(f.mitigation.commands).toEqual(['sysctl -w net.core.rmem_max=16777216']);
+  });
+
+  it('a socket that got what it asked for: ask for more, rmem_max alone changes nothing', () => {
+    const { f, s } = socketFinding('udp-window-2M-client.json');
+    expect(s).toMatchObject({ rcvbufBytes: 4_194_304, askedBytes: 2_097_152 });
+    expect(f.mitigation.summary).toContain(
+      'it got the 2,097,152 bytes it asked for (-w / SO_RCVBUF) and still overflowed, so raising net.core.rmem_max alone changes nothing for it. Ask for more (iperf3 -w 8M)',
+    );
+    expect(f.mitigation.commands).toEqual(['sysctl -w net.core.rmem_max=8388608']);
   });
 });
