@@ -15,6 +15,8 @@ have unshare || need+=(util-linux)
 have busybox || need+=(busybox)
 have ps || need+=(procps)
 have sos || need+=(sosreport)
+# The xz tests build their archives with it (sos writes .tar.xz by default).
+have xz || need+=(xz-utils)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

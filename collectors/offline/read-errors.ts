@@ -32,7 +32,10 @@ export function inputError(label: string, problem: string, hint?: string): Dropk
   });
 }
 
-// What a stream or zlib error means for the person who gave the archive.
+// What the xz decoder cannot read in a sound archive; xz itself can.
+const XZ_UNSUPPORTED = new Set(['XZ_UNSUPPORTED_CHECK', 'XZ_MEMLIMIT_ERROR', 'XZ_OPTIONS_ERROR']);
+
+// What a stream, zlib or xz error means for the person who gave the archive.
 export function readError(label: string, e: unknown): DropkitError {
   if (e instanceof DropkitError) return e;
   const err = e as NodeJS.ErrnoException;
@@ -40,6 +43,15 @@ export function readError(label: string, e: unknown): DropkitError {
   const msg = err instanceof Error ? err.message : String(e);
   if (typeof err?.code === 'string' && err.code.startsWith('Z_'))
     return inputError(label, `not a readable gzip stream (${msg})`);
+  // xz-decode.ts's: damage and truncation, or options the decoder lacks.
+  if (typeof err?.code === 'string' && err.code.startsWith('XZ_'))
+    return inputError(
+      label,
+      `not a readable xz stream (${msg})`,
+      XZ_UNSUPPORTED.has(err.code)
+        ? 'decompress it first (xz -dk FILE), then give the .tar'
+        : undefined,
+    );
   if (msg === 'Unexpected end of data') return inputError(label, 'the archive is truncated');
   if (/Invalid tar header|Header exceeds max size|Invalid header/.test(msg))
     return inputError(label, `not a tar archive, or a damaged one (${msg})`);

@@ -5,8 +5,9 @@ import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { inputError, readError } from './read-errors.js';
+import { xzDecode } from './xz-decode.js';
 
-// The bytes of a tar, from a .tar or .tar.gz file, and the file's digest.
+// The bytes of a tar, from a .tar, .tar.gz or .tar.xz file, and the file's digest.
 export interface TarSource {
   chunks: AsyncIterable<Buffer>;
   // The whole file's size and sha256, once the tar has been read (the rest
@@ -23,10 +24,10 @@ export interface SourceOptions {
   unpackBytes: number;
 }
 
-// A file this small (a bundle is about 20 KiB) is read whole and unpacked in
-// one call: the stream's own overhead, a few event-loop turns per chunk, was
-// three times the cost of reading a bundle back. Unpacking in one piece is
-// capped at WHOLE_UNPACK_MAX; past it, the same bytes are streamed.
+// A file this small (a bundle is about 20 KiB) is read whole, and a gzip one
+// unpacked in one call: the stream's own overhead, a few event-loop turns per
+// chunk, was three times the cost of reading a bundle back. Unpacking in one
+// piece is capped at WHOLE_UNPACK_MAX; past it, the same bytes are streamed.
 const WHOLE_FILE_MAX = 4 << 20;
 const WHOLE_UNPACK_MAX = 16 << 20;
 const CHUNK = 1 << 16;
@@ -62,10 +63,11 @@ export async function openTarSource(file: string, o: SourceOptions): Promise<Tar
 }
 
 function wholeSource(buf: Buffer, o: SourceOptions): TarSource {
-  const gzip = checkFormat(buf, o);
+  const format = checkFormat(buf, o);
   let chunks: AsyncIterable<Buffer> | Iterable<Buffer> = [buf];
   let stream: Readable | undefined;
-  if (gzip) {
+  if (format === 'xz') chunks = xzDecode([buf], UNPACK_CHUNK);
+  if (format === 'gzip') {
     try {
       chunks = [
         gunzipSync(buf, { maxOutputLength: Math.min(WHOLE_UNPACK_MAX, o.unpackBytes + 1) }),
@@ -86,7 +88,7 @@ function wholeSource(buf: Buffer, o: SourceOptions): TarSource {
 
 function streamSource(
   fh: Awaited<ReturnType<typeof open>>,
-  gzip: boolean,
+  format: Format,
   o: SourceOptions,
 ): TarSource {
   const src = fh.createReadStream({ start: 0, highWaterMark: CHUNK });
@@ -96,12 +98,15 @@ function streamSource(
     hash.update(c as Buffer);
     bytes += (c as Buffer).length;
   });
-  // Piped even when plain, so the digest's 'data' listener and the reader
-  // both see every chunk.
-  const out = src.pipe(gzip ? createGunzip({ chunkSize: UNPACK_CHUNK }) : new PassThrough());
+  // Piped even when plain (or xz, unpacked from the piped bytes), so the
+  // digest's 'data' listener and the reader both see every chunk.
+  const out = src.pipe(
+    format === 'gzip' ? createGunzip({ chunkSize: UNPACK_CHUNK }) : new PassThrough(),
+  );
   src.on('error', (e) => out.destroy(e));
+  const piped = out.iterator({ destroyOnReturn: false });
   return {
-    chunks: slices(out.iterator({ destroyOnReturn: false }), o.signal),
+    chunks: slices(format === 'xz' ? xzDecode(piped, UNPACK_CHUNK) : piped, o.signal),
     digest: async () => {
       src.unpipe(out);
       src.resume();
@@ -129,18 +134,21 @@ async function* slices(
   }
 }
 
+type Format = 'tar' | 'gzip' | 'xz';
+
+const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+
 const REFUSED: Array<[magic: number[], name: string, unpack: string]> = [
-  [[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], 'xz', 'xz -dk'],
   [[0x42, 0x5a, 0x68], 'bzip2', 'bzip2 -dk'],
   [[0x28, 0xb5, 0x2f, 0xfd], 'zstd', 'zstd -d'],
 ];
 
-// gzip (true) or plain tar (false) by the first bytes; tar-stream checks the
-// tar itself. Other compressions are refused by name: their decoders are not
-// part of Node, and running an external one on a stranger's archive is what
-// this reader exists to avoid.
-function checkFormat(head: Buffer, o: SourceOptions): boolean {
-  if (head[0] === 0x1f && head[1] === 0x8b) return true;
+// gzip, xz or plain tar by the first bytes, whatever the file's name says;
+// tar-stream checks the tar itself. Other compressions are refused by name:
+// their decoders are not part of Node or of dropkit, and running an
+// external one on a stranger's archive is what this reader exists to avoid.
+function checkFormat(head: Buffer, o: SourceOptions): Format {
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   for (const [magic, name, unpack] of REFUSED)
     if (magic.every((b, i) => head[i] === b))
       throw inputError(
@@ -149,5 +157,5 @@ function checkFormat(head: Buffer, o: SourceOptions): boolean {
         `decompress it first (${unpack} FILE), then give the .tar`,
       );
   if (o.gzipOnly) throw inputError(o.label, 'not gzip-compressed');
-  return false;
+  return XZ_MAGIC.every((b, i) => head[i] === b) ? 'xz' : 'tar';
 }

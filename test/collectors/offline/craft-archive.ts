@@ -68,7 +68,7 @@ export async function writeBomb(file: string, gib: number, header?: string): Pro
 }
 
 // The 512-byte header tar-stream writes for one entry.
-async function headerOf(h: { name: string; size: number }): Promise<Buffer> {
+export async function headerOf(h: { name: string; size: number }): Promise<Buffer> {
   const pack = tar.pack();
   pack.entry(h);
   const first = await new Promise<Buffer>((r) => pack.once('data', (c) => r(c as Buffer)));

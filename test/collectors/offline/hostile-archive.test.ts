@@ -110,11 +110,16 @@ describe('collect analyze: archive formats', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('refuses xz with a clear error, and a file that is no archive', async () => {
+  it('refuses bzip2, a cut xz stream and a file that is no archive, with clear errors', async () => {
     const xz = join(dir, 'sos.tar.xz');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(xz, Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 0, 0]));
-    await expect(loadCapture(xz)).rejects.toThrow(/xz-compressed archives are not read/);
+    await expect(loadCapture(xz)).rejects.toThrow(
+      /not a readable xz stream \(unexpected end of file\)/,
+    );
+    const bz = join(dir, 'sos.tar.bz2');
+    writeFileSync(bz, 'BZh91AY&SY');
+    await expect(loadCapture(bz)).rejects.toThrow(/bzip2-compressed archives are not read/);
     const junk = join(dir, 'junk.tar.gz');
     writeFileSync(junk, 'not a tarball at all, just text '.repeat(40));
     await expect(loadCapture(junk)).rejects.toThrow(/not a tar archive, or a damaged one/);
