@@ -1,3 +1,4 @@
+import { driverLabel } from '../collectors/diagnosis/drivers/index.js';
 import { terminalField as field, terminalGuard } from '../kit/terminal-text.js';
 import { thousands } from '../kit/thousands.js';
 import { mdTable } from './md-table.js';
@@ -145,7 +146,7 @@ function hostSection(h: HostSummary): string[] {
       h.nics.map((i) => [
         i.name + (i.master ? ` (in ${i.master})` : ''),
         i.kind,
-        i.driver ?? '-',
+        i.driver ? driverLabel({ name: i.driver, source: i.driverSource ?? 'reported' }) : '-',
         i.firmware ?? '-',
         i.busInfo ?? '-',
         plain(i.mtu),

@@ -1,3 +1,4 @@
+import { type DriverSource, knownDriver } from '../collectors/diagnosis/drivers/index.js';
 import { isDriverLossCounter, isKernelLossCounter } from '../collectors/diagnosis/loss-counters.js';
 import type { InterfaceSnapshot, Snapshot } from '../collectors/model.js';
 import type { BundleKind } from './manifest.js';
@@ -30,6 +31,8 @@ export interface HostSummary {
     name: string;
     kind: string;
     driver?: string;
+    // `reported` by the host (ethtool -i, sysfs), or inferred from its `counter names`.
+    driverSource?: DriverSource;
     firmware?: string;
     busInfo?: string;
     mtu?: number;
@@ -94,12 +97,13 @@ export const KEY_SYSCTLS = [
 // Non-zero counters that indicate loss, judged by the driver tables.
 export function lossCounters(i: InterfaceSnapshot): LossCounter[] {
   const out: LossCounter[] = [];
+  const read = { kind: i.kind, driver: knownDriver(i.driver, i.ethtool)?.name };
   for (const [c, v] of Object.entries(i.kernel)) {
-    if (v > 0n && isKernelLossCounter(i, c))
+    if (v > 0n && isKernelLossCounter(read, c))
       out.push({ iface: i.name, source: 'kernel', counter: c, value: v });
   }
   for (const [c, v] of Object.entries(i.ethtool ?? {})) {
-    if (v > 0n && isDriverLossCounter(i, c))
+    if (v > 0n && isDriverLossCounter(read, c))
       out.push({ iface: i.name, source: 'ethtool', counter: c, value: v });
   }
   return out;
@@ -150,10 +154,11 @@ export function hostSummary(host: string, snap: Snapshot | undefined, error?: st
             ? `SR-IOV VF of ${i.acceleratedNetworking.peer} (accelerated networking)`
             : `synthetic; its VF is ${i.acceleratedNetworking.peer}${peer?.driver ? ` (${peer.driver})` : ''}`
           : undefined;
+        const driver = knownDriver(i.driver, i.ethtool);
         return {
           name: i.name,
           kind: i.kind,
-          ...(i.driver ? { driver: i.driver } : {}),
+          ...(driver ? { driver: driver.name, driverSource: driver.source } : {}),
           ...(i.firmware ? { firmware: i.firmware } : {}),
           ...(i.busInfo ? { busInfo: i.busInfo } : {}),
           ...(i.mtu ? { mtu: i.mtu } : {}),

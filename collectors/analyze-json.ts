@@ -1,4 +1,5 @@
 import type { MapDelta } from './counter-delta.js';
+import { type KnownDriver, knownDriver } from './diagnosis/drivers/index.js';
 import type { Snapshot } from './model.js';
 import { COLLECTORS } from './registry.js';
 import type { SnapshotDelta } from './snapshot-delta.js';
@@ -18,7 +19,7 @@ export function hostView(s: Snapshot) {
     cpus: s.facts.cpus ?? null,
     interfaces: s.interfaces.map((i) => ({
       name: i.name,
-      driver: i.driver ?? null,
+      ...driverView(knownDriver(i.driver, i.ethtool)),
       kind: i.kind,
       ...(i.master ? { master: i.master } : {}),
       ...(i.acceleratedNetworking ? { acceleratedNetworking: i.acceleratedNetworking } : {}),
@@ -37,6 +38,11 @@ export function hostView(s: Snapshot) {
     })),
     ...collectorViews(s),
   };
+}
+
+// `driverSource` says whether the host named the driver or its counter names did.
+function driverView(d: KnownDriver | undefined) {
+  return { driver: d?.name ?? null, driverSource: d?.source ?? null };
 }
 
 function collectorViews(s: Snapshot): Record<string, unknown> {
@@ -58,7 +64,7 @@ export function deltaView(d: SnapshotDelta) {
     intervalSec: d.intervalSec > 0 ? d.intervalSec : null,
     interfaces: d.interfaces.map((i) => ({
       name: i.name,
-      driver: i.driver ?? null,
+      ...driverView(knownDriver(i.driver, i.ethtool?.deltas)),
       ...(i.presence ? { presence: i.presence } : {}),
       kernel: flat(i.kernel),
       ethtool: i.ethtool ? flat(i.ethtool) : {},

@@ -3,9 +3,11 @@ import type { InterfaceKind, Snapshot } from '../model.js';
 import { hasOwn } from '../own-record.js';
 import type { SnapshotDelta } from '../snapshot-delta.js';
 import {
+  type CounterRule,
   classifyEthtool,
   classifyKernel,
   classifySnmp,
+  knownDriver,
   type RuleMatch,
   SOFTNET_RULES,
 } from './drivers/index.js';
@@ -28,7 +30,8 @@ export function observeDelta(delta: SnapshotDelta, after: Snapshot): Observation
   for (const d of delta.interfaces) {
     if (d.presence !== undefined) continue;
     const found = byName.get(d.name);
-    const iface = ifaceMeta(d.name, found?.kind ?? 'other', found?.driver ?? d.driver, found);
+    const ethtool = found?.ethtool ?? d.ethtool?.deltas;
+    const iface = ifaceMeta(d.name, found?.kind ?? 'other', found?.driver ?? d.driver, ethtool);
     pushMap(out, d.kernel, (k) => classifyKernel(iface, k), kernelNaming(d.name, iface));
     if (d.ethtool) {
       pushMap(out, d.ethtool, (k) => classifyEthtool(iface, k), ethtoolNaming(d.name, iface));
@@ -50,7 +53,7 @@ export function observeDelta(delta: SnapshotDelta, after: Snapshot): Observation
 export function observeSinceBoot(after: Snapshot): Observation[] {
   const out: Observation[] = [];
   for (const found of after.interfaces) {
-    const iface = ifaceMeta(found.name, found.kind, found.driver, found);
+    const iface = ifaceMeta(found.name, found.kind, found.driver, found.ethtool);
     const naming = kernelNaming(found.name, iface);
     pushValues(out, found.kernel, (k) => classifyKernel(iface, k), naming);
     if (found.ethtool) {
@@ -74,24 +77,30 @@ export function observeSinceBoot(after: Snapshot): Observation[] {
 // azv*, GKE gke*, the bridge plugin's veth*.
 const CNI_VETH = /^(?:lxc|cali|azv|gke|veth)/;
 
-// A veth is known by its driver (ethtool -i); without it (no ethtool on the host) by
-// `peer_ifindex` in its ethtool -S, or by a CNI's name on a software interface. Its
-// tx_dropped is then read as veth_xmit()'s (the peer refused the packet), not a TX ring's.
+// The driver is the host's (ethtool -i, sysfs), else the one the ethtool -S names give
+// (drivers/infer.ts). A veth is known by its driver; without one by `peer_ifindex` in its
+// ethtool -S, or by a CNI's name on a software interface. Its tx_dropped is then read as
+// veth_xmit()'s (the peer refused the packet), not a TX ring's.
 function ifaceMeta(
   name: string,
   kind: InterfaceKind,
-  driver: string | undefined,
-  found: Snapshot['interfaces'][number] | undefined,
+  reported: string | undefined,
+  ethtool: Readonly<Record<string, unknown>> | undefined,
 ): IfaceMeta {
+  const known = knownDriver(reported, ethtool);
+  const driver = known?.name;
   const software = kind === 'virtual' || kind === 'other';
   const veth =
     kind === 'veth' ||
     driver === 'veth' ||
     (driver === undefined &&
       software &&
-      ((found?.ethtool !== undefined && hasOwn(found.ethtool, 'peer_ifindex')) ||
-        CNI_VETH.test(name)));
-  return { kind: veth ? 'veth' : kind, driver };
+      ((ethtool !== undefined && hasOwn(ethtool, 'peer_ifindex')) || CNI_VETH.test(name)));
+  return {
+    kind: veth ? 'veth' : kind,
+    driver,
+    ...(known?.source === 'counter names' ? { inferred: true } : {}),
+  };
 }
 
 interface Naming {
@@ -105,6 +114,8 @@ interface Naming {
 interface IfaceMeta {
   kind: InterfaceKind;
   driver?: string | undefined;
+  // The driver was inferred from the counter names: ethtool -i gave none.
+  inferred?: true;
 }
 
 const kernelNaming = (iface: string, meta: IfaceMeta): Naming => ({
@@ -162,7 +173,8 @@ function observation(
   return {
     area: naming.area,
     key,
-    rule: hit.rule,
+    rule:
+      naming.meta?.inferred && hit.table ? inferredRule(hit.rule, naming.meta.driver) : hit.rule,
     ...(naming.iface === undefined ? {} : { iface: naming.iface }),
     ...(naming.meta === undefined ? {} : { ifaceKind: naming.meta.kind }),
     ...(naming.meta?.driver === undefined ? {} : { driver: naming.meta.driver }),
@@ -174,6 +186,15 @@ function observation(
     ...(cd?.ratePerSec === undefined ? {} : { ratePerSec: cd.ratePerSec }),
     seriesKey: naming.seriesKey(key),
     wrapBits: 64,
+  };
+}
+
+// The rule is the inferred driver's: the evidence says so, in one clause. Confidence stays the
+// rule's own: the inference chose the table, it adds nothing to what a counter means.
+function inferredRule(rule: CounterRule, driver: string | undefined): CounterRule {
+  return {
+    ...rule,
+    meaning: `${rule.meaning} (${driver} rule; driver inferred from counter names)`,
   };
 }
 

@@ -1,3 +1,4 @@
+import { driverLabel, knownDriver } from '../../collectors/diagnosis/drivers/index.js';
 import {
   isDriverLossCounter,
   isSnmpLossCounter,
@@ -31,7 +32,7 @@ export function formatSnapshot(s: Snapshot): string {
           ? ' (VF)'
           : ' (synthetic)'
         : ''),
-    i.driver ?? '-',
+    driverCell(i.driver, i.ethtool),
     i.kind,
     num(i.kernel['rx_packets']),
     num(i.kernel['rx_dropped']),
@@ -57,11 +58,12 @@ export function formatSnapshot(s: Snapshot): string {
       3,
     ),
   );
-  const driverLoss = s.interfaces.flatMap((i) =>
-    Object.entries(i.ethtool ?? {})
-      .filter(([k, v]) => v > 0n && isDriverLossCounter(i, k))
-      .map(([k, v]) => [i.name, k, num(v)]),
-  );
+  const driverLoss = s.interfaces.flatMap((i) => {
+    const read = { kind: i.kind, driver: knownDriver(i.driver, i.ethtool)?.name };
+    return Object.entries(i.ethtool ?? {})
+      .filter(([k, v]) => v > 0n && isDriverLossCounter(read, k))
+      .map(([k, v]) => [i.name, k, num(v)]);
+  });
   if (driverLoss.length)
     out.push(
       '',
@@ -97,6 +99,15 @@ export function formatSnapshot(s: Snapshot): string {
   return `${out.join('\n')}\n`;
 }
 
+// The driver the host named, else the one the counter names give, said to be inferred.
+function driverCell(
+  reported: string | undefined,
+  ethtool: Readonly<Record<string, unknown>> | undefined,
+): string {
+  const d = knownDriver(reported, ethtool);
+  return d ? driverLabel(d) : '-';
+}
+
 function softnetTable(
   rows: Array<[number, bigint, bigint, bigint, bigint | undefined, bigint | undefined]>,
 ): string {
@@ -128,7 +139,7 @@ export function formatDelta(d: SnapshotDelta): string {
       ],
       d.interfaces.map((i) => [
         i.name,
-        i.driver ?? '-',
+        driverCell(i.driver, i.ethtool?.deltas),
         num(k(i.kernel, 'rx_packets')),
         num(k(i.kernel, 'rx_dropped')),
         num(k(i.kernel, 'rx_missed_errors')),
@@ -143,16 +154,17 @@ export function formatDelta(d: SnapshotDelta): string {
       2,
     ),
   );
-  const moved = d.interfaces.flatMap((i) =>
-    Object.entries(i.ethtool?.deltas ?? {})
-      .filter(([name, v]) => v.delta > 0n && isDriverLossCounter(i, name))
+  const moved = d.interfaces.flatMap((i) => {
+    const read = { kind: i.kind, driver: knownDriver(i.driver, i.ethtool?.deltas)?.name };
+    return Object.entries(i.ethtool?.deltas ?? {})
+      .filter(([name, v]) => v.delta > 0n && isDriverLossCounter(read, name))
       .map(([name, v]) => [
         i.name,
         name,
         num(v.delta),
         v.ratePerSec !== undefined ? `${v.ratePerSec.toFixed(1)}/s` : '-',
-      ]),
-  );
+      ]);
+  });
   if (moved.length)
     out.push(
       '',

@@ -9,6 +9,9 @@ const CITE = 'bnxt_ethtool.c (name), bnxt_get_ring_stats()';
 
 export const bnxt: DriverTable = {
   drivers: ['bnxt_en'],
+  // Only the pre-6.2 totals: bng_en (bnge_ethtool.c, Broadcom's next driver) prints the same
+  // ring, port and `*_total_*` names as bnxt_en does now, so those cannot tell the two apart.
+  markers: ['rx_total_discard_pkts', 'tx_total_discard_pkts'],
   // biome-ignore format: one counter per rule() call reads as a table
   ethtool: [
     // rx_discard_pkts: the completion ring had no buffer for the packet. bnxt_get_ring_stats()

@@ -6,6 +6,14 @@ import { type DriverTable, rule } from './rule.js';
 // from driver load, so a single snapshot shows them "since boot".
 export const ena: DriverTable = {
   drivers: ['ena'],
+  // ena_ethtool.c: the ENI allowances (newer devices only), the admin queue (`ena_admin_q_*`)
+  // and two per-queue names of its own (`refil` is the driver's spelling).
+  markers: [
+    /^(?:bw_in|bw_out|pps|conntrack|linklocal)_allowance_exceeded$/,
+    /^ena_admin_q_\w+$/,
+    /^queue_\d+_rx_refil_partial$/,
+    /^queue_\d+_rx_empty_rx_ring$/,
+  ],
   // biome-ignore format: one counter per rule() call reads as a table
   ethtool: [
     rule('bw_in_allowance_exceeded', 'bw_in_allowance_exceeded', 'CLOUD', 'loss', 'rx', 'high',

@@ -5,6 +5,14 @@ import { type DriverTable, rule } from './rule.js';
 // ones are filled only with the `report-stats` private flag.
 export const gve: DriverTable = {
   drivers: ['gve'],
+  // gve_ethtool.c: per-queue names end in `[N]` (bnxt's start with `[N]: `), and its admin
+  // queue and stats report counters.
+  markers: [
+    /^rx_(?:posted_desc|no_buffers_posted|queue_drop_cnt)\[\d+\]$/,
+    /^tx_event_counter\[\d+\]$/,
+    'stats_report_trigger_cnt',
+    'adminq_describe_device_cnt',
+  ],
   // biome-ignore format: one counter per rule() call reads as a table
   ethtool: [
     rule(/^rx_no_buffers_posted\[(\d+)\]$/, 'rx_no_buffers_posted[N]', 'RING', 'loss', 'rx',

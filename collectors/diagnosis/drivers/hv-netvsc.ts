@@ -5,6 +5,16 @@ import { type DriverTable, rule } from './rule.js';
 // the traffic (read by azure.ts, not classified here).
 export const hvNetvsc: DriverTable = {
   drivers: ['hv_netvsc'],
+  // netvsc_drv.c netvsc_stats[], vf_stats[] and pcpu_stats[]. Not `tx_busy` (ice prints it),
+  // not `stop_queue`/`wake_queue` (mana), not `rx_queue_N_*` (virtio_net, ice).
+  markers: [
+    'tx_no_space',
+    'tx_send_full',
+    'rx_comp_busy',
+    /^vf_(?:rx|tx)_(?:packets|bytes)$/,
+    'vf_tx_dropped',
+    /^cpu\d+_vf_(?:rx|tx)_(?:packets|bytes)$/,
+  ],
   // biome-ignore format: one counter per rule() call reads as a table
   ethtool: [
     // netvsc_send() returned -ENOSPC: the VMBus channel ring to the host was full with no send

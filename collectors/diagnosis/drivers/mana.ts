@@ -5,6 +5,15 @@ import { type DriverTable, rule } from './rule.js';
 // the hardware (GDMA) counters `hc_...`. Nothing here assumes a key is present.
 export const mana: DriverTable = {
   drivers: ['mana'],
+  // mana_ethtool.c: the GDMA `hc_*` counters (2023+) and the per-queue DMA map error. The first
+  // driver had only `stop_queue`/`wake_queue` (hv_netvsc's too) and `rx_N_packets`: no marker.
+  markers: [
+    'hc_rx_discards_no_wqe',
+    /^hc_(?:rx|tx)_(?:bytes|(?:ucast|bcast|mcast)_(?:pkts|bytes))$/,
+    /^hc_(?:rx|tx)_err_\w+$/,
+    /^hc_(?:rx|tx)_pkt_drop_phy$/,
+    /^tx_\d+_mana_map_err$/,
+  ],
   // biome-ignore format: one counter per rule() call reads as a table
   ethtool: [
     // `resp.rx_discards_nowqe`: the hardware found no posted receive WQE, i.e. the ring was

@@ -1,9 +1,11 @@
-import type { CounterRule } from './rule.js';
+import type { CounterRule, DriverTable } from './rule.js';
 
 export interface RuleMatch {
   rule: CounterRule;
   // From the pattern's capture group, for per-queue counters.
   queue?: number;
+  // The driver table the rule is from; absent for the names every driver shares and guesses.
+  table?: DriverTable;
 }
 
 // ethtool-stats.ts stores a repeated key as `key#2`, `key#3` (the mana fixture repeats a

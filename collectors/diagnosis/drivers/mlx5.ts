@@ -7,6 +7,14 @@ import { type DriverTable, rule } from './rule.js';
 // ("Physical port counters are not exposed to virtual machines", K-MLX5).
 export const mlx5: DriverTable = {
   drivers: ['mlx5_core'],
+  // en_stats.c: the queue counter, the vport counters a VF has too, the port's if_in_discards,
+  // the per-channel (and, since 5.x, summed `ch_*`) NAPI counters. mlx4 names none of them.
+  markers: [
+    'rx_out_of_buffer',
+    /^[rt]x_vport_(?:unicast|multicast|broadcast)_(?:packets|bytes)$/,
+    'rx_discards_phy',
+    /^ch\d*_(?:events|poll|arm|aff_change|force_irq|eq_rearm)$/,
+  ],
   // biome-ignore format: one counter per rule() call reads as a table
   ethtool: [
     // MLX5-MISSED: the kernel's rx_missed_errors (ip -s link `missed`) is this same counter.

@@ -52,9 +52,16 @@ export interface CounterRule {
 
 export type RuleExtra = Pick<CounterRule, 'feeds' | 'joins' | 'cause'>;
 
+// An `ethtool -S` name, exact or an anchored pattern (per-queue names).
+export type Marker = string | RegExp;
+
 export interface DriverTable {
-  // `ethtool -i` driver names this table applies to.
+  // `ethtool -i` driver names this table applies to; the first is the one an inference gives.
   drivers: readonly string[];
+  // Names no other Linux driver prints, checked against the drivers' string tables: they name
+  // this driver when `ethtool -i` gave none (infer.ts). A name two drivers share would name the
+  // wrong one, so a driver without a name of its own has none.
+  markers?: readonly Marker[];
   // `ethtool -S` keys.
   ethtool: readonly CounterRule[];
   // Overrides for the kernel's sysfs counters on this driver (veth tx_dropped).

@@ -5,6 +5,9 @@ import { type DriverTable, rule } from './rule.js';
 // shows up as `dropped` on the veth (DESIGN.md, the backlog story).
 export const veth: DriverTable = {
   drivers: ['veth'],
+  // veth.c's XDP error names. Not `peer_ifindex`: netkit prints it too; observe-counters.ts
+  // still takes it, on a software interface, as a veth's sign.
+  markers: [/^rx_queue_\d+_xdp_tx_errors$/, /^tx_queue_\d+_xdp_xmit_errors$/],
   // biome-ignore format: one counter per rule() call reads as a table
   ethtool: [
     rule('peer_ifindex', 'peer_ifindex', 'OTHER', 'gauge', 'rx', 'high',

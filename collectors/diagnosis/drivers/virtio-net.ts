@@ -5,6 +5,15 @@ import { type DriverTable, rule } from './rule.js';
 // (`rx_hw_packets_allowance_exceede`), so the allowance patterns accept any truncation.
 export const virtioNet: DriverTable = {
   drivers: ['virtio_net'],
+  // virtio_net.c: host notifications (`kicks`), the plural XDP names (veth says
+  // `xdp_redirect`, hv_netvsc `xdp_drop`), and the device stats (`*_queue_hw_N_*`). Old
+  // kernels print only `rx_queue_N_packets/bytes`, as hv_netvsc and ice do: no marker.
+  markers: [
+    /^[rt]x_queue_\d+_kicks$/,
+    /^rx_queue_\d+_xdp_redirects$/,
+    /^tx_queue_\d+_xdp_tx_drops$/,
+    /^[rt]x_queue_hw_\d+_\w+$/,
+  ],
   // biome-ignore format: one counter per rule() call reads as a table
   ethtool: [
     rule(/^rx_hw_drop(?:s|_overruns)$/, 'rx_hw_drops', 'RING', 'loss', 'rx', 'medium',
