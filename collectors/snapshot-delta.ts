@@ -1,10 +1,12 @@
 import { type MapDelta, mapDelta } from './counter-delta.js';
 import type { InterfaceKind, Snapshot } from './model.js';
 import { getOwn, setOwn } from './own-record.js';
+import { type QdiscDelta, qdiscDeltas } from './qdisc-delta.js';
 import { type SoftnetDelta, softnetDelta } from './softnet-delta.js';
 
 // after − before for a whole host: per interface (kernel and ethtool
-// counters), per CPU (softnet) and per protocol counter (snmp/netstat).
+// counters), per CPU (softnet), per protocol counter (snmp/netstat) and per
+// qdisc (tc -s qdisc).
 
 export interface InterfaceDelta {
   name: string;
@@ -26,6 +28,8 @@ export interface SnapshotDelta {
   interfaces: InterfaceDelta[];
   softnet: SoftnetDelta;
   snmp: Record<string, MapDelta>;
+  // Absent unless both captures have tc's qdiscs.
+  qdiscs?: QdiscDelta[];
 }
 
 // A rate over less than this is noise: two captures taken this close say
@@ -80,6 +84,15 @@ export function snapshotDelta(before: Snapshot, after: Snapshot): SnapshotDelta 
       mapDelta(getOwn(before.snmp, group) ?? {}, getOwn(after.snmp, group) ?? {}, opts),
     );
   }
+  const boots = [before.facts.bootId, after.facts.bootId];
+  const qdiscs =
+    before.qdiscs && after.qdiscs
+      ? qdiscDeltas(before.qdiscs, after.qdiscs, {
+          intervalSec,
+          // A reboot in between restarted every qdisc; one boot says nothing (tc re-creates).
+          ...(boots[0] && boots[1] && boots[0] !== boots[1] ? { sameBoot: false as const } : {}),
+        })
+      : undefined;
   return {
     host: after.host,
     from: before.takenAt,
@@ -92,5 +105,6 @@ export function snapshotDelta(before: Snapshot, after: Snapshot): SnapshotDelta 
       ...(after.facts.bootId ? { after: after.facts.bootId } : {}),
     }),
     snmp,
+    ...(qdiscs ? { qdiscs } : {}),
   };
 }

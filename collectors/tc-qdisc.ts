@@ -1,6 +1,7 @@
 import { intoSnapshot } from './contribution.js';
 import { parseU64 } from './counter.js';
 import type { Snapshot } from './model.js';
+import { getOwn, hasOwn, setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
 import { WarningList } from './parse-result.js';
 import type { CollectorSpec } from './spec.js';
@@ -106,6 +107,52 @@ function readStats(q: Qdisc, t: string): boolean {
   // `rate …` before it (old iproute2) is kept as printed.
   if (!t.startsWith('backlog')) q.details.push(t);
   return true;
+}
+
+// A kind's own counters among its statistics lines (its print_xstats in iproute2), by the names
+// tc prints them under. Gauges printed on the same lines (maxpacket, memory_used, flows,
+// new_flows_len) are left out. Some are printed only when they are not zero: once tc printed a
+// kind's statistics at all, an absent one is 0.
+interface KindStatNames {
+  // Width in the kernel's struct, for wraps.
+  bits: 32 | 64;
+  always: readonly string[];
+  whenNonZero: readonly string[];
+}
+export const KIND_STATS: Readonly<Record<string, KindStatNames>> = {
+  // struct tc_fq_codel_qd_stats (__u32); drop_overlimit counts the packets dropped because the
+  // limit or memory_limit was reached, drop_overmemory the part due to memory_limit.
+  fq_codel: {
+    bits: 32,
+    always: ['drop_overlimit', 'new_flow_count', 'ecn_mark'],
+    whenNonZero: ['ce_mark', 'drop_overmemory'],
+  },
+  // struct tc_codel_xstats (__u32).
+  codel: { bits: 32, always: ['ecn_mark', 'drop_overlimit'], whenNonZero: ['ce_mark'] },
+  // struct tc_fq_qd_stats (__u64); flows_plimit counts the drops of a flow over flow_limit.
+  fq: {
+    bits: 64,
+    always: ['gc', 'highprio'],
+    whenNonZero: ['ce_mark', 'flows_plimit', 'pkts_too_long', 'alloc_errors'],
+  },
+};
+
+// The kind's counters from its statistics lines; empty when tc printed none for it.
+export function kindStats(q: Qdisc): Record<string, bigint> {
+  const names = getOwn(KIND_STATS, q.kind);
+  const stats: Record<string, bigint> = {};
+  if (!names) return stats;
+  const wanted = new Set([...names.always, ...names.whenNonZero]);
+  for (const line of q.details) {
+    const words = line.split(/\s+/);
+    words.forEach((w, i) => {
+      const v = wanted.has(w) && !hasOwn(stats, w) ? parseU64(words[i + 1] ?? '') : undefined;
+      if (v !== undefined) setOwn(stats, w, v);
+    });
+  }
+  if (!names.always.some((n) => hasOwn(stats, n))) return {};
+  for (const n of names.whenNonZero) if (!hasOwn(stats, n)) setOwn(stats, n, 0n);
+  return stats;
 }
 
 // The qdiscs are host-wide (each names its device), beside the interfaces.

@@ -21,6 +21,7 @@ export function checkedCounters(input: DiagnosisInput): string[] {
     if (name.startsWith('softnet '))
       return `${name} (${inst.size} CPU${inst.size === 1 ? '' : 's'})`;
     if (name.startsWith('kfree_skb ')) return name;
+    if (name.startsWith('qdisc ')) return inst.size > 1 ? `${name} (${inst.size} qdiscs)` : name;
     return inst.size > 1 ? `${name} (${inst.size} queues)` : name;
   });
 }
@@ -28,6 +29,12 @@ export function checkedCounters(input: DiagnosisInput): string[] {
 function foldedName(o: Observation): [string, string] {
   if (o.area === 'softnet') return [`softnet ${o.key}`, String(o.cpu)];
   if (o.area === 'trace') return ['kfree_skb drop reasons', o.key];
+  // The qdiscs of one kind on one device fold into one line (a default mq has one per queue).
+  if (o.area === 'qdisc') {
+    const dev = o.iface === undefined ? '' : ` dev ${o.iface}`;
+    const counter = typeof o.rule.match === 'string' ? o.rule.match : o.key;
+    return [`qdisc ${o.qdisc?.kind ?? ''}${dev} ${counter}`, o.key];
+  }
   const key = baseName(o.key);
   if (o.queue === undefined) return [o.name.replace(o.key, key), key];
   return [o.name.replace(o.key, o.rule.family), key];

@@ -18,11 +18,17 @@ export interface Group {
 }
 
 // RING, TXQ, CLOUD and OTHER belong to one interface. BACKLOG and SQUEEZE are per CPU and
-// SOCKET and QDISC per host: an interface's rx_dropped joins the host's BACKLOG group.
+// SOCKET per host: an interface's rx_dropped joins the host's BACKLOG group. QDISC is per
+// interface when tc names the device, per host when only the trace saw it (a kfree_skb
+// QDISC_DROP names no device).
 const PER_INTERFACE = new Set<DropClass>(['RING', 'TXQ', 'CLOUD', 'OTHER']);
 
+function perInterface(cls: DropClass, iface: string | undefined): boolean {
+  return PER_INTERFACE.has(cls) || (cls === 'QDISC' && iface !== undefined);
+}
+
 function scopeKey(cls: DropClass, iface: string | undefined, cause?: string): string {
-  const base = PER_INTERFACE.has(cls) ? `${cls}|${iface ?? ''}` : `${cls}|`;
+  const base = perInterface(cls, iface) ? `${cls}|${iface ?? ''}` : `${cls}|`;
   return cause === undefined ? base : `${base}|${cause}`;
 }
 
@@ -53,7 +59,7 @@ export function groupObservations(all: readonly Observation[], opts: GroupOption
     let g = groups.get(key);
     if (!g) {
       g = { class: cls, members: [], support: [], ambiguousOnly: as === 'members' && weak(o) };
-      if (PER_INTERFACE.has(cls) && o.iface !== undefined) g.iface = o.iface;
+      if (perInterface(cls, o.iface) && o.iface !== undefined) g.iface = o.iface;
       if (cause !== undefined) g.cause = cause;
       groups.set(key, g);
     }
@@ -129,14 +135,36 @@ export function groupObservations(all: readonly Observation[], opts: GroupOption
     if (o.rule.kind !== 'aggregate' || o.sinceBoot || o.delta <= 0n || o.iface === undefined) {
       continue;
     }
-    const g = [...groups.values()].find(
+    const mine = [...groups.values()].filter(
       (x) =>
         x.iface === o.iface &&
         x.members.some((m) => m.rule.direction === o.rule.direction && m.iface === o.iface),
     );
+    // A qdisc's total (mq's sum) goes with the qdisc loss it repeats, not a TXQ of that device.
+    const g = mine.find((x) => x.class === o.rule.class) ?? mine[0];
     if (g) addTo(g, o, 'support');
   }
+  foldTraceQdisc(groups);
   return [...groups.values()];
+}
+
+// The trace's qdisc drops name no device; tc's name one. Both there, they are the same loss: a
+// single device's group takes the trace as members (two sources agree); with several devices
+// the trace cannot say whose drops it saw, so it is context of the biggest.
+function foldTraceQdisc(groups: Map<string, Group>): void {
+  const key = scopeKey('QDISC', undefined);
+  const host = groups.get(key);
+  const devices = [...groups.values()].filter((g) => g.class === 'QDISC' && g !== host);
+  if (!host || devices.length === 0) return;
+  groups.delete(key);
+  const size = (g: Group) => g.members.reduce((s, o) => s + o.delta, 0n);
+  if (devices.length === 1) {
+    devices[0]!.members.push(...host.members);
+    devices[0]!.support.push(...host.support);
+    return;
+  }
+  const biggest = devices.reduce((a, b) => (size(b) > size(a) ? b : a));
+  biggest.support.push(...host.members, ...host.support);
 }
 
 function standIn(groups: Map<string, Group>, o: Observation): Group | undefined {

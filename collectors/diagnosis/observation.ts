@@ -3,13 +3,22 @@ import type { CounterRule } from './drivers/index.js';
 
 // Where a number came from. Two different areas that agree (kernel rx_missed_errors and
 // ethtool rx_out_of_buffer, softnet dropped and the trace) make a finding high-confidence.
-export type ObservationArea = 'kernel' | 'ethtool' | 'softnet' | 'snmp' | 'trace';
+// `qdisc` is tc -s qdisc.
+export type ObservationArea = 'kernel' | 'ethtool' | 'softnet' | 'snmp' | 'trace' | 'qdisc';
+
+// The qdisc a `qdisc` observation counts for, as tc printed it (its device is `iface`).
+export interface QdiscRef {
+  kind: string;
+  handle: string;
+  parent?: string;
+}
 
 // One classified counter (or trace entry) of one host: the unit the grouping works on.
 export interface Observation {
   area: ObservationArea;
   // The counter as stored: ethtool key (maybe `key#2`), sysfs name, `Group.Counter`, softnet
-  // column, or the trace reason.
+  // column, the trace reason, or a qdisc's counter with its place (`tbf 8002: parent 1:4 drops`:
+  // one key per qdisc, so the qdiscs of a device add up).
   key: string;
   rule: CounterRule;
   iface?: string;
@@ -29,6 +38,7 @@ export interface Observation {
   wrapBits?: 32 | 64;
   // Trace only: the tracer stopped counting early.
   capped?: boolean;
+  qdisc?: QdiscRef;
 }
 
 // Biggest delta first (bigint-safe comparator).

@@ -5,6 +5,7 @@ import type { DiagnosisContext } from './context.js';
 import type { DiagnosisInput } from './input.js';
 import type { Observation } from './observation.js';
 import { observeDelta, observeSinceBoot } from './observe-counters.js';
+import { observeQdiscDelta, observeQdiscSinceCreation } from './observe-qdisc.js';
 import { observeTrace } from './observe-trace.js';
 
 // Input → classified observations plus the context the advice needs. With `before` (or
@@ -20,8 +21,9 @@ export function observe(input: DiagnosisInput): {
     after,
   );
   const counters = delta ? observeDelta(delta, after) : observeSinceBoot(after);
+  const qdiscs = delta ? observeQdiscDelta(delta, after) : observeQdiscSinceCreation(after);
   return {
-    observations: [...counters, ...observeTrace(input.trace, after.host)],
+    observations: [...counters, ...qdiscs, ...observeTrace(input.trace, after.host)],
     ctx: {
       host: after.host,
       after,

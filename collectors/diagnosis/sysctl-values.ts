@@ -30,7 +30,7 @@ function pow2AtLeast(n: number): number {
 
 // A proposed value, or undefined when the current one is already at the cap. Queue and buffer
 // sizes round up to a power of two (the kernel's own defaults are such, and they read as sizes).
-function stepUp(
+export function stepUp(
   current: number | undefined,
   floor: number,
   factor: number,

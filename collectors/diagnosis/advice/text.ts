@@ -19,6 +19,7 @@ export function label(o: Observation): string {
   if (o.area === 'softnet') return `${o.key} on cpu${o.cpu}`;
   if (o.area === 'snmp') return o.name;
   if (o.area === 'trace') return o.name;
+  if (o.area === 'qdisc') return o.name;
   return o.key;
 }
 
