@@ -28,6 +28,7 @@ export function toSummaryFinding(f: Finding): SummaryFinding {
     line: `${findingWhere(f)}: ${f.title}. Fix: \`${findingFix(f)}\``,
     explanation: f.explanation,
     confidence: f.confidence,
+    unknown: f.unknown ?? [],
     evidence: f.evidence.map(evidenceLine),
     fix: [
       ...f.mitigation.commands,

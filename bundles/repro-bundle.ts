@@ -35,7 +35,13 @@ export function reproBundleParts(rec: RunRecord, meta: ReproMeta): ReproParts {
   const series = reproSeries(rec);
   const phases = reproPhases(rec);
   const diagnosis = reproDiagnosis(rec, series.series, phases);
-  const status = rec.error || rec.hosts.some((h) => h.failure || !h.after) ? 'partial' : 'complete';
+  // Partial too when a finding's fix depends on a setting that could not be read.
+  const status =
+    rec.error ||
+    rec.hosts.some((h) => h.failure || !h.after) ||
+    diagnosis.findings.some((f) => f.unknown?.length)
+      ? 'partial'
+      : 'complete';
   const run = { status, phases, moved: series.moved } as const;
   const summary = reproSummary(rec, meta, diagnosis, run);
   // The order of the files is the manifest's and the tarball's.

@@ -63,7 +63,7 @@ export function runVerdicts(
 ): RunVerdicts {
   return {
     accounting: lossAccounting(phases, d.findings, trafficWindow(rec)),
-    checks: runChecks(phases, hosts),
+    checks: runChecks(phases, hosts, d.findings),
   };
 }
 

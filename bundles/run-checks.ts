@@ -1,3 +1,4 @@
+import type { Finding } from '../collectors/diagnosis/engine.js';
 import { formatBitRate } from '../kit/bit-rate.js';
 import { thousands } from '../kit/thousands.js';
 import {
@@ -35,6 +36,7 @@ export const BUNCHED_MIN = 100;
 export function runChecks(
   phases: readonly PhaseResult[],
   hosts: readonly Pick<HostSummary, 'host' | 'notCollected'>[],
+  findings: readonly Pick<Finding, 'class' | 'host' | 'unknown'>[] = [],
 ): RunCheck[] {
   const out: RunCheck[] = [];
   for (const p of phases) {
@@ -93,6 +95,13 @@ export function runChecks(
         });
     }
   }
+  for (const f of findings)
+    if (f.unknown?.length)
+      out.push({
+        id: 'not-collected',
+        level: 'problem',
+        message: `${f.class} on ${f.host}: its fix depends on ${f.unknown.join(', ')}, which could not be read; the fix says how to read ${f.unknown.length === 1 ? 'it' : 'them'} first, and the bundle is partial.`,
+      });
   for (const h of hosts)
     if (h.notCollected.length)
       out.push({

@@ -96,6 +96,11 @@ export function renderSummaryMd(
       // One paragraph: a newline in a name must not start a line of its own.
       field(f.explanation),
     );
+    if (f.unknown.length)
+      out.push(
+        '',
+        `Not read: ${f.unknown.map((u) => `\`${field(u)}\``).join(', ')}. The fix does not assume a value: it reads it first.`,
+      );
     if (f.evidence.length) out.push('', 'Evidence:', ...f.evidence.map((e) => `- ${field(e)}`));
     // One command per line: a newline inside one must not add a command.
     if (f.fix.length) out.push('', 'Fix now:', '', '```sh', ...f.fix.map(field), '```');

@@ -62,6 +62,8 @@ export interface SummaryFinding {
   line: string;
   explanation: string;
   confidence: string;
+  // Settings the fix depends on that could not be read: the bundle is partial.
+  unknown: string[];
   evidence: string[];
   fix: string[];
   persistent: string[];

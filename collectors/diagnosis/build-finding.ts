@@ -54,6 +54,7 @@ export function buildFinding(
     explanation: advice.explanation,
     evidence: [...memberEvidence, ...supportEvidence, ...advice.config],
     mitigation: advice.mitigation,
+    ...(advice.unknown?.length ? { unknown: advice.unknown } : {}),
     ...(facts.window ? { window: facts.window } : {}),
     ...(facts.ratePerSec === undefined ? {} : { ratePerSec: facts.ratePerSec }),
     ...(facts.peakRatePerSec === undefined ? {} : { peakRatePerSec: facts.peakRatePerSec }),

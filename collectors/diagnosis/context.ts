@@ -33,6 +33,9 @@ export interface Advice {
   mitigation: Mitigation;
   // Current settings that matter for this class (`net.core.netdev_max_backlog` = 10).
   config: Evidence[];
+  // Settings the fix depends on that the host did not let us read: the fix then says to read
+  // them first, and the bundle is partial.
+  unknown?: string[];
 }
 
 export type AdviceFor = (ctx: DiagnosisContext, group: Group, facts: GroupFacts) => Advice;

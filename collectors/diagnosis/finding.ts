@@ -56,6 +56,9 @@ export interface Finding {
   explanation: string;
   evidence: Evidence[];
   mitigation: Mitigation;
+  // Settings the fix depends on that could not be read (`net.core.netdev_max_backlog`): the
+  // fix never assumes them, it says to read them first.
+  unknown?: string[];
   window?: TimeWindow;
   ratePerSec?: number;
   peakRatePerSec?: number;

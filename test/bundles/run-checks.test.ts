@@ -77,3 +77,21 @@ describe('a run that checks itself', () => {
     ]);
   });
 });
+
+describe('a finding that depends on a setting that could not be read', () => {
+  it('is a problem of the run, naming the finding and the setting', () => {
+    const checks = runChecks(
+      [],
+      [],
+      [{ class: 'BACKLOG', host: 'h2', unknown: ['net.core.netdev_max_backlog'] }],
+    );
+    expect(checks).toEqual([
+      {
+        id: 'not-collected',
+        level: 'problem',
+        message:
+          'BACKLOG on h2: its fix depends on net.core.netdev_max_backlog, which could not be read; the fix says how to read it first, and the bundle is partial.',
+      },
+    ]);
+  });
+});

@@ -35,7 +35,12 @@ export const socketAdvice: AdviceFor = (ctx, g, f) => {
         : udpMitigation(rmemMax, rmemDefault),
     );
   if (tcp) mitigations.push(tcpMitigation(tcpRmem));
+  const unknown = [
+    ...(udp && rmemMax === undefined ? [RMEM_MAX] : []),
+    ...(tcp && tcpRmem === undefined ? [TCP_RMEM] : []),
+  ];
   return {
+    ...(unknown.length ? { unknown } : {}),
     title: `${packets(f.packets)} dropped: socket receive buffer full`,
     explanation: `Applications on ${ctx.host} did not read their sockets fast enough ${when(ctx, f)}: ${topCounters(g.members)}. The packets reached the socket and were dropped there, not at the NIC or the backlog.`,
     mitigation: merge(mitigations),
@@ -48,6 +53,14 @@ function isTcp(o: Observation): boolean {
 }
 
 function udpMitigation(current: number | undefined, rmemDefault: number | undefined): Mitigation {
+  // Unknown is not the default: a host tuned above the target would be told to lower it.
+  if (current === undefined)
+    return {
+      summary: `Read ${RMEM_MAX} first (it was not collected), then allow larger socket receive buffers: 4 times its value, at least ${RMEM_FLOOR}, and have the application request one with SO_RCVBUF.`,
+      commands: [],
+      checks: [`sysctl ${RMEM_MAX} ${RMEM_DEFAULT}`],
+      persistent: [],
+    };
   const target = rmemTarget(current);
   const caveats = [
     `rmem_max only caps what a socket may ask for: the application must set SO_RCVBUF (setsockopt(SOL_SOCKET, SO_RCVBUF); iperf3 -w). Sockets that do not set it get net.core.rmem_default (${rmemDefault ?? 'not collected'}); raising that costs memory on every socket.`,
@@ -127,7 +140,14 @@ function mib(n: number): string {
 }
 
 function tcpMitigation(current: [number, number, number] | undefined): Mitigation {
-  const [min, def, max] = current ?? [4096, 131072, 6291456];
+  if (current === undefined)
+    return {
+      summary: `Read ${TCP_RMEM} first (it was not collected), then let TCP autotuning grow receive buffers: its third value 4 times higher, at least ${RMEM_FLOOR}.`,
+      commands: [],
+      checks: [`sysctl ${TCP_RMEM}`],
+      persistent: [],
+    };
+  const [min, def, max] = current;
   const target = rmemTarget(max);
   if (target === undefined) {
     return {
@@ -142,16 +162,17 @@ function tcpMitigation(current: [number, number, number] | undefined): Mitigatio
     commands: [`sysctl -w ${TCP_RMEM}="${value}"`],
     persistent: [`${TCP_RMEM} = ${value}`],
     persistentPath: SYSCTL_FILE,
-    ...(current ? {} : { caveats: [`${TCP_RMEM} was not collected; the defaults were assumed.`] }),
   };
 }
 
 function merge(ms: readonly Mitigation[]): Mitigation {
   const caveats = ms.flatMap((m) => m.caveats ?? []);
+  const checks = ms.flatMap((m) => m.checks ?? []);
   const path = ms.find((m) => m.persistentPath)?.persistentPath;
   return {
     summary: ms.map((m) => m.summary).join(' '),
     commands: ms.flatMap((m) => m.commands),
+    ...(checks.length ? { checks } : {}),
     persistent: ms.flatMap((m) => m.persistent),
     ...(path ? { persistentPath: path } : {}),
     ...(caveats.length ? { caveats } : {}),

@@ -193,3 +193,32 @@ describe('SOCKET advice from the test socket', () => {
     expect(f.mitigation.commands).toEqual(['sysctl -w net.core.rmem_max=8388608']);
   });
 });
+
+// A fix never assumes a value it could not read: it names it, and reads it first.
+describe('SOCKET with rmem_max not collected', () => {
+  it('says it is unknown, gives no command, and reads it first', () => {
+    const before = snapshotFrom({
+      host: 'vmB',
+      takenAt: T0,
+      ifaces: [
+        { name: 'ens18', kind: 'physical', ipLink: { text: CILIUM_IP_LINK, name: 'ens18' } },
+      ],
+      softnet: SOFTNET_2CPU,
+      sysctl: SYSCTL_LAB.split('\n')
+        .filter((l) => !l.startsWith('net.core.rmem_max'))
+        .join('\n'),
+      snmp: PROC_NET_SNMP_UDP,
+    });
+    const after = later(before, {
+      seconds: 10,
+      snmp: { Udp: { RcvbufErrors: 25_000n, InErrors: 25_000n, InDatagrams: 400_000n } },
+    });
+    const [f] = diagnose({ before, after });
+    expect(f).toMatchObject({ class: 'SOCKET', unknown: ['net.core.rmem_max'] });
+    expect(f!.mitigation.commands).toEqual([]);
+    expect(f!.mitigation.checks).toEqual(['sysctl net.core.rmem_max net.core.rmem_default']);
+    expect(f!.mitigation.summary).toMatch(
+      /^Read net\.core\.rmem_max first \(it was not collected\)/,
+    );
+  });
+});
