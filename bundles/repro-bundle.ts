@@ -15,6 +15,7 @@ import {
   reproSummary,
   reproSummaryMd,
 } from './repro-summary.js';
+import { timelineFiles } from './repro-timeline.js';
 
 // A reproduction bundle: both hosts' before/after snapshots and deltas, the
 // sampler series on one time axis, iperf3's own JSON, the profile and the
@@ -50,6 +51,7 @@ export function reproBundleParts(rec: RunRecord, meta: ReproMeta): ReproParts {
     jsonEntry(SUMMARY_JSON, summary),
     ...seriesFiles(rec, series),
     ...runFiles(rec, meta.command),
+    ...timelineFiles(rec),
     ...reproTraceFiles(rec),
     ...iperf3Files(rec),
   ];

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { packageVersion } from '../kit/version.js';
 import { renderReproSh } from '../repro/repro-sh.js';
 import type { RunRecord } from '../repro/run/run.js';
+import { hostClock } from '../repro/run/series.js';
 import { type BundleEntry, jsonEntry } from './entries.js';
 import { labelOf } from './repro-label.js';
 import { traceFiles } from './trace-files.js';
@@ -83,11 +84,15 @@ export function runFiles(rec: RunRecord, command: string[]): BundleEntry[] {
 }
 
 // repro/trace/<role>-…: paths name the role rather than the host, which
-// tells the reader more, and keeps host names out of one more place.
+// tells the reader more, and keeps host names out of one more place. Its
+// times go on the series' axis (the operator's clock).
 export function reproTraceFiles(rec: RunRecord): BundleEntry[] {
   return rec.hosts.flatMap((h) =>
     h.trace
-      ? traceFiles(`repro/trace/${h.role}-`, labelOf(h), h.trace, { instance: h.trace.instance })
+      ? traceFiles(`repro/trace/${h.role}-`, labelOf(h), h.trace, {
+          instance: h.trace.instance,
+          clock: hostClock(h),
+        })
       : [],
   );
 }

@@ -1,6 +1,7 @@
 import { type RunRecord, samplesOf } from '../repro/run/run.js';
 import {
   type HostSamples,
+  hostClock,
   type Movement,
   movement,
   type SamplerStats,
@@ -24,12 +25,10 @@ export interface ReproSeries {
 }
 
 export function reproSeries(rec: RunRecord): ReproSeries {
-  const hostSamples: HostSamples[] = rec.hosts.map((h) => ({
-    host: labelOf(h),
-    offsetMs: h.doctor?.clock?.offsetMs ?? 0,
-    errorMs: h.doctor?.clock?.errorMs ?? Number.NaN,
-    samples: samplesOf(h),
-  }));
+  const hostSamples: HostSamples[] = rec.hosts.map((h) => {
+    const { offsetMs, errorMs } = hostClock(h);
+    return { host: labelOf(h), role: h.role, offsetMs, errorMs, samples: samplesOf(h) };
+  });
   const series = hostSamples.flatMap((hs, i) => {
     const iface = rec.hosts[i]!.dataIface;
     // The data interface's traffic is always kept, moved or not: it is the
@@ -51,7 +50,7 @@ export function seriesFiles(rec: RunRecord, s: ReproSeries): BundleEntry[] {
     { path: 'repro/series.csv', bytes: Buffer.from(seriesCsv(s.series)) },
     jsonEntry('repro/series-meta.json', {
       timeAxis:
-        'operator clock, milliseconds since the epoch (t_ms); host clocks are corrected by their measured offset',
+        'operator clock, milliseconds since the epoch (t_ms) and ISO-8601 UTC (time); host clocks are corrected by their measured offset',
       intervalMs: rec.sampleIntervalMs,
       hosts: s.hostSamples.map((hs, i) => ({
         host: hs.host,

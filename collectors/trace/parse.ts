@@ -1,4 +1,7 @@
 import { csvLine } from '../../kit/csv.js';
+import { isoTime } from '../../kit/iso-time.js';
+import { type ClockReference, parseClockReference, traceClockName } from './clock.js';
+
 // Incremental parser of the tracer's stream. Pure.
 
 export interface TraceEntry {
@@ -8,7 +11,8 @@ export interface TraceEntry {
 }
 
 export interface TraceInterval {
-  // Host uptime seconds at the end of the interval (trace clock).
+  // Trace-clock seconds at the end of the interval (tracefs trace_clock:
+  // `local`, seconds since boot, unless the host says otherwise).
   uptime: number;
   entries: TraceEntry[];
 }
@@ -21,7 +25,14 @@ export interface TraceStream {
   intervals: TraceInterval[];
   overruns?: number;
   unavailable?: string;
+  // The instance's trace clock, and the wall clock read between trace
+  // markers at the start and the end (clock.ts).
+  clock?: string;
+  clockRefs?: ClockReference[];
 }
+
+// The tracer writes two references; a host printing more is not believed.
+const MAX_CLOCK_REFS = 8;
 
 export function newTraceStream(): TraceStream {
   return { buffer: '', inFormat: false, format: [], pending: [], intervals: [] };
@@ -45,6 +56,13 @@ export function feedTrace(st: TraceStream, chunk: string): void {
     } else if (line.startsWith('T ')) {
       st.intervals.push({ uptime: Number(line.slice(2)), entries: st.pending });
       st.pending = [];
+    } else if (line.startsWith('R ')) {
+      const r = parseClockReference(line.slice(2));
+      st.clockRefs ??= [];
+      if (r && st.clockRefs.length < MAX_CLOCK_REFS) st.clockRefs.push(r);
+    } else if (line.startsWith('K ')) {
+      const clock = traceClockName(line.slice(2));
+      if (clock) st.clock = clock;
     } else if (line.startsWith('O ')) st.overruns = Number(line.slice(2));
     else if (line.startsWith('Q ')) st.unavailable = line.slice(2);
   }
@@ -68,10 +86,20 @@ export function kernelHasReasons(st: TraceStream): boolean {
   return st.format.some((l) => /\breason\b/.test(l));
 }
 
-export function traceCsv(host: string, st: TraceStream): string {
-  const lines = ['uptime_s,host,reason,location,count'];
-  for (const i of st.intervals)
+// One row per reason and location per interval. With `toMs` (a reproduction:
+// trace clock to the operator's), each row starts with the interval's end on
+// the series' time axis, t_ms and ISO time, empty where it cannot be placed.
+export function traceCsv(
+  host: string,
+  st: TraceStream,
+  toMs?: (traceS: number) => number | undefined,
+): string {
+  const lines = [`${toMs ? 't_ms,time,' : ''}uptime_s,host,reason,location,count`];
+  for (const i of st.intervals) {
+    const t = toMs?.(i.uptime);
+    const time = !toMs ? [] : t === undefined ? ['', ''] : [t.toFixed(3), isoTime(t)];
     for (const e of i.entries)
-      lines.push(csvLine([i.uptime, host, e.reason ?? '', e.location, e.count]));
+      lines.push(csvLine([...time, i.uptime, host, e.reason ?? '', e.location, e.count]));
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -17,8 +17,16 @@ import { shellQuote } from '../../kit/shell-quote.js';
 // The O line comes after the instance is removed: a tracer that ended
 // without it may have left its instance (leftoverScript removes it).
 //
+// The trace's timestamps are on the instance's trace clock (`local` unless
+// the host was set otherwise: seconds since boot), which the tracer prints
+// (K). At its start and before its end it writes a trace marker, reads the
+// wall clock, and writes another: the R line ties the trace clock to UTC
+// (clock.ts), within half the markers' gap.
+//
 // Output:
 //   F< … format file … F>
+//   K <trace_clock as the instance lists it: "[local] global counter …">
+//   R <trace s> <trace s> <wall s.ns>   the wall clock, read between two markers
 //   I <count> <reason|-> <location>   aggregated counts, one block per interval
 //   T <uptime-seconds>                end of an interval
 //   O <overruns>                      events lost to the cap, at the end
@@ -55,6 +63,7 @@ cleanup() {
   # reaches awk, which flushes the last interval.
   echo 0 > "$I/$E/enable" 2>/dev/null
   if [ -n "$a" ]; then
+    ref
     echo end > "$I/trace_marker" 2>/dev/null
     # awk exits on the end marker; never wait on it for long, and leave no
     # helper process behind (it would hold the channel open).
@@ -66,9 +75,14 @@ cleanup() {
   i=0; until rmdir "$I" 2>/dev/null || [ $i -ge 40 ]; do sleep 0.05; i=$((i + 1)); done
   printf 'O %s\\n' "$o"
 }
+ref() {
+  echo clock- > "$I/trace_marker" 2>/dev/null
+  w=$(date +%s.%N 2>/dev/null); echo "clock $w" > "$I/trace_marker" 2>/dev/null
+}
 trap cleanup EXIT
 trap 'exit 0' TERM INT HUP
 printf 'F<\\n'; cat "$T/$E/format"; printf '\\nF>\\n'
+read -r k < "$I/trace_clock" 2>/dev/null && printf 'K %s\\n' "$k"
 echo ${o.bufferKb ?? DEFAULT_TRACE_BUFFER_KB} > "$I/buffer_size_kb"
 echo 1 > "$I/$E/enable"
 # mawk reads pipes in blocks unless told to be interactive.
@@ -77,6 +91,10 @@ awk $W '
   function flush(ts) { for (k in c) printf "I %d %s\\n", c[k], k; delete c; printf "T %s\\n", ts; fflush() }
   /tracing_mark_write: tick/ { sub(":", "", $4); flush($4); next }
   /tracing_mark_write: end/ { sub(":", "", $4); flush($4); exit }
+  /tracing_mark_write: clock-/ { sub(":", "", $4); c0 = $4; next }
+  /tracing_mark_write: clock [0-9]/ {
+    sub(":", "", $4); if (c0 != "") printf "R %s %s %s\\n", c0, $4, $NF; c0 = ""; fflush(); next
+  }
   / kfree_skb: / {
     loc = "-"; rsn = "-"
     if (match($0, /location=[^ ]+/)) { loc = substr($0, RSTART + 9, RLENGTH - 9); sub(/\\+0x.*/, "", loc) }
@@ -85,6 +103,7 @@ awk $W '
   }
 ' < "$I/trace_pipe" &
 a=$!
+ref
 n=0
 while kill -0 "$a" 2>/dev/null; do
   sleep 0.25

@@ -1,11 +1,15 @@
 import { csvLine } from '../../kit/csv.js';
+import { isoTime } from '../../kit/iso-time.js';
 import type { Sample } from '../sampler/parse.js';
+import type { HostRun } from './record.js';
 
 // The sampler time series on one time axis (the operator's clock), and what
 // moved in it. Pure.
 
 export interface HostSamples {
   host: string;
+  // sender or receiver, for the CSV's role column.
+  role?: string;
   // Host clock minus operator clock, from the clock check, with its bound.
   offsetMs: number;
   errorMs: number;
@@ -14,6 +18,7 @@ export interface HostSamples {
 
 export interface Series {
   host: string;
+  role?: string;
   key: string;
   points: Array<[tMs: number, value: bigint]>;
 }
@@ -28,13 +33,25 @@ export interface Movement {
   peakRatePerSec: number;
 }
 
+// A host's clock against the operator's (host minus operator, ms), from the
+// preflight's clock check; offset 0 and an unknown error when it was not
+// measured.
+export function hostClock(h: HostRun): { offsetMs: number; errorMs: number } {
+  return {
+    offsetMs: h.doctor?.clock?.offsetMs ?? 0,
+    errorMs: h.doctor?.clock?.errorMs ?? Number.NaN,
+  };
+}
+
 export function alignedMs(hostNs: bigint, offsetMs: number): number {
   return Number(hostNs / 1000n) / 1000 - offsetMs;
 }
 
-// Every softnet counter per CPU, and the interface counters that moved at
-// all during the run (a node with 200 idle veths must not bloat the bundle),
-// plus the data interfaces' byte and packet counters for throughput.
+// Every softnet counter per CPU and every protocol counter the sampler follows
+// (sampler/snmp.ts: a flat RcvbufErrors says as much as a rising one), and
+// the interface counters that moved at all during the run (a node with 200
+// idle veths must not bloat the bundle), plus the data interfaces' byte and
+// packet counters for throughput.
 export function toSeries(h: HostSamples, always: string[] = []): Series[] {
   const map = new Map<string, Array<[number, bigint]>>();
   const put = (key: string, t: number, v: bigint) => {
@@ -56,12 +73,14 @@ export function toSeries(h: HostSamples, always: string[] = []): Series[] {
     if (s.ethtool)
       for (const [c, v] of Object.entries(s.ethtool.stats))
         put(`ethtool.${s.ethtool.iface}.${c}`, t, v);
+    for (const [group, counters] of Object.entries(s.snmp ?? {}))
+      for (const [c, v] of Object.entries(counters)) put(`snmp.${group}.${c}`, t, v);
   }
   const out: Series[] = [];
   for (const [key, points] of map) {
     const moved = points.length > 1 && points[points.length - 1]![1] !== points[0]![1];
-    if (key.startsWith('softnet.') || moved || always.includes(key))
-      out.push({ host: h.host, key, points });
+    if (key.startsWith('softnet.') || key.startsWith('snmp.') || moved || always.includes(key))
+      out.push({ host: h.host, ...(h.role ? { role: h.role } : {}), key, points });
   }
   return out;
 }
@@ -92,10 +111,21 @@ export function movement(s: Series): Movement | undefined {
 }
 
 // Long format, one value per line: loads as-is into a spreadsheet or pandas.
+// t_ms stays the first column (readers of the first format split on it).
 export function seriesCsv(all: Series[]): string {
-  const lines = ['t_ms,host,key,value'];
+  const lines = ['t_ms,time,host,role,key,value'];
+  // Every key of a sample shares its time: format each time once.
+  const iso = new Map<number, string>();
+  const timeOf = (t: number) => {
+    const known = iso.get(t);
+    if (known !== undefined) return known;
+    const s = isoTime(t);
+    iso.set(t, s);
+    return s;
+  };
   for (const s of all)
-    for (const [t, v] of s.points) lines.push(csvLine([t.toFixed(3), s.host, s.key, v]));
+    for (const [t, v] of s.points)
+      lines.push(csvLine([t.toFixed(3), timeOf(t), s.host, s.role ?? '', s.key, v]));
   return `${lines.join('\n')}\n`;
 }
 

@@ -15,6 +15,10 @@ export interface PhaseRun {
   serverStderr: string;
   startedAt: number;
   endedAt: number;
+  // The operator's clock just before the client was started and once it had
+  // returned: the tightest bounds of the test on that clock (iperf3-clock.ts).
+  clientStartedAt?: number;
+  clientEndedAt?: number;
 }
 
 // The ports taken on the host behind `t`.
@@ -73,6 +77,7 @@ export async function runPhase(
   let serverDone: ExecResult | undefined;
   void server.then((r) => (serverDone = r)).catch(() => undefined);
   await untilListening(receiver, o.port, o.signal, () => serverDone);
+  const clientStartedAt = Date.now();
   const client = await sender.exec({
     argv: cArgv,
     tied: true,
@@ -81,6 +86,7 @@ export async function runPhase(
     timeoutMs: limit,
     step: `iperf3 client (${phase.name})`,
   });
+  const clientEndedAt = Date.now();
   // iperf3 -J exits 0 even when it could not connect: read its own verdict.
   const result = parseIperf3Result(client.stdout.toString('utf8')).value;
   if (result.error && !result.directions.some((d) => (d.bytesSent ?? 0) > 0) && !o.stop.aborted) {
@@ -107,6 +113,8 @@ export async function runPhase(
     serverStderr: srv?.stderr ?? '',
     startedAt,
     endedAt: Date.now(),
+    clientStartedAt,
+    clientEndedAt,
   };
   return run;
 }

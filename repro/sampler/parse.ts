@@ -1,6 +1,7 @@
 import { parseEthtoolStats } from '../../collectors/ethtool-stats.js';
 import { getOwn, setOwn } from '../../collectors/own-record.js';
 import { parseSoftnetStat, type SoftnetRow } from '../../collectors/softnet-stat.js';
+import { readSnmpLine, type SnmpColumns } from './snmp.js';
 
 // Incremental parser of the sampler's stream: chunks arrive as SSH delivers
 // them, split anywhere. Pure: state in, samples out.
@@ -15,6 +16,9 @@ export interface Sample {
   ethtool?: { iface: string; stats: Record<string, bigint> };
   // The sampler's own CPU time so far, in USER_HZ (1/100 s) ticks.
   cpuTicks?: number;
+  // Protocol counters (snmp.ts SNMP_COUNTERS): group → counter → value. Every
+  // sample under bash, about once a second under POSIX sh.
+  snmp?: Record<string, Record<string, bigint>>;
 }
 
 export interface SamplerStream {
@@ -31,12 +35,15 @@ export interface SamplerStream {
     xIface?: string;
     cpu?: number;
     inX?: boolean;
+    p: string[];
   };
+  // The protocol counters' columns, from the names lines of the first sample.
+  snmpColumns: SnmpColumns;
   warnings: string[];
 }
 
 export function newSamplerStream(boundary: string): SamplerStream {
-  return { boundary, buffer: '', warnings: [] };
+  return { boundary, buffer: '', snmpColumns: {}, warnings: [] };
 }
 
 // `<B> TAG rest` → [TAG, rest]; anything else is a plain line.
@@ -61,14 +68,14 @@ export function feedSampler(st: SamplerStream, chunk: string): Sample[] {
       if (st.current) st.warnings.push(`sample ${st.current.seq} has no end marker`);
       st.current =
         /^\d+$/.test(seq ?? '') && /^\d+$/.test(ns ?? '')
-          ? { seq: Number(seq), hostNs: BigInt(ns!), softnet: [], n: [], x: [] }
+          ? { seq: Number(seq), hostNs: BigInt(ns!), softnet: [], n: [], x: [], p: [] }
           : undefined;
       continue;
     }
     const c = st.current;
     if (!c) continue;
     if (m?.[0] === 'E') {
-      out.push(finish(c));
+      out.push(finish(c, st.snmpColumns));
       st.current = undefined;
     } else if (m?.[0] === 'X<') {
       c.xIface = m[1];
@@ -77,12 +84,13 @@ export function feedSampler(st: SamplerStream, chunk: string): Sample[] {
     else if (c.inX) c.x.push(line);
     else if (m?.[0] === 'C') c.cpu = Number(m[1]);
     else if (line.startsWith('N ')) c.n.push(line.slice(2));
+    else if (line.startsWith('P ')) c.p.push(line.slice(2));
     else c.softnet.push(line);
   }
   return out;
 }
 
-function finish(c: NonNullable<SamplerStream['current']>): Sample {
+function finish(c: NonNullable<SamplerStream['current']>, columns: SnmpColumns): Sample {
   // Names come from the host: `__proto__` is a valid interface name.
   const ifaces: Record<string, Record<string, bigint>> = {};
   for (const l of c.n) {
@@ -99,6 +107,12 @@ function finish(c: NonNullable<SamplerStream['current']>): Sample {
     ifaces,
   };
   if (c.cpu !== undefined && Number.isFinite(c.cpu)) s.cpuTicks = c.cpu;
+  const snmp: Record<string, Record<string, bigint>> = {};
+  for (const l of c.p) {
+    const r = readSnmpLine(columns, l);
+    if (r) snmp[r.group] = r.values;
+  }
+  if (Object.keys(snmp).length) s.snmp = snmp;
   if (c.x.length && c.xIface)
     s.ethtool = { iface: c.xIface, stats: parseEthtoolStats(c.x.join('\n')).value.stats };
   return s;

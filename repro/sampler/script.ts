@@ -14,12 +14,23 @@ import { shellQuote } from '../../kit/shell-quote.js';
 // byte-wise reads, unlike procfs sysctls). Deadlines are absolute, so the
 // loop does not drift by its own run time.
 //
+// The protocol counters (the Udp and Tcp lines of /proc/net/snmp, TcpExt of
+// /proc/net/netstat; snmp.ts picks the counters) cost the kernel a sum over
+// every CPU per read. Under bash, /proc/net/snmp (Udp RcvbufErrors, the
+// headline of a socket loss) is read with `mapfile`, in a few read(2)
+// calls, every sample (about 0.13 ms); the 4 KB of TcpExt (listen queue and
+// TCP receive drops) about once a second, with ethtool. dash and busybox read
+// a file one byte per read(2), 2 to 4 ms for these: they read both once a
+// second. The names lines go out in the first sample only; values lines in
+// every sample that reads them.
+//
 // Output, one sample (<B> is an unguessable boundary, as in the snapshot
 // script: ethtool's output, which a driver or a host fills, cannot end a
 // sample or start another):
 //   <B> S <seq> <host ns>
 //   <softnet_stat rows as printed>
 //   N <iface>/<counter> <value>            every sysfs statistics counter
+//   P <group>: <names or values>           protocol counter lines, as printed
 //   <B> X< <iface> … ethtool -S … <B> X>   every Nth sample, data interface only
 //   <B> C <cpu ticks>                      every Nth sample: the sampler's own CPU so far
 //   <B> E
@@ -43,6 +54,8 @@ const BODY = `
     read -r v < "$f" 2>/dev/null || continue
     i=\${f%/statistics/*}; printf 'N %s/%s %s\\n' "\${i##*/}" "\${f##*/}" "$v"
   done
+  [ $((seq % pe)) -eq 0 ] && pu
+  [ $((seq % every)) -eq 0 ] && px
   if [ -n "$E" ] && [ -n "$di" ] && [ $((seq % every)) -eq 0 ]; then
     # Framed, not prefixed line by line: a pipe into a read loop costs a fork.
     printf '%s X< %s\\n' "$B" "$di"; $E -S "$di" 2>/dev/null; printf '\\n%s X>\\n' "$B"
@@ -55,10 +68,29 @@ const BODY = `
   printf '%s E\\n' "$B"
   seq=$((seq + 1))`;
 
+// The body of a `case $l` over the protocol counter lines of these groups:
+// every values line goes out, the names lines in the first sample only. The
+// caller closes it with `esac`.
+const PN_CASE = (groups: string[]) => `case $l in
+    ${groups.map((g) => `${g}:\\ [-0-9]*`).join('|')}) printf 'P %s\\n' "$l" ;;
+    ${groups.map((g) => `${g}:*`).join('|')}) [ "$seq" -eq 0 ] && printf 'P %s\\n' "$l" ;;`;
+
 function bashVariant(): string {
   return `
 exec 9<> <(:)
 E=''; command -v ethtool >/dev/null 2>&1 && E=ethtool
+pu() {
+  _p=(); mapfile -t _p 2>/dev/null </proc/net/snmp
+  for l in "\${_p[@]}"; do ${PN_CASE(['Udp', 'Tcp'])}
+  esac; done
+}
+# TcpExt is the first group of /proc/net/netstat: its two lines are enough.
+px() {
+  _x=(); mapfile -t -n 2 _x 2>/dev/null </proc/net/netstat
+  for l in "\${_x[@]}"; do ${PN_CASE(['TcpExt'])}
+  esac; done
+}
+pe=1
 now() { t=\${EPOCHREALTIME//[!0-9]/}; t=$((t * 1000)); }
 now; start=$t; next=$t; seq=0
 while :; do
@@ -78,6 +110,17 @@ done
 function posixVariant(): string {
   return `
 E=''; command -v ethtool >/dev/null 2>&1 && E=ethtool
+# Udp comes after Tcp, and the rest of /proc/net/snmp is not needed.
+pu() {
+  while read -r l; do ${PN_CASE(['Udp', 'Tcp'])}
+    UdpLite:*) break ;;
+  esac; done 2>/dev/null </proc/net/snmp
+}
+px() {
+  k=0; while [ $k -lt 2 ] && read -r l; do k=$((k + 1)); ${PN_CASE(['TcpExt'])}
+  esac; done 2>/dev/null </proc/net/netstat
+}
+pe=$every
 start=$(date +%s%N); next=$start; seq=0
 while :; do
   t=$(date +%s%N)

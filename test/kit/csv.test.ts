@@ -12,8 +12,10 @@ describe('csv (RFC 4180)', () => {
     expect(csvLine(['1.000', 'vm,B', 'k', 3])).toBe('1.000,"vm,B",k,3');
   });
 
-  it('an interface named with a comma and a quote keeps series.csv at four columns', () => {
+  it('an interface named with a comma and a quote keeps series.csv at six columns', () => {
     const csv = seriesCsv([{ host: 'vmB', key: 'e,"0.rx_dropped', points: [[1, 2]] }] as never);
-    expect(csv).toBe('t_ms,host,key,value\n1.000,vmB,"e,""0.rx_dropped",2\n');
+    expect(csv).toBe(
+      't_ms,time,host,role,key,value\n1.000,1970-01-01T00:00:00.001Z,vmB,,"e,""0.rx_dropped",2\n',
+    );
   });
 });

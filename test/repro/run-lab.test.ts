@@ -138,7 +138,7 @@ describe.skipIf(!canRunLab())('repro run on the lab', () => {
     expect(summary).toMatch(/\| .*receiver.* \| iface\.eth0\.rx_dropped \| [\d,]+ \|/);
     expect(summary).toMatch(/\| burst \| client-to-server \| UDP \|/);
     const csv = readFileSync(join(dir, 'repro/series.csv'), 'utf8');
-    expect(csv.split('\n')[0]).toBe('t_ms,host,key,value');
+    expect(csv.split('\n')[0]).toBe('t_ms,time,host,role,key,value');
     expect(csv).toMatch(/,softnet\.cpu1\.dropped,\d+/);
     const meta = JSON.parse(readFileSync(join(dir, 'repro/series-meta.json'), 'utf8'));
     expect(meta.hosts).toHaveLength(2);

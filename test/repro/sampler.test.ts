@@ -80,7 +80,7 @@ describe('series', () => {
     expect(keys).toContain('iface.eth0.rx_dropped');
     expect(keys).not.toContain('iface.veth9.rx_dropped');
     expect(s[0]!.points[0]![0]).toBe(9000);
-    expect(seriesCsv(s).split('\n')[0]).toBe('t_ms,host,key,value');
+    expect(seriesCsv(s).split('\n')[0]).toBe('t_ms,time,host,role,key,value');
   });
 
   it('finds the window and the peak rate, and counts a 32-bit wrap as a wrap', () => {
