@@ -29,7 +29,7 @@ export interface NodeBundleOptions
 // Throws only when no host could be collected at all; otherwise the bundle
 // is written, partial when a host failed (the outcome's exit code says so).
 export async function collectNodeBundle(o: NodeBundleOptions): Promise<BundleOutcome> {
-  // The writer (archiver, redaction) loads while the hosts are snapshotted:
+  // The writer (packing, redaction) loads while the hosts are snapshotted:
   // deferred a turn of the event loop so that compiling it does not hold
   // back the snapshot's exec.
   const modules = new Promise<void>((r) => setImmediate(r)).then(() =>

@@ -16,7 +16,8 @@ export const cloudIdentityCollector: CollectorSpec = {
   source: {
     kind: 'shell',
     sh: [
-      'v=$(cat /sys/class/dmi/id/sys_vendor 2>/dev/null)',
+      // The shell's own read, not a `cat` fork: the vendor is one line.
+      "v=''; [ -r /sys/class/dmi/id/sys_vendor ] && IFS= read -r v < /sys/class/dmi/id/sys_vendor",
       'case "$v" in',
       `  "Microsoft Corporation")`,
       `    if command -v curl >/dev/null 2>&1; then curl -fsS -m 1 -H Metadata:true '${AZURE_IMDS}'`,

@@ -39,7 +39,12 @@ export const osReleaseCollector: CollectorSpec = {
 export const hostnameCollector: CollectorSpec = {
   id: 'hostname',
   description: 'host name and FQDN',
-  source: { kind: 'shell', sh: 'uname -n; hostname -f 2>/dev/null || true' },
+  // The node name as `uname -n` prints it, read by the shell itself (a
+  // string sysctl reads whole even byte by byte); `uname` if it cannot.
+  source: {
+    kind: 'shell',
+    sh: '{ IFS= read -r n < /proc/sys/kernel/hostname && printf \'%s\\n\' "$n"; } 2>/dev/null || uname -n; hostname -f 2>/dev/null || true',
+  },
   scope: 'global',
   rawPath: 'host/hostname.txt',
   sos: ['sos_commands/general/hostname', 'hostname'],
@@ -69,7 +74,9 @@ export const cpuCollector: CollectorSpec = {
   description: 'online CPU count and CPU model',
   source: {
     kind: 'shell',
-    sh: "getconf _NPROCESSORS_ONLN 2>/dev/null || nproc; grep -m1 -E '^(model name|Hardware|CPU part|cpu model)' /proc/cpuinfo; exit 0",
+    // The model line is found by the shell itself (grep -m1 was a fork):
+    // the first line that starts with one of these names.
+    sh: "getconf _NPROCESSORS_ONLN 2>/dev/null || nproc; while IFS= read -r l; do case $l in 'model name'* | Hardware* | 'CPU part'* | 'cpu model'*) printf '%s\\n' \"$l\"; break ;; esac; done < /proc/cpuinfo; exit 0",
   },
   scope: 'global',
   rawPath: 'host/cpu.txt',

@@ -3,6 +3,7 @@ import { getOwn, setOwn } from './own-record.js';
 import type { ParseResult } from './parse-result.js';
 import { WarningList } from './parse-result.js';
 import type { CollectorSpec } from './spec.js';
+import { hiddenSysctlsReason, sysctlReadSh } from './sysctl-read.js';
 import { quote, splitLines } from './text-lines.js';
 
 // `sysctl -a` (`name = value`) or a /proc/sys walk (`name value`, the name a dotted sysctl name
@@ -83,18 +84,13 @@ export const sysctlCollector: CollectorSpec = {
   id: 'sysctl',
   description:
     'the sysctls that matter for drops (backlog, NAPI budget, socket buffers, flow limit)',
-  source: {
-    kind: 'shell',
-    // /proc/sys directly (`sysctl` may be absent in minimal images), in one
-    // awk: procfs sysctl files do not support the byte-wise reads of the
-    // shell's `read` (dash gets "3" for "300"), and a `cat` per file forks.
-    // awk stops at the first missing file, and a network namespace lacks the
-    // init-only ones (netdev_max_backlog), so only existing files are given.
-    sh: `f=''; for p in ${DROP_SYSCTLS.map((n) => `/proc/sys/${n.replaceAll('.', '/')}`).join(' ')}; do [ -r "$p" ] && f="$f $p"; done; [ -n "$f" ] && awk '{ n = FILENAME; sub("^/proc/sys/", "", n); gsub("/", ".", n); print n " = " $0 }' $f; exit 0`,
-  },
+  // The global ones through the initial network namespace when this one
+  // hides them (sysctl-read.ts).
+  source: { kind: 'shell', sh: sysctlReadSh(DROP_SYSCTLS) },
   scope: 'global',
   rawPath: 'kernel/sysctl.txt',
   sos: ['sos_commands/kernel/sysctl_-a'],
+  explain: (stderr) => hiddenSysctlsReason(stderr, DROP_SYSCTLS),
   model: intoSnapshot(parseSysctl, (s, d) => {
     d.fields.sysctls = s;
   }),

@@ -23,14 +23,10 @@ import {
   ipAddrCollector,
   ipRouteCollector,
 } from './raw-only.js';
+import { rpsXpsCollector } from './rps-xps.js';
 import { softnetStatCollector } from './softnet-stat.js';
 import type { CollectorSpec } from './spec.js';
-import {
-  interruptsCollector,
-  irqAffinityCollector,
-  rpsXpsCollector,
-  softirqsCollector,
-} from './steering.js';
+import { interruptsCollector, irqAffinityCollector, softirqsCollector } from './steering.js';
 import { sysfsNetCollector } from './sysfs-stats.js';
 import { tcQdiscCollector } from './tc-qdisc.js';
 

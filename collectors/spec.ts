@@ -40,6 +40,9 @@ export interface CollectorSpec {
   // How the parsed output lands in the snapshot (contribution.ts); a source
   // kept raw only (raw-only.ts) has none.
   model?: Contribution;
+  // Why the source failed, in its own words, from its stderr: when it knows
+  // better than the generic reasons (snapshot/source-status.ts).
+  explain?: (stderr: string) => string | undefined;
 }
 
 // The section's bound on the host, seconds: what the script enforces and what

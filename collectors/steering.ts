@@ -1,7 +1,8 @@
 import { rawOnly } from './raw-only.js';
 
-// How packets are spread over CPUs: interrupts, softirqs, RPS/XPS masks and
-// the IRQ affinity of NIC queues. Kept raw: a support engineer reads these.
+// How packets are spread over CPUs: interrupts, softirqs and the IRQ
+// affinity of NIC queues. Kept raw: a support engineer reads these. The
+// RPS/XPS masks are parsed too (rps-xps.ts).
 
 export const interruptsCollector = rawOnly({
   id: 'interrupts',
@@ -17,16 +18,6 @@ export const softirqsCollector = rawOnly({
   source: { kind: 'file', path: '/proc/softirqs' },
   rawPath: 'proc/softirqs',
   sos: ['proc/softirqs'],
-});
-
-export const rpsXpsCollector = rawOnly({
-  id: 'rps_xps',
-  description: 'RPS and XPS CPU masks and RPS flow counts per queue',
-  source: {
-    kind: 'shell',
-    sh: `for q in /sys/class/net/*/queues/*; do i=\${q%/queues/*}; i=\${i##*/}; for f in rps_cpus rps_flow_cnt xps_cpus; do [ -r "$q/$f" ] && read -r v < "$q/$f" && echo "$i/\${q##*/}/$f $v"; done; done 2>/dev/null; exit 0`,
-  },
-  rawPath: 'net/rps-xps.txt',
 });
 
 export const irqAffinityCollector = rawOnly({

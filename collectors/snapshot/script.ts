@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { execBashLine } from '../../kit/bash-handoff.js';
 import { shellQuote } from '../../kit/shell-quote.js';
 import { type CollectorSpec, timeoutOf } from '../spec.js';
+import { laneSplit } from './lanes.js';
 
 // Builds the one script that takes a whole snapshot in a single exec. The
 // body is a list of `sec` calls; two preludes define `sec`: a fast one for
@@ -57,21 +58,28 @@ sec() {
 }
 `;
 
-// bash: no fork at all for procfs and sysfs reads (mapfile keeps every byte
-// of these text files: they hold no NUL), one fork per command and none for
-// `timeout`. A fork plus exec costs 1 to 3 ms on a small VM, and `timeout`
-// doubled that for every command. Instead one watchdog, started once, bounds
-// each section: it is told "PID DEADLINE" and kills the section's process
-// group when the deadline passes (set -m gives each background job its own
-// group, as timeout(1) does). The watchdog exits when the script does (EOF
-// on its pipe). A section it killed reports 124, as under timeout(1).
+// bash: no fork at all for file reads, one fork per command and none for
+// `timeout`. A fork plus exec costs 1 to 5 ms on a small VM, and `timeout`
+// doubled that for every command.
+// - Files: mapfile keeps every byte of procfs and sysfs text files (they
+//   hold no NUL). Any other file (/etc) is split on NULs instead, so that one
+//   is seen: mapfile would drop it and the rest of its line, so such a file,
+//   or one that is not a regular file, is copied by `cat` (a NUL as the very
+//   last byte goes unseen).
+// - Commands: one watchdog, started once, bounds each section: it is told
+//   "PID DEADLINE" and kills the section's process group when the deadline
+//   passes (set -m gives each background job its own group, as timeout(1)
+//   does). The watchdog exits when the script does (EOF on its pipe). A
+//   section it killed reports 124, as under timeout(1).
 //
-// bash, also: the per-interface sections (and a third of the host-wide ones)
-// run in a second lane, beside the rest (two cores on the smallest VMs; on a
-// Kubernetes node the veths alone are hundreds of ethtool calls), with its
-// own watchdog. The lane writes to two files in /dev/shm, unlinked once both
-// ends are open, so nothing is left behind even if the script is killed; the
-// main lane copies them out at the end, stdout frames then stderr frames.
+// bash, also: the per-interface sections (and as many host-wide ones as keep
+// the lanes even, lanes.ts) run in a second lane, beside the rest (two cores
+// on the smallest VMs; on a Kubernetes node the veths alone are hundreds of
+// ethtool calls), with its own watchdog. The lane writes to two files in
+// /dev/shm, unlinked once both ends are open (by the lane as it starts: the
+// main lane does not wait for that `rm`), so nothing is left behind even if
+// the script is killed; the main lane copies them out at the end, stdout
+// frames then stderr frames.
 // - /dev/shm is world-writable and the name is guessable (the tag shows in
 //   `ps`): the files go in a directory made by `mkdir -m 700`, which fails
 //   on anything planted there (a symlink, a FIFO). Then, or without a
@@ -82,6 +90,11 @@ const BASH_PRELUDE = `
 S=''; [ "$EUID" = 0 ] || S='sudo -n'
 now() { _t=\${EPOCHREALTIME//[!0-9]/}000; }
 rd() { mapfile _a < "$1" && printf %s "\${_a[@]}"; }
+rf() {
+  [ -f "$1" ] || { cat "$1"; return; }
+  mapfile -d '' _a < "$1" || return
+  if [ "\${#_a[@]}" -gt 1 ]; then cat "$1"; else printf %s "\${_a[0]-}"; fi
+}
 wd() {
   _c=''
   while :; do
@@ -100,9 +113,9 @@ lane() {
   _ld=/dev/shm/.dropkit-\${DROPKIT_TAG:-0}-$$
   if [ -d /dev/shm ] && [ -w /dev/shm ] && mkdir -m 700 "$_ld" 2>/dev/null; then
     exec {WO}>>"$_ld/o" {WE}>>"$_ld/e" {LO}<"$_ld/o" {LE}<"$_ld/e"
-    rm -rf "$_ld"
     _ln=$1
     (
+      rm -rf "$_ld"
       exec {W}>&- {W}> >(wd >/dev/null 2>&1)
       set -m
       "$@"
@@ -131,7 +144,7 @@ sec() {
   _p=''; [ "$_root" = 1 ] && _p=$S
   _t0=$_t
   if [ "$_k" = f ] && [ -z "$_p" ]; then
-    case $1 in /proc/* | /sys/*) rd "$1" ;; *) cat "$1" ;; esac
+    case $1 in /proc/* | /sys/*) rd "$1" ;; *) rf "$1" ;; esac
     _rc=$?
   else
     if [ "$_k" = s ] && [ -z "$_p" ]; then (eval "$1") </dev/null {W}>&- &
@@ -173,29 +186,40 @@ export function snapshotBody(specs: readonly CollectorSpec[]): string {
     `sec ${shellQuote(spec.id)} ${iface} ${spec.source.kind === 'file' ? 0 : timeoutOf(spec)} ${spec.needsRoot ? 1 : 0} ${sourceArgs(spec)}`;
   const globals = specs.filter((s) => s.scope === 'global');
   const perIface = specs.filter((s) => s.scope === 'per-interface');
-  // The second lane: every interface, then the last third of the host-wide
-  // sources (the host's identity), which roughly evens out the two lanes on
-  // a VM with a few NICs. Under a POSIX sh it simply runs first.
-  const split = perIface.length ? Math.ceil((globals.length * 2) / 3) : globals.length;
-  const second: string[] = [];
-  if (perIface.length) {
-    // Interfaces are expanded on the host, so one round trip covers them all.
-    second.push('for d in /sys/class/net/*; do', '  [ -e "$d" ] || continue', `  i=\${d##*/}`);
-    for (const spec of perIface) {
-      const l = `  ${line(spec, '"$i"')}`;
-      const guards = [
-        ...(spec.skipLoopback ? ['[ "$i" = lo ] ||'] : []),
-        ...(spec.devicesOnly ? ['[ ! -e "/sys/class/net/$i/device" ] ||'] : []),
-      ];
-      second.push(guards.length ? `  ${guards.join(' ')} ${l.trim()}` : l);
-    }
-    second.push('done');
+  if (!perIface.length)
+    return [...globals.map((g) => line(g, '-')), 'join', 'exit 0', ''].join('\n');
+  // The second lane: every interface, then as many of the last host-wide
+  // sources as keep the lanes even (lanes.ts). Under a POSIX sh it simply
+  // runs first.
+  const split = laneSplit(globals, perIface);
+  // Interfaces are expanded on the host, so one round trip covers them all.
+  const second = ['for d in /sys/class/net/*; do', '  [ -e "$d" ] || continue', `  i=\${d##*/}`];
+  for (const spec of perIface) {
+    const l = `  ${line(spec, '"$i"')}`;
+    const guards = [
+      ...(spec.skipLoopback ? ['[ "$i" = lo ] ||'] : []),
+      ...(spec.devicesOnly ? ['[ ! -e "/sys/class/net/$i/device" ] ||'] : []),
+    ];
+    second.push(guards.length ? `  ${guards.join(' ')} ${l.trim()}` : l);
   }
-  for (const spec of globals.slice(split)) second.push(line(spec, '-'));
-  const lines = second.length ? ['lane2() {', ...second, '}', 'lane lane2'] : [];
-  for (const spec of globals.slice(0, split)) lines.push(line(spec, '-'));
-  lines.push('join', 'exit 0', '');
-  return lines.join('\n');
+  second.push('done');
+  const main: string[] = [];
+  globals.forEach((g, i) => {
+    const moves = split.inSecond(i);
+    if (moves) second.push(`${moves} && ${line(g, '-')}`);
+    main.push(moves ? `${moves} || ${line(g, '-')}` : line(g, '-'));
+  });
+  return [
+    ...split.sh,
+    'lane2() {',
+    ...second,
+    '}',
+    'lane lane2',
+    ...main,
+    'join',
+    'exit 0',
+    '',
+  ].join('\n');
 }
 
 // `bash: false` gives the POSIX script alone (tests run it under dash and

@@ -36,7 +36,7 @@ export class SourceTable {
   add(s: Section): void {
     const spec = this.specById.get(s.id);
     if (!spec) return;
-    const reason = failureReason(s, timeoutOf(spec));
+    const reason = failureReason(s, timeoutOf(spec), spec.explain);
     const record: SourceRecord = {
       id: s.id,
       ...(s.iface ? { iface: s.iface } : {}),

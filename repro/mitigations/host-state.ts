@@ -1,4 +1,5 @@
 import { type EthtoolRing, parseEthtoolRing } from '../../collectors/ethtool-ring.js';
+import { FIND_INIT_NETNS_SH, IN_INIT_NETNS } from '../../collectors/init-netns.js';
 import { cpuListBits } from '../../kit/cpu-mask.js';
 import { shellQuote } from '../../kit/shell-quote.js';
 import { RESTORE_DIR } from './restore-paths.js';
@@ -39,16 +40,12 @@ p netns "$n"
 p boot "$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)"
 p cpus "$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null)"
 p online "$(cat /sys/devices/system/cpu/online 2>/dev/null)"
-ns=''
-for t in 1 2; do
-  [ "$t" = 2 ] && [ "$(cat /proc/2/comm 2>/dev/null)" != kthreadd ] && continue
-  if nsenter -t "$t" -n true 2>/dev/null; then ns=$t; break; fi
-done
+${FIND_INIT_NETNS_SH}
 p initns "$ns"
 for s in ${SYSCTLS.join(' ')}; do
   f=/proc/sys/net/core/$s
   if [ -e "$f" ]; then p "sysctl.$s" "$(cat "$f" 2>/dev/null)"
-  elif [ -n "$ns" ] && v=$(nsenter -t "$ns" -n cat "$f" 2>/dev/null); then p "init.$s" "$v"
+  elif [ -n "$ns" ] && v=$(${IN_INIT_NETNS} cat "$f" 2>/dev/null); then p "init.$s" "$v"
   fi
 done
 i=${shellQuote(iface)}

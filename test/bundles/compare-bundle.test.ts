@@ -63,10 +63,10 @@ describe('the layout', () => {
       ['vmB', 'vmB', 'complete'],
     ]);
     expect(parts.hosts[1]!.rawSets.map((s) => `${s.dir}:${s.raw.length}`)).toEqual([
-      '01-baseline/before:4',
-      '01-baseline/after:4',
-      '02-backlog=32768/before:4',
-      '02-backlog=32768/after:4',
+      '01-baseline/before:5',
+      '01-baseline/after:5',
+      '02-backlog=32768/before:5',
+      '02-backlog=32768/after:5',
     ]);
     expect(parts.hosts[1]!.files.map((f) => f.path)).toEqual([
       '01-baseline/before/snapshot.json',

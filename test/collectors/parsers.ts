@@ -7,6 +7,7 @@ import { parseSysctl } from '../../collectors/kv-sysctl.js';
 import type { ParseResult } from '../../collectors/parse-result.js';
 import { parseProcNetDev } from '../../collectors/proc-net-dev.js';
 import { parseProcNetSnmp } from '../../collectors/proc-net-snmp.js';
+import { parseRpsXps } from '../../collectors/rps-xps.js';
 import { parseSoftnetStat } from '../../collectors/softnet-stat.js';
 import { parseSysfsStats } from '../../collectors/sysfs-stats.js';
 import {
@@ -41,4 +42,11 @@ export const PARSERS: ParserCase[] = [
   { name: 'sysfs stats', parse: parseSysfsStats, isValue: isSysfsStats },
   { name: 'sysctl', parse: parseSysctl, isValue: isSysctls },
   { name: '/proc/net/snmp', parse: parseProcNetSnmp, isValue: isSnmp },
+  {
+    name: 'rps/xps masks',
+    parse: parseRpsXps,
+    isValue: (v) =>
+      Array.isArray(v) &&
+      v.every((q) => typeof q?.iface === 'string' && /^(rx|tx)-\d+$/.test(q?.queue)),
+  },
 ];

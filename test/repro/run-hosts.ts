@@ -60,6 +60,8 @@ function snapshot(host: 'vmA' | 'vmB'): Answer {
       { id: 'hostname', body: capture(`hostname-${host}.txt`) },
       { id: 'proc_net_dev', body: capture(`proc-net-dev-${host}.txt`) },
       { id: 'softnet_stat', body: SOFTNET },
+      // Both hosts share one kernel in the lab, so one capture serves both.
+      { id: 'sysctl', body: capture('sysctl-vmB.txt') },
     ]),
   });
 }

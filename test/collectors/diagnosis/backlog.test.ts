@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnose, findingLine } from '../../../collectors/diagnosis/engine.js';
 import type { CounterSeries, DropTrace } from '../../../collectors/diagnosis/input.js';
 import type { Snapshot } from '../../../collectors/model.js';
+import { parseRpsXps } from '../../../collectors/rps-xps.js';
 import { T0 } from './azure-vm.js';
 import { CILIUM_IP_LINK, SOFTNET_2CPU, SYSCTL_LAB, VETH_ETHTOOL_S } from './captures.js';
 import { shape } from './findings-shape.js';
@@ -252,5 +255,44 @@ describe('BACKLOG across a softnet counter that went down', () => {
       delta: 16n,
       reset: true,
     });
+  });
+});
+
+// The RPS masks the snapshot read (real captures in test/fixtures/rps_xps) explain drops on
+// one CPU: the advice cites the queue and mask, and the exact write that spreads it.
+describe('BACKLOG cites the RPS masks', () => {
+  const masks = (file: string) =>
+    parseRpsXps(readFileSync(join(import.meta.dirname, '../../fixtures/rps_xps', file), 'utf8'))
+      .value;
+  const before = node();
+  const dropped = { seconds: 10, softnet: { 1: { dropped: 18_234n } } };
+
+  it("the lab receiver's eth0 rx-0 steered to cpu1 only", () => {
+    const after = {
+      ...later(before, dropped),
+      steering: masks('dropkit-lab-receiver-rps-cpu1.txt'),
+    };
+    const [f] = diagnose({ before, after });
+    const notes = f!.mitigation.caveats!.join(' ');
+    expect(notes).toContain(
+      'All drops were on cpu1, and RPS steers eth0 rx-0 (rps_cpus 2) to cpu1 only: all of that receive work lands on the CPU whose backlog overflowed. Spreading it helps more than a longer queue: echo 3 > /sys/class/net/eth0/queues/rx-0/rps_cpus (every CPU).',
+    );
+    expect(f!.mitigation.checks).toContain('cat /sys/class/net/eth0/queues/rx-*/rps_cpus');
+  });
+
+  it('RPS off everywhere: the interrupts decide, and the note says so', () => {
+    const after = { ...later(before, dropped), steering: masks('debian12-vm-host-rps-off.txt') };
+    const [f] = diagnose({ before, after });
+    expect(f!.mitigation.caveats!.join(' ')).toMatch(
+      /All drops were on cpu1\. RPS is off on every receive queue \(rps_cpus 0\): the work lands where each queue's interrupt does/,
+    );
+    expect(f!.mitigation.checks).toContain('cat /proc/interrupts');
+  });
+
+  it('masks not collected: the generic note, no invented mask', () => {
+    const [f] = diagnose({ before, after: later(before, dropped) });
+    const notes = f!.mitigation.caveats!.join(' ');
+    expect(notes).toContain('All drops were on cpu1: one CPU receives this traffic');
+    expect(notes).not.toContain('echo ');
   });
 });

@@ -47,7 +47,7 @@ describe.skipIf(!canRunLab())('live snapshot of a lab host over SSH', () => {
     expect(eth0.ethtool?.['peer_ifindex']).toBeTypeOf('bigint');
     expect(snapshot.softnet.length).toBe(snapshot.facts.cpus);
     // netdev_max_backlog and the budgets exist only in the initial network
-    // namespace; a lab host (like a container) sees the per-netns ones.
+    // namespace: root reads them there (netdev-backlog-lab.test.ts).
     expect(snapshot.sysctls['net.core.rmem_max']).toMatch(/^\d+$/);
     expect(snapshot.snmp['Udp']?.['RcvbufErrors']).toBeTypeOf('bigint');
     // Byte-exact raw: softnet_stat as the host prints it.

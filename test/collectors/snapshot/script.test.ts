@@ -22,10 +22,11 @@ const spec = (
   ...extra,
 });
 
-// Under bash the last third of the host-wide specs (binary, slowsh,
-// leftover) and the per-interface ones run in the second lane, so both
-// lanes' watchdogs and framing are exercised.
-// The slow fragment's sleep is unique to this run: the leftover check looks
+// Under bash the per-interface specs run in the second lane, with as many of
+// the last host-wide ones as keep the lanes even (lanes.ts: it depends on the
+// machine's interfaces), so both lanes' watchdogs and framing are exercised:
+// slowsh times out in one lane or the other, slowif (on lo) in the second.
+// The slow sleeps are unique to this run: the leftover check looks
 // machine-wide, and another run of this file may be sleeping beside it.
 const SLEEP = `4.${String(Math.floor(Math.random() * 9000) + 1000)}`;
 const SPECS: CollectorSpec[] = [
@@ -40,12 +41,15 @@ const SPECS: CollectorSpec[] = [
   // A fragment's children die with it (timeout(1) and the bash watchdog both
   // signal the section's process group).
   spec('slowsh', { kind: 'shell', sh: `sleep ${SLEEP}; echo late` }, { timeoutSec: 1 }),
-  // Checked on the host right after: the killed fragment's sleep is gone.
-  spec('leftover', {
-    kind: 'shell',
-    sh: `pgrep -xf 'sleep ${SLEEP.replace('.', '[.]')}' || echo none`,
-  }),
   spec('mtu', { kind: 'file', path: '/sys/class/net/{iface}/mtu' }, { scope: 'per-interface' }),
+  spec(
+    'slowif',
+    {
+      kind: 'command',
+      argv: ['sh', '-c', `[ "$0" = lo ] && exec sleep ${SLEEP}; exit 0`, '{iface}'],
+    },
+    { scope: 'per-interface', timeoutSec: 1 },
+  ),
   // Per-interface stderr comes back to its own section.
   spec(
     'iferr',
@@ -124,7 +128,11 @@ for (const shell of SHELLS) {
       expect(by('slow').durationMs).toBeGreaterThan(900);
       expect(by('slowsh').exitCode).toBe(124);
       expect(by('slowsh').stdout.toString()).toBe('');
-      expect(by('leftover').stdout.toString()).toBe('none\n');
+      // The killed sleeps went with their sections' process groups.
+      const left = await execa('pgrep', ['-xf', `sleep ${SLEEP.replace('.', '[.]')}`], {
+        reject: false,
+      });
+      expect(left.stdout).toBe('');
       expect(by('procfile').stdout.toString()).toBe(
         readFileSync('/proc/sys/kernel/ostype', 'utf8'),
       );
@@ -138,6 +146,11 @@ for (const shell of SHELLS) {
       expect(loErr.exitCode).toBe(2);
       expect(loErr.stderr).toBe('err lo');
       expect(sections.filter((s) => s.id === 'iferr')).toHaveLength(ifaces.length);
+      const slowLo = sections.find((s) => s.id === 'slowif' && s.iface === 'lo')!;
+      expect(slowLo.exitCode).toBe(124);
+      expect(sections.filter((s) => s.id === 'slowif' && s.exitCode === 0)).toHaveLength(
+        ifaces.length - 1,
+      );
       expect(laneDirs()).toEqual([]);
       expect(ifaces.find((s) => s.iface === 'lo')?.stdout.toString()).toBe('65536\n');
     });

@@ -6,6 +6,8 @@
 # touched, and no traffic leaves them. The fake transport's tests read the
 # committed files, so they need neither root nor iperf3.
 set -eu
+# sysctl-vmB.txt is `sysctl <the snapshot's drop sysctls>` on the lab's
+# machine, in the initial network namespace (the lab hosts share its kernel).
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 tmp=$(mktemp -d)
