@@ -145,9 +145,11 @@ function jsonFieldFindings(text: string, imds: boolean): Finding[] {
 const CLOUD_NAME =
   /(?<![A-Za-z0-9.-])([A-Za-z0-9][A-Za-z0-9.-]*?)\.((?:blob|file|queue|table|dfs|web)\.core\.windows\.net|vault\.azure\.net|azurecr\.io|azmk8s\.io|cloudapp\.azure\.com|internal\.cloudapp\.net|servicebus\.windows\.net|database\.windows\.net)(?![A-Za-z0-9-])/gi;
 
-// AKS node and scale-set names (`aks-nodepool1-12345678-vmss000000`, `...-vmss`) carry the
-// cluster's hash; catch them even when discovery missed the node.
-const AKS_NAME = /(?<![A-Za-z0-9])aks-[a-z0-9]+-\d{8}-vmss(?:[0-9a-z]{6})?(?![A-Za-z0-9])/gi;
+// AKS node and scale-set names (`aks-nodepool1-12345678-vmss000000`, `...-vmss`, and the
+// availability-set nodes of older clusters, `aks-agentpool-12345678-0`) carry the cluster's hash;
+// catch them even when discovery missed the node. Their tokens keep the shape (node-names.ts).
+const AKS_NAME =
+  /(?<![A-Za-z0-9])aks-[a-z0-9]+-\d{8}-(?:vmss(?:[0-9a-z]{6})?|\d{1,3})(?![A-Za-z0-9])/gi;
 
 // Each label is replaced on its own (the first as a host, the rest as domain labels), so a
 // known host name in front of the zone keeps the token it has everywhere else. Labels of one or

@@ -1,5 +1,5 @@
-import { type Finding, PRIORITY, type Priority } from './finding.js';
-import { ipv4ToText, isKeptIPv4, parseIPv4 } from './ipv4.js';
+import { type Finding, PRIORITY, type Priority, prefixLengthAfter } from './finding.js';
+import { ipv4ToText, isIPv4Network, isKeptIPv4, parseIPv4 } from './ipv4.js';
 
 // A dotted quad that is not glued to letters, digits or a longer dotted-number run: `5.10.102.1`
 // inside `4.5.10.102.1` or `1.3.6.1.2.1` is an OID/version, not an address. A dot right before is
@@ -21,12 +21,25 @@ export function isVersionContext(text: string, start: number, end: number): bool
   return VERSION_KEY.test(before.slice(before.lastIndexOf('\n') + 1));
 }
 
-function ipv4Finding(start: number, text: string, priority: Priority): Finding | undefined {
+// `whole` is the text the address is in, when a network's `/length` after it counts.
+function ipv4Finding(
+  start: number,
+  text: string,
+  priority: Priority,
+  whole?: string,
+): Finding | undefined {
   const p = parseIPv4(text);
   if (p === undefined || isKeptIPv4(p.value)) return undefined;
+  const end = start + text.length;
+  const suffix = whole === undefined ? undefined : prefixLengthAfter(whole, end);
+  const network =
+    suffix !== undefined &&
+    suffix.length >= 8 &&
+    suffix.length < 32 &&
+    isIPv4Network(p.value, suffix.length);
   return {
     start,
-    end: start + text.length,
+    end: network ? suffix.end : end,
     category: 'ipv4',
     priority,
     replace: (t, o) => t.ipv4(o),
@@ -39,7 +52,7 @@ export function ipv4Findings(text: string): Finding[] {
   for (const m of text.matchAll(DOTTED_QUAD)) {
     const end = m.index + m[0].length;
     if (isVersionContext(text, m.index, end)) continue;
-    const f = ipv4Finding(m.index, m[0], PRIORITY.pattern);
+    const f = ipv4Finding(m.index, m[0], PRIORITY.pattern, text);
     if (f) out.push(f);
   }
   return out;

@@ -1,5 +1,5 @@
 import type { SensitiveValue } from './categories.js';
-import { type Finding, PRIORITY } from './finding.js';
+import { type Finding, PRIORITY, prefixLengthAfter } from './finding.js';
 import { ipv4ToText, isKeptIPv4, parseIPv4 } from './ipv4.js';
 import {
   compressIPv6,
@@ -7,6 +7,7 @@ import {
   eui64Mac,
   type IPv6Plan,
   ipv6Plan,
+  isIPv6Network,
   type ParsedIPv6,
   parseIPv6,
 } from './ipv6.js';
@@ -71,9 +72,16 @@ export function ipv6Findings(text: string, solicited = true): Finding[] {
       if (v4 && !isKeptIPv4(v4.value))
         learn.push({ category: 'ipv4', value: ipv4ToText(v4.value) });
     }
+    const end = m.start + m.text.length;
+    const suffix = m.plan === 'global' ? prefixLengthAfter(text, end) : undefined;
+    const network =
+      suffix !== undefined &&
+      suffix.length >= 16 &&
+      suffix.length < 128 &&
+      isIPv6Network(m.parsed.groups, suffix.length);
     out.push({
       start: m.start,
-      end: m.start + m.text.length,
+      end: network ? suffix.end : end,
       category: m.plan === 'embedded-v4' ? 'ipv4' : 'ipv6',
       priority: PRIORITY.pattern,
       replace: (t, o) => t.ipv6(o),

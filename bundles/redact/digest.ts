@@ -43,6 +43,13 @@ export class DigestStream {
   }
 }
 
+// The first 32 bytes of `digestStream(secret, namespace, key, 0)`, in one HMAC.
+export function digestBlock(secret: Buffer, namespace: string, key: string): Buffer {
+  return createHmac('sha256', secret)
+    .update(`${namespace}\u0000${key}\u0000${0}\u0000${0}`)
+    .digest();
+}
+
 export function digestStream(
   secret: Buffer,
   namespace: string,

@@ -3,6 +3,8 @@ import type { Category, LabelCategory, SensitiveValue } from './categories.js';
 // Produces replacement text for an original spelling. The redactor's pseudonymizer implements
 // it; detectors only describe where a value is and which method replaces it.
 export interface TokenSource {
+  // An address, or a network address with its prefix length (`10.0.0.0/8`): see
+  // `prefixLengthAfter`.
   ipv4(text: string): string;
   ipv6(text: string): string;
   mac(text: string): string;
@@ -50,4 +52,18 @@ export function resolveOverlaps(findings: readonly Finding[], textLength: number
     accepted.push(f);
   }
   return accepted.sort((a, b) => a.start - b.start);
+}
+
+// A route or a rule writes a network as `10.0.0.0/8`. When the address has no host bits set,
+// its finding takes in the `/8` too, and the network is written as the network of the address's
+// token: a prefix-preserving token keeps the first 8 bits, not the zeros after them. Returns the
+// length written right after `end` and where it ends, if any (`/8080`, `/24.5` and `/x` are not
+// lengths).
+export function prefixLengthAfter(
+  text: string,
+  end: number,
+): { readonly length: number; readonly end: number } | undefined {
+  if (text.charCodeAt(end) !== 47) return undefined; // `/`: most addresses have none
+  const m = /^\/(\d{1,3})(?![\d.])/.exec(text.slice(end, end + 5));
+  return m ? { length: Number(m[1]), end: end + m[0].length } : undefined;
 }

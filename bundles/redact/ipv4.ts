@@ -1,4 +1,4 @@
-import type { DigestStream } from './digest.js';
+import { EDGE_PATHS, NO_FIXED, type PrefixTree } from './prefix-tree.js';
 
 export interface ParsedIPv4 {
   readonly value: number;
@@ -24,8 +24,10 @@ export function fromOctets(octets: readonly number[]): number {
   return (((octets[0]! << 24) >>> 0) + (octets[1]! << 16) + (octets[2]! << 8) + octets[3]!) >>> 0;
 }
 
-export function ipv4ToText(value: number, separator: '.' | '-' = '.'): string {
-  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join(separator);
+// `padded` writes every octet with three digits, as `010.001.002.003`.
+export function ipv4ToText(value: number, separator: '.' | '-' = '.', padded = false): string {
+  const octets = [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255];
+  return octets.map((o) => (padded ? String(o).padStart(3, '0') : String(o))).join(separator);
 }
 
 // Azure's wireserver/DNS/DHCP address: the same on every VM, and evidence in itself.
@@ -49,38 +51,39 @@ export function isKeptIPv4(value: number): boolean {
   return isNetmask(value);
 }
 
-// Every way to split `digits` decimal digits over three octets of 1-3 digits each.
-function widthSplits(digits: number): number[][] {
-  const out: number[][] = [];
-  for (const a of [1, 2, 3])
-    for (const b of [1, 2, 3]) {
-      const c = digits - a - b;
-      if (c >= 1 && c <= 3) out.push([a, b, c]);
-    }
-  return out;
+// Pseudonyms live in 240.0.0.0/4 (reserved, never routed, kept by the rules above), with a first
+// octet that no netmask has (240, 248, 252, 254, 255 are left out), so a pseudonym never reads as
+// a netmask or as the broadcast address.
+const FIRST_OCTETS = [241, 242, 243, 244, 245, 246, 247, 249, 250, 251, 253];
+
+// The pseudonym of a non-kept address, prefix-preserving below the first octet:
+// - the first octet is one of FIRST_OCTETS, drawn from the original first octet alone, so a /8
+//   stays one /8; 222 possible /8s share 11 values, so two /8s may share one (and addresses of
+//   two such /8s share nothing more than chance gives);
+// - the other 24 bits are permuted bit by bit under the original's prefix (prefix-tree.ts), so a
+//   /16, /20, /24 or /27 of the original is one network of the same length in the pseudonym;
+// - octets 3 and 4 keep 0 and 255 (and with them their distance from 0 or 255 in powers of two:
+//   .1 stays .1, .4 becomes one of .4 to .7), so the network and broadcast addresses of a /16 or
+//   /24 stay those of the pseudonymised network.
+export function ipv4Pseudonym(tree: PrefixTree, value: number): number {
+  const a = value >>> 24;
+  const first = FIRST_OCTETS[tree.block(`0:${a}`).readUInt32BE(0) % FIRST_OCTETS.length]!;
+  const b = tree.permute(`1:${a}`, (value >>> 16) & 255, NO_FIXED);
+  const c = tree.permute(`2:${value >>> 16}`, (value >>> 8) & 255, EDGE_PATHS);
+  const d = tree.permute(`3:${value >>> 8}`, value & 255, EDGE_PATHS);
+  return fromOctets([first, b, c, d]);
 }
 
-function octetOfWidth(stream: DigestStream, width: number): number {
-  if (width === 1) return stream.below(10);
-  if (width === 2) return 10 + stream.below(90);
-  return 100 + stream.below(156);
+// Whether `value` is the network address of its /`length` (every host bit zero).
+export function isIPv4Network(value: number, length: number): boolean {
+  return length >= 0 && length <= 32 && ipv4Network(value, length) === value;
 }
 
-// A token that reads as an IPv4 and has exactly `length` characters, so fixed-width tables
-// (/proc/net/arp, netstat, ss) keep their columns. Originals of 9-15 characters map into
-// 240.0.0.0/4 (first octet 240-255); 7-8 characters cannot fit a three-digit first octet, so
-// they map into 0.0.0.0/8 (`0.12.3.4`). Both ranges are reserved and never routed.
-// Returns undefined for a draw that would be confusing (a netmask such as 0.0.0.0 or
-// 255.255.255.0); the caller then draws again with the next attempt number.
-export function ipv4Token(stream: DigestStream, length: number): string | undefined {
-  if (length < 7 || length > 15) return undefined;
-  const short = length <= 8;
-  const splits = widthSplits(length - 3 - (short ? 1 : 3));
-  const widths = splits[stream.below(splits.length)];
-  if (widths === undefined) return undefined;
-  const first = short ? 0 : 240 + stream.below(16);
-  const octets = [first, ...widths.map((w) => octetOfWidth(stream, w))];
-  const value = fromOctets(octets);
-  if (isNetmask(value)) return undefined;
-  return octets.join('.');
+export function ipv4Network(value: number, length: number): number {
+  return length === 0 ? 0 : (value & (~0 << (32 - length))) >>> 0;
+}
+
+// `010.001.002.003`: a zero-padded original gets a zero-padded pseudonym.
+export function isZeroPadded(text: string): boolean {
+  return /(?:^|[.-])0\d/.test(text);
 }

@@ -1,5 +1,7 @@
 import type { DigestStream } from './digest.js';
 import { isKeptIPv4, parseIPv4 } from './ipv4.js';
+import { macPlan } from './mac.js';
+import { NO_FIXED, type PrefixTree, ZERO_PATH } from './prefix-tree.js';
 
 // An IPv6 address plus how it was written, so a token can be written the same way: same groups
 // left and right of `::`, same digit count per group, same case, same dotted IPv4 tail.
@@ -87,9 +89,11 @@ export function expandIPv6(groups: readonly number[], pad: boolean): string {
   return groups.map((g) => (pad ? g.toString(16).padStart(4, '0') : g.toString(16))).join(':');
 }
 
-// Writes `groups` the way `spelling` was written. A token group is drawn with the same number of
-// significant digits as the original group, so padding to the original width always fits; only
-// an embedded IPv4 token written in hex can come out one digit wider.
+// Writes `groups` the way `spelling` was written. A global token keeps every group's number of
+// significant digits, so padding to the original width always fits; an embedded IPv4 token
+// written in hex and the EUI-64 interface id of a MAC token can come out wider. A token with a
+// non-zero group where the spelling has `::` is written in RFC 5952 form instead (in the
+// spelling's case), so no group is ever dropped.
 export function renderIPv6(
   groups: readonly number[],
   spelling: ParsedIPv6,
@@ -97,8 +101,13 @@ export function renderIPv6(
 ): string {
   const hex = (i: number, width: number): string => groups[i]!.toString(16).padStart(width, '0');
   const hasV4 = spelling.v4Text !== undefined;
-  const head = spelling.head.map((w, i) => hex(i, w));
   const tailStart = 8 - spelling.tail.length - (hasV4 ? 2 : 0);
+  for (let i = spelling.head.length; spelling.compressed && i < tailStart; i += 1)
+    if (groups[i] !== 0) {
+      const plain = compressIPv6(groups);
+      return spelling.upper ? plain.toUpperCase() : plain;
+    }
+  const head = spelling.head.map((w, i) => hex(i, w));
   const tail = spelling.tail.map((w, i) => hex(tailStart + i, w));
   if (hasV4) tail.push(v4Text ?? spelling.v4Text!);
   const out = spelling.compressed
@@ -110,9 +119,11 @@ export function renderIPv6(
 // What to do with an address.
 // - keep: ::, ::1, multicast, link-local with a non-EUI-64 interface id, our own 3fff::/16
 //   tokens, and other special-purpose space that names no host.
-// - global: 2000::/3, ULA fc00::/7, site-local fec0::/10 -> every non-zero group is replaced.
+// - global: 2000::/3, ULA fc00::/7, site-local fec0::/10 -> a prefix-preserving token in
+//   3fff::/16 (ipv6Pseudonym).
 // - link-local-iid: fe80::/10 whose interface id is EUI-64 (ff:fe in the middle) and therefore
-//   spells the NIC's MAC; the fe80 prefix stays, the interface id is replaced.
+//   spells the NIC's MAC; the fe80 prefix stays, the interface id becomes the EUI-64 of the MAC's
+//   token. An id that spells a MAC the MAC rules keep (our own d2:ec tokens among them) is kept.
 // - solicited-node: ff02::1:ffXX:XXXX carries the low 24 bits of a unicast address (the NIC
 //   part of an EUI-64 MAC), so those 24 bits are replaced like the MAC's 33:33:ff:XX:XX:XX.
 // - embedded-v4: ::ffff:a.b.c.d, 64:ff9b::a.b.c.d and ::a.b.c.d; the IPv4 part follows the
@@ -140,7 +151,8 @@ export function ipv6Plan(groups: readonly number[]): IPv6Plan {
     const solicited = g0 === 0xff02 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
     return solicited && g5 === 1 && g6 >> 8 === 0xff ? 'solicited-node' : 'keep';
   }
-  if ((g0 & 0xffc0) === 0xfe80) return isEui64(groups) ? 'link-local-iid' : 'keep';
+  if ((g0 & 0xffc0) === 0xfe80)
+    return isEui64(groups) && macPlan(eui64Mac(groups)) === 'redact' ? 'link-local-iid' : 'keep';
   if (g0 === 0x3fff) return 'keep';
   if ((g0 & 0xe000) === 0x2000 || (g0 & 0xfe00) === 0xfc00 || (g0 & 0xffc0) === 0xfec0)
     return 'global';
@@ -161,6 +173,48 @@ export function groupLike(stream: DigestStream, original: number): number {
   const digits = original.toString(16).length;
   const low = 16 ** (digits - 1);
   return low + stream.below(16 ** digits - low);
+}
+
+// The pseudonym of a global, unique-local or site-local address: the first group becomes 3fff
+// (3fff::/16, whose first /20 is the RFC 9637 documentation prefix; every such original has a
+// four-digit first group), and the other 112 bits are permuted bit by bit under the original's
+// prefix (prefix-tree.ts), so a /48, /56 or /64 stays one network of that length. Zero groups stay
+// zero and every group keeps its number of significant bits, hence its digit count: the token fits
+// the original's spelling, `::` included. Prefixes down to the /64 are remembered; the interface
+// id's are nearly unique per address.
+export function ipv6Pseudonym(tree: PrefixTree, groups: readonly number[]): number[] {
+  const out = [0x3fff];
+  let prefix = groups[0]!.toString(16);
+  for (let i = 1; i < 8; i += 1) {
+    const g = groups[i]!;
+    const high = tree.permute(`${2 * i}:${prefix}`, g >> 8, ZERO_PATH, 2 * i <= 8);
+    prefix += `:${(g >> 8).toString(16)}`;
+    const fixed = g >> 8 === 0 ? ZERO_PATH : NO_FIXED;
+    const low = tree.permute(`${2 * i + 1}:${prefix}`, g & 0xff, fixed, 2 * i + 1 <= 8);
+    prefix += `.${(g & 0xff).toString(16)}`;
+    out.push((high << 8) | low);
+  }
+  return out;
+}
+
+// The groups of `groups`' /`length` network: every bit from `length` on cleared.
+export function ipv6Network(groups: readonly number[], length: number): number[] {
+  return groups.map((g, i) => {
+    const keep = Math.min(16, Math.max(0, length - 16 * i));
+    return keep === 0 ? 0 : g & ((0xffff << (16 - keep)) & 0xffff);
+  });
+}
+
+export function isIPv6Network(groups: readonly number[], length: number): boolean {
+  return (
+    length >= 0 && length <= 128 && ipv6Network(groups, length).every((g, i) => g === groups[i])
+  );
+}
+
+// The EUI-64 interface id of a MAC (RFC 4291 appendix A): ff:fe in the middle, U/L bit flipped.
+export function eui64Groups(mac: readonly number[]): number[] {
+  const [m0, m1, m2, m3, m4, m5] = mac as [number, number, number, number, number, number];
+  return [((m0 ^ 0x02) << 8) | m1, (m2 << 8) | 0xff, 0xfe00 | m3, (m4 << 8) | m5];
 }
 
 // The MAC behind an EUI-64 interface id (RFC 4291 appendix A): flip the U/L bit back.

@@ -22,9 +22,16 @@ const SHORT: Record<LabelCategory, string> = {
   keyword: 'k',
 };
 
-export function labelToken(stream: DigestStream, category: LabelCategory, length: number): string {
+// `plain`: one letter and hex, never the long prefix, so the token has no `-` (an AKS pool name,
+// whose token must fit inside a node name: node-names.ts).
+export function labelToken(
+  stream: DigestStream,
+  category: LabelCategory,
+  length: number,
+  plain = false,
+): string {
   const prefix = PREFIX[category];
-  if (length >= prefix.length + 4) return prefix + stream.hex(length - prefix.length);
+  if (!plain && length >= prefix.length + 4) return prefix + stream.hex(length - prefix.length);
   if (length >= 2) return SHORT[category] + stream.hex(length - 1);
   return stream.hex(1);
 }
@@ -33,4 +40,11 @@ export function labelToken(stream: DigestStream, category: LabelCategory, length
 // Linux user names are not.
 export function labelKey(category: LabelCategory, text: string): string {
   return category === 'user' ? text : text.toLowerCase();
+}
+
+// `length` random digits: the cluster hash in an AKS node name.
+export function digitToken(stream: DigestStream, length: number): string {
+  let out = '';
+  while (out.length < length) out += String(stream.below(10));
+  return out;
 }

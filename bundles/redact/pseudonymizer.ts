@@ -6,29 +6,52 @@ import {
 } from './categories.js';
 import type { TokenSource } from './finding.js';
 import { guidToken, isKeptGuid, parseGuid, renderGuid } from './guid.js';
-import { ipv4Token, ipv4ToText, isKeptIPv4, parseIPv4 } from './ipv4.js';
+import {
+  ipv4Network,
+  ipv4Pseudonym,
+  ipv4ToText,
+  isIPv4Network,
+  isKeptIPv4,
+  isZeroPadded,
+  parseIPv4,
+} from './ipv4.js';
 import {
   embeddedIPv4,
+  eui64Groups,
+  eui64Mac,
   groupLike,
+  type IPv6Plan,
   ipv6Key,
+  ipv6Network,
   ipv6Plan,
-  isEui64,
+  ipv6Pseudonym,
+  isIPv6Network,
   type ParsedIPv6,
   parseIPv6,
   renderIPv6,
 } from './ipv6.js';
-import { labelKey, labelToken } from './label-token.js';
+import { isKeptName, MIN_NAME_LENGTH } from './keep-names.js';
+import { digitToken, labelKey, labelToken } from './label-token.js';
 import { macHex, macPlan, macToken, parseMac, renderMac } from './mac.js';
-import { TokenTable } from './token-table.js';
+import { isPoolShaped, parseAksName, parseScaleSetName } from './node-names.js';
+import { PrefixTree } from './prefix-tree.js';
+import { DerivedTokens, TokenTable } from './token-table.js';
 
 // Turns original spellings into pseudonyms and remembers the map. Keys are normalised (IPv6
 // groups, MAC bytes, lower-case names) so two spellings of one value share one token; the token
-// is then written in the original's spelling and width.
-// When a token cannot be drawn at all (a shape with no room left), the value is replaced by
-// `<REDACTED:category>`: the column shifts, but nothing leaks.
+// is then written in the original's spelling (and, except for IPv4, its width).
+// Addresses are prefix-preserving (prefix-tree.ts): the token of a network's host shares the
+// token of the network. An address written with its prefix length (`10.0.0.0/8`, from a route)
+// whose host bits are all zero is written as the network of its token, with the same length.
+// When a token cannot be drawn at all (a shape with no room left, or two addresses with one
+// prefix-preserving token), the value is replaced by `<REDACTED:category>`: the column shifts,
+// but nothing leaks.
 export class Pseudonymizer implements TokenSource {
-  private readonly v4: TokenTable<string>;
-  private readonly v6: TokenTable<number[]>;
+  private readonly v4Tree: PrefixTree;
+  private readonly v6Tree: PrefixTree;
+  private readonly v4 = new DerivedTokens<number>(String);
+  private readonly v6 = new DerivedTokens<number[]>(ipv6Key);
+  private readonly aksHashes: TokenTable<string>;
   private readonly macs: TokenTable<number[]>;
   private readonly low24: TokenTable<number>;
   private readonly guids: TokenTable<string>;
@@ -36,8 +59,9 @@ export class Pseudonymizer implements TokenSource {
   private readonly entries = new Map<string, MappingEntry>();
 
   constructor(secret: Buffer) {
-    this.v4 = new TokenTable(secret, 'ipv4', (t) => t);
-    this.v6 = new TokenTable<number[]>(secret, 'ipv6', ipv6Key);
+    this.v4Tree = new PrefixTree(secret, 'ipv4-prefix');
+    this.v6Tree = new PrefixTree(secret, 'ipv6-prefix');
+    this.aksHashes = new TokenTable(secret, 'aks-hash', (t) => t);
     this.macs = new TokenTable<number[]>(secret, 'mac', macHex);
     this.low24 = new TokenTable(secret, 'solicited-node', (n) => n.toString(16));
     this.guids = new TokenTable(secret, 'guid', (t) => t);
@@ -49,40 +73,49 @@ export class Pseudonymizer implements TokenSource {
   }
 
   ipv4(text: string): string {
-    const p = parseIPv4(text);
+    const { address, suffix, length } = splitPrefixLength(text);
+    const p = parseIPv4(address);
     if (p === undefined || isKeptIPv4(p.value)) return text;
-    const token = this.v4.get(ipv4ToText(p.value), String(text.length), (s) =>
-      ipv4Token(s, text.length),
-    );
-    if (token === undefined) return this.record('ipv4', text, categoryMarker('ipv4'));
-    return this.record('ipv4', text, p.separator === '-' ? token.replaceAll('.', '-') : token);
+    const token = this.v4.get(String(p.value), () => ipv4Pseudonym(this.v4Tree, p.value));
+    if (token === undefined) return this.record('ipv4', text, categoryMarker('ipv4') + suffix);
+    // From /8 on: the first octet is not prefix-preserving (ipv4.ts), so no shorter network is.
+    const shown =
+      length !== undefined && length >= 8 && isIPv4Network(p.value, length)
+        ? ipv4Network(token, length)
+        : token;
+    const written = ipv4ToText(shown, p.separator, isZeroPadded(address));
+    return this.record('ipv4', text, written + suffix);
   }
 
   ipv6(text: string): string {
-    const p = parseIPv6(text);
+    const { address, suffix, length } = splitPrefixLength(text);
+    const p = parseIPv6(address);
     if (p === undefined) return text;
     const plan = ipv6Plan(p.groups);
     if (plan === 'keep') return text;
-    if (plan === 'embedded-v4') return this.embeddedV4(text, p);
-    const key = ipv6Key(p.groups);
-    const token = this.v6.get(key, '', (s) => {
-      const g = p.groups;
-      if (plan === 'solicited-node') {
-        const low = this.solicited(g[6]!, g[7]!);
-        return low === undefined ? undefined : [...g.slice(0, 6), ...low];
-      }
-      if (plan === 'link-local-iid') {
-        const t = [...g.slice(0, 4), ...g.slice(4).map((x) => groupLike(s, x))];
-        // The token must not look EUI-64 itself, or it would claim to spell a MAC.
-        return isEui64(t) ? undefined : t;
-      }
-      // 3fff::/16: the first /20 is the RFC 9637 documentation prefix; the first group of every
-      // global, ULA or site-local address has four digits, so the width is kept.
-      return [0x3fff, ...g.slice(1).map((x) => groupLike(s, x))];
-    });
-    if (token === undefined) return this.record('ipv6', text, categoryMarker('ipv6'));
+    if (plan === 'embedded-v4') return this.embeddedV4(address, p) + suffix;
+    const token = this.ipv6Groups(p.groups, plan);
+    if (token === undefined) return this.record('ipv6', text, categoryMarker('ipv6') + suffix);
+    const shown =
+      plan === 'global' && length !== undefined && length >= 16 && isIPv6Network(p.groups, length)
+        ? ipv6Network(token, length)
+        : token;
     const v4 = p.v4Text === undefined ? undefined : this.ipv4(p.v4Text);
-    return this.record('ipv6', text, renderIPv6(token, p, v4));
+    return this.record('ipv6', text, renderIPv6(shown, p, v4) + suffix);
+  }
+
+  private ipv6Groups(g: readonly number[], plan: IPv6Plan): number[] | undefined {
+    if (plan === 'solicited-node') {
+      const low = this.solicited(g[6]!, g[7]!);
+      return low === undefined ? undefined : [...g.slice(0, 6), ...low];
+    }
+    // The interface id spells the MAC: it spells the MAC's token instead, so `ip addr` still
+    // shows the link-local address that goes with the (pseudonymised) link/ether.
+    if (plan === 'link-local-iid') {
+      const mac = this.macBytes(eui64Mac(g));
+      return mac === undefined ? undefined : [...g.slice(0, 4), ...eui64Groups(mac)];
+    }
+    return this.v6.get(ipv6Key(g), () => ipv6Pseudonym(this.v6Tree, g));
   }
 
   // ::ffff:10.1.2.3 and friends: the prefix names no host, the IPv4 part gets the IPv4 token,
@@ -122,9 +155,13 @@ export class Pseudonymizer implements TokenSource {
       const bytes = [0x33, 0x33, 0xff, g6 & 0xff, g7 >> 8, g7 & 0xff];
       return this.record('mac', text, renderMac(bytes, p.style, p.upper));
     }
-    const token = this.macs.get(macHex(p.bytes), '', (s) => macToken(s, p.bytes.length));
+    const token = this.macBytes(p.bytes);
     if (token === undefined) return this.record('mac', text, categoryMarker('mac'));
     return this.record('mac', text, renderMac(token, p.style, p.upper));
+  }
+
+  private macBytes(bytes: readonly number[]): number[] | undefined {
+    return this.macs.get(macHex(bytes), '', (s) => macToken(s, bytes.length));
   }
 
   guid(text: string): string {
@@ -136,12 +173,41 @@ export class Pseudonymizer implements TokenSource {
   }
 
   label(category: LabelCategory, text: string): string {
-    const key = `${category}\u0000${labelKey(category, text)}`;
-    // The shape names the token space, one per category and length (prefixes differ).
-    const token = this.labels.get(key, `${category}\u0000${text.length}`, (s) =>
-      labelToken(s, category, text.length),
+    const structured = this.structuredName(category, text);
+    if (structured !== undefined) return this.record(category, text, structured);
+    const key = labelKey(category, text);
+    // An Azure name shaped like an AKS pool gets a token without `-`, the one it also gets
+    // inside node names.
+    const plain = category === 'azure-name' && isPoolShaped(key);
+    // The shape names the token space, one per category, length and form (prefixes differ).
+    const token = this.labels.get(
+      `${category}\u0000${key}`,
+      `${category}\u0000${text.length}${plain ? '\u0000plain' : ''}`,
+      (s) => labelToken(s, category, text.length, plain),
     );
     return this.record(category, text, token ?? categoryMarker(category));
+  }
+
+  // AKS node and scale-set names, and scale-set computer names, part by part (node-names.ts).
+  private structuredName(category: LabelCategory, text: string): string | undefined {
+    if (category !== 'hostname' && category !== 'azure-name') return undefined;
+    const aks = parseAksName(text);
+    if (aks !== undefined) {
+      const hash = this.aksHashes.get(aks.hash, String(aks.hash.length), (s) =>
+        digitToken(s, aks.hash.length),
+      );
+      if (hash === undefined) return undefined;
+      return `${aks.head}${this.namePart('azure-name', aks.pool)}-${hash}${aks.tail}`;
+    }
+    if (category !== 'hostname') return undefined;
+    const vmss = parseScaleSetName(text, MIN_NAME_LENGTH);
+    return vmss === undefined
+      ? undefined
+      : `${this.namePart('hostname', vmss.prefix)}${vmss.instance}`;
+  }
+
+  private namePart(category: LabelCategory, text: string): string {
+    return isKeptName(category, text) ? text : this.label(category, text);
   }
 
   private record(category: Category, original: string, pseudonym: string): string {
@@ -151,4 +217,14 @@ export class Pseudonymizer implements TokenSource {
     }
     return pseudonym;
   }
+}
+
+// `10.0.0.0/8` -> the address and `/8`; anything else is an address alone.
+function splitPrefixLength(text: string): { address: string; suffix: string; length?: number } {
+  const slash = text.indexOf('/');
+  if (slash < 0) return { address: text, suffix: '' };
+  const suffix = text.slice(slash);
+  const length = /^\/\d{1,3}$/.test(suffix) ? Number(suffix.slice(1)) : undefined;
+  const address = text.slice(0, slash);
+  return length === undefined ? { address, suffix } : { address, suffix, length };
 }

@@ -13,6 +13,7 @@ import { type Finding, PRIORITY, resolveOverlaps, type TokenSource } from './fin
 import { KnownValues } from './known-values.js';
 import type { LiteralHit } from './literals.js';
 import { Pseudonymizer } from './pseudonymizer.js';
+import { applyReplacements, type Replacement } from './realign.js';
 
 export interface RedactorOptions {
   // Per-case key for the pseudonyms. It stays on the operator's machine: nothing below writes
@@ -116,16 +117,20 @@ export function createRedactor(options: RedactorOptions): Redactor {
     learn(found);
     const literal = known.matcher().find(text).map(literalFinding);
     const counts = emptyCounts();
-    let out = '';
-    let pos = 0;
+    const replacements: Replacement[] = [];
     for (const f of resolveOverlaps([...found, ...literal], text.length)) {
       const original = text.slice(f.start, f.end);
       const replacement = f.replace(pseudonyms, original);
-      if (replacement !== original) counts[f.category] += 1;
-      out += text.slice(pos, f.start) + replacement;
-      pos = f.end;
+      if (replacement === original) continue;
+      counts[f.category] += 1;
+      replacements.push({
+        start: f.start,
+        end: f.end,
+        text: replacement,
+        fixed: f.category === 'secret',
+      });
     }
-    return { text: out + text.slice(pos), counts };
+    return { text: applyReplacements(text, replacements), counts };
   };
 
   return {

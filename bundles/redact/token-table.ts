@@ -47,3 +47,29 @@ export class TokenTable<V> {
     return undefined;
   }
 }
+
+// Tokens derived from the value alone, such as prefix-preserving addresses: there is nothing to
+// draw again, since another token would break the prefix. A token that another value already holds
+// within this redactor is refused, and the caller writes the marker instead; which of the two
+// values gets the marker depends on which came first (see README caveats).
+export class DerivedTokens<V> {
+  private readonly identity: (value: V) => string;
+  private readonly chosen = new Map<string, V | null>();
+  private readonly owners = new Map<string, string>();
+
+  constructor(identity: (value: V) => string) {
+    this.identity = identity;
+  }
+
+  get(key: string, derive: () => V): V | undefined {
+    const known = this.chosen.get(key);
+    if (known !== undefined) return known ?? undefined;
+    const value = derive();
+    const id = this.identity(value);
+    const owner = this.owners.get(id);
+    const free = owner === undefined || owner === key;
+    if (free) this.owners.set(id, key);
+    this.chosen.set(key, free ? value : null);
+    return free ? value : undefined;
+  }
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../../bundles/redact/index.js';
-import { isEui64, parseIPv6 } from '../../../bundles/redact/ipv6.js';
+import { eui64Mac, isEui64, parseIPv6 } from '../../../bundles/redact/ipv6.js';
+import { renderMac } from '../../../bundles/redact/mac.js';
 import { CORPUS } from './corpus.js';
 import { corpusRedactor, SECRET_A, SECRET_B } from './helpers.js';
 
@@ -106,11 +107,16 @@ describe('one value written several ways gets one token', () => {
     expect(low).not.toBe('123456');
   });
 
-  it('an EUI-64 link-local keeps fe80:: and loses the MAC', () => {
+  it('an EUI-64 link-local keeps fe80:: and spells the MAC token instead of the MAC', () => {
     const r = createRedactor({ secret: SECRET_A });
     const out = r.redactText('fe80::20d:3aff:fe12:3456%eth0').text;
-    expect(out).toMatch(/^fe80::[0-9a-f]{3}:[0-9a-f]{4}:[0-9a-f]{4}:[0-9a-f]{4}%eth0$/);
-    expect(isEui64(parseIPv6(out.replace('%eth0', ''))!.groups)).toBe(false);
+    const mac = r.redactText('00:0d:3a:12:34:56').text;
+    const groups = parseIPv6(out.replace('%eth0', ''))!.groups;
+    expect(isEui64(groups)).toBe(true);
+    expect(out).toMatch(/^fe80::d0ec:[0-9a-f]{1,4}:[0-9a-f]{1,4}:[0-9a-f]{1,4}%eth0$/);
+    expect(renderMac(eui64Mac(groups), 'colon', false)).toBe(mac);
+    expect(r.redactText(out).text).toBe(out); // its own token is kept
     expect(r.redactText('fe80::1%eth0').text).toBe('fe80::1%eth0');
+    expect(r.redactText('fe80::3bf:d4c0:2622:117f').text).toBe('fe80::3bf:d4c0:2622:117f');
   });
 });

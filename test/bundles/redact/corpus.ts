@@ -333,6 +333,51 @@ export const WINDOWS_ARP = `Interface: 10.224.0.4 --- 0x5
   224.0.0.251           01-00-5e-00-00-fb     static
 `;
 
+// Two hosts of one /24 as the lab bundle holds them (iproute2 6.1: `ip -j addr show dev eth0`,
+// `ip route`, `ip route show table local` inside each host's namespace), with the lab's own
+// layout: 198.18.0.0/24 behind a bridge at .1, fenced by an unreachable /15. Locally administered
+// MACs give EUI-64 link-local addresses, as on Azure.
+export const LAB_HOSTS = [
+  { address: '198.18.0.11', mac: '02:d1:00:00:00:11', linkLocal: 'fe80::d1:ff:fe00:11' },
+  { address: '198.18.0.12', mac: '02:d1:00:00:00:12', linkLocal: 'fe80::d1:ff:fe00:12' },
+].map((h) => ({
+  ...h,
+  ipJAddr: `[{"ifindex":2,"link_index":9,"ifname":"eth0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"qdisc":"noqueue","operstate":"UP","group":"default","txqlen":1000,"link_type":"ether","address":"${h.mac}","broadcast":"ff:ff:ff:ff:ff:ff","link_netnsid":0,"addr_info":[{"family":"inet","local":"${h.address}","prefixlen":24,"broadcast":"198.18.0.255","scope":"global","label":"eth0","valid_life_time":4294967295,"preferred_life_time":4294967295},{"family":"inet6","local":"${h.linkLocal}","prefixlen":64,"scope":"link","valid_life_time":4294967295,"preferred_life_time":4294967295}]}]
+`,
+  ipRoute: `default via 198.18.0.1 dev eth0 
+198.18.0.0/24 dev eth0 proto kernel scope link src ${h.address} 
+unreachable 198.18.0.0/15 
+`,
+  ipRouteLocal: `local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1 
+local 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1 
+broadcast 127.255.255.255 dev lo proto kernel scope link src 127.0.0.1 
+local ${h.address} dev eth0 proto kernel scope host src ${h.address} 
+broadcast 198.18.0.255 dev eth0 proto kernel scope link src ${h.address} 
+`,
+}));
+
+// An AKS node: its /16 node subnet, its own pod /24 on cbr0, the other nodes' pod /24s through
+// them, the Azure /12 VNet and a /26 subnet for a firewall. `ip route`, then `ip -6 route` of a
+// dual-stack node.
+export const AKS_IP_ROUTE = `default via 10.224.0.1 dev eth0 proto dhcp src 10.224.0.4 metric 100 
+10.224.0.0/16 dev eth0 proto kernel scope link src 10.224.0.4 metric 100 
+10.224.0.1 dev eth0 proto dhcp scope link src 10.224.0.4 metric 100 
+10.244.0.0/24 dev cbr0 proto kernel scope link src 10.244.0.1 
+10.244.1.0/24 via 10.224.0.5 dev eth0 
+10.244.2.0/24 via 10.224.0.6 dev eth0 
+10.224.0.0/12 via 10.224.0.1 dev eth0 
+10.225.64.0/26 via 10.224.0.1 dev eth0 
+168.63.129.16 via 10.224.0.1 dev eth0 proto dhcp src 10.224.0.4 metric 100 
+169.254.169.254 via 10.224.0.1 dev eth0 proto dhcp src 10.224.0.4 metric 100 
+`;
+
+export const AKS_IP6_ROUTE = `fd12:3456:789a::/64 dev eth0 proto kernel metric 256 pref medium
+fd12:3456:789a:1::/64 via fd12:3456:789a::1 dev eth0 metric 1024 pref medium
+fd12:3456:7800::/40 via fd12:3456:789a::1 dev eth0 metric 1024 pref medium
+fe80::/64 dev eth0 proto kernel metric 256 pref medium
+default via fe80::1234:5678:9abc:def0 dev eth0 proto ra metric 1024 expires 1798sec hoplimit 64 pref medium
+`;
+
 export const CORPUS: ReadonlyArray<{ path: string; text: string }> = [
   { path: 'raw/etc_hosts.txt', text: ETC_HOSTS },
   { path: 'raw/resolv_conf.txt', text: RESOLV_CONF },

@@ -118,7 +118,9 @@ describe('redacted look-alikes', () => {
     it(`replaces ${value} in ${JSON.stringify(line)}`, () => {
       const out = redact(line);
       expect(out).not.toContain(value);
-      expect(out).toHaveLength(line.length);
+      // Nothing else of the line is eaten: the words around the value are still there.
+      for (const word of line.split(/[\s=]+/).filter((w) => !/\d/.test(w) && !w.includes(value)))
+        expect(out).toContain(word);
     });
 });
 

@@ -67,6 +67,7 @@ describe('scanForLeaks', () => {
       'inet 249.63.7.3/16 brd 253.169.41.252 ip-0-12-3-4',
       'link/ether d2:ec:c8:b1:a1:5c D2-EC-C8-B1-A1-5C d2ec.c8b1.a15c',
       'inet6 3fff:4a10:767:7::98/128 fe80::3bf:d4c0:2622:117f ff02::1:ff6e:dcb5 33:33:ff:6e:dc:b5',
+      'inet6 fe80::d0ec:c8ff:feb1:a15c/64 and 3fff:4a10:767:700::/56',
       'password=<REDACTED:secret> Authorization: Bearer <REDACTED:secret> <REDACTED:private-key>',
       'https://u12345:<REDACTED:secret>@host-1a2b3c4d.blob.core.windows.net/?sig=<REDACTED:secret>',
       ETHTOOL_I,

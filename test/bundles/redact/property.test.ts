@@ -55,13 +55,16 @@ function occurs(text: string, value: string): boolean {
 }
 
 describe('random text with planted IPv4 and MACs', () => {
-  it('leaves no planted value, keeps every line length, scans clean, is idempotent', () => {
+  it('leaves no planted value, keeps every line, scans clean, is idempotent', () => {
     fc.assert(
       fc.property(document, (parts) => {
         const text = parts.map(([p, sep]) => p.text + sep).join('');
         const r = createRedactor({ secret: SECRET_A });
         const out = r.redactText(text).text;
-        expect(out.split('\n').map((l) => l.length)).toEqual(text.split('\n').map((l) => l.length));
+        // MAC tokens take their original's length; IPv4 tokens have their own digits.
+        const lengths = (t: string) => t.split('\n').map((l) => l.length);
+        if (parts.every(([p]) => p.kind !== 'ipv4')) expect(lengths(out)).toEqual(lengths(text));
+        else expect(lengths(out)).toHaveLength(lengths(text).length);
         for (const [p] of parts)
           if (p.kind !== 'filler') expect(occurs(out, p.text), p.text).toBe(false);
         expect(scanForLeaks([{ path: 'p', text: out }], r.sensitiveValues())).toEqual([]);
