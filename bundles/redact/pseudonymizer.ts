@@ -57,6 +57,10 @@ export class Pseudonymizer implements TokenSource {
   private readonly guids: TokenTable<string>;
   private readonly labels: TokenTable<string>;
   private readonly entries = new Map<string, MappingEntry>();
+  // Every token handed out (lower case): a text redacted twice, a bundle name or path built from
+  // a token, must not have its tokens taken for originals. AKS-shaped tokens would otherwise
+  // match the AKS node-name pattern again, and be learned as names to hide.
+  private readonly issued = new Set<string>();
 
   constructor(secret: Buffer) {
     this.v4Tree = new PrefixTree(secret, 'ipv4-prefix');
@@ -214,8 +218,14 @@ export class Pseudonymizer implements TokenSource {
     if (original !== pseudonym) {
       const id = `${category}\u0000${original}`;
       if (!this.entries.has(id)) this.entries.set(id, { category, original, pseudonym });
+      this.issued.add(pseudonym.toLowerCase());
     }
     return pseudonym;
+  }
+
+  // Whether `text` is a token this pseudonymizer handed out.
+  isToken(text: string): boolean {
+    return this.issued.has(text.toLowerCase());
   }
 }
 

@@ -95,7 +95,8 @@ export function createRedactor(options: RedactorOptions): Redactor {
   for (const v of discoveredValues(options.discovered ?? {})) known.add(v);
 
   const learn = (findings: readonly Finding[]): void => {
-    for (const f of findings) for (const v of f.learn ?? []) known.add(v);
+    for (const f of findings)
+      for (const v of f.learn ?? []) if (!pseudonyms.isToken(v.value)) known.add(v);
   };
   // Every file is scanned twice, observed then redacted; the pattern
   // findings depend on the text and on whether it is an IMDS document
@@ -116,10 +117,14 @@ export function createRedactor(options: RedactorOptions): Redactor {
     const found = findingsOf(text, file);
     learn(found);
     const literal = known.matcher().find(text).map(literalFinding);
+    const isLiteral = new Set<Finding>(literal);
     const counts = emptyCounts();
     const replacements: Replacement[] = [];
     for (const f of resolveOverlaps([...found, ...literal], text.length)) {
       const original = text.slice(f.start, f.end);
+      // A pattern's match that is our own token (a path or name built from one) is already
+      // redacted. A known original is replaced even when it spells a token (a short name can).
+      if (!isLiteral.has(f) && pseudonyms.isToken(original)) continue;
       const replacement = f.replace(pseudonyms, original);
       if (replacement === original) continue;
       counts[f.category] += 1;

@@ -139,3 +139,20 @@ describe('parsing', () => {
     expect(parseScaleSetName('build123456', 3)).toBeUndefined();
   });
 });
+
+// A bundle's name and paths are built from a host's token and pass through the redactor again:
+// an AKS-shaped token must not be taken for a node name to hide (the lab's bundles failed their
+// leak scan that way, with the token in two spellings).
+describe('tokens redacted again', () => {
+  it('stay as they are and are never learned as originals', () => {
+    const name = 'aks-nodepool1-31754206-vmss000000';
+    const r = createRedactor({ secret: SECRET_A, discovered: { hostnames: [name] } });
+    const token = r.redactText(`Linux ${name} 6.1.0`).text.split(' ')[1]!;
+    expect(token).toMatch(/^aks-r[0-9a-f]{8}-\d{8}-vmss000000$/);
+    expect(r.redactText(`hosts/${token}/raw`).text).toBe(`hosts/${token}/raw`);
+    expect(r.sensitiveValues().map((v) => v.value)).not.toContain(token);
+    expect(
+      scanForLeaks([{ path: 'uname.txt', text: `Linux ${token}` }], r.sensitiveValues()),
+    ).toEqual([]);
+  });
+});
