@@ -23,7 +23,10 @@ export function rpsNote(
   if (!dropCpus.length || cpusTotal <= 1 || dropCpus.length >= cpusTotal) return undefined;
   const where = cpuList(dropCpus);
   const generic = `All drops were on ${where}: ${dropCpus.length === 1 ? 'one CPU receives' : 'few CPUs receive'} this traffic (RSS/RPS steering). Spreading it with /sys/class/net/<if>/queues/rx-*/rps_cpus helps more than a longer queue.`;
-  const rx = (after.steering ?? []).filter((q) => q.queue.startsWith('rx-') && q.rpsCpus);
+  // Loopback traffic never comes through a NIC's queue: its mask explains nothing here.
+  const rx = (after.steering ?? []).filter(
+    (q) => q.queue.startsWith('rx-') && q.rpsCpus && q.iface !== 'lo',
+  );
   if (!rx.length) return { note: generic, checks: [] };
   const dropped = dropCpus.reduce((m, c) => m | (1n << BigInt(c)), 0n);
   const steered = rx.filter((q) => {
