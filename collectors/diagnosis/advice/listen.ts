@@ -22,34 +22,42 @@ export const listenAdvice: AdviceFor = (ctx, g, f) => {
     "The accept queue is min(the backlog the application passes to listen(), net.core.somaxconn): raise the application's backlog too (nginx `listen ... backlog=N`, a server's backlog option) and restart it, or it keeps its old queue. Go and some runtimes pass somaxconn itself.",
     'An accept queue that stays full means the application accepts too slowly (busy acceptor thread, too few workers): a longer queue absorbs bursts of connections, not a slow application.',
   ];
-  if (current === undefined) {
-    caveats.push(`${SOMAXCONN} was not collected; the value assumes the default 4096.`);
-  }
+
   const checks = [
     'ss -ltn   # per listening socket: Recv-Q = connections waiting to be accepted, Send-Q = the accept queue limit',
     'nstat -az TcpExtListenOverflows TcpExtListenDrops',
   ];
+  // Unknown is not the default: a host tuned above the target would be told to lower it.
   const mitigation =
-    target === undefined
+    current === undefined
       ? {
-          summary: `${SOMAXCONN} is already ${current} (cap ${SOMAXCONN_CAP}): the application accepts connections too slowly; add acceptor threads or workers.`,
+          summary: `Read ${SOMAXCONN} first (not collected), then allow longer accept queues: 4 times it, at least 16384, and raise the listen() backlog of the application that overflows (ss -ltn shows which).`,
           commands: [],
-          checks,
+          checks: [`sysctl ${SOMAXCONN}`, ...checks],
           persistent: [],
           caveats,
         }
-      : {
-          summary: `Allow longer accept queues: ${SOMAXCONN}=${target}, and raise the listen() backlog of the application that overflows (ss -ltn shows which).`,
-          commands: [`sysctl -w ${SOMAXCONN}=${target}`],
-          checks,
-          persistent: [`${SOMAXCONN} = ${target}`],
-          persistentPath: SYSCTL_FILE,
-          caveats,
-        };
+      : target === undefined
+        ? {
+            summary: `${SOMAXCONN} is already ${current} (cap ${SOMAXCONN_CAP}): the application accepts connections too slowly; add acceptor threads or workers.`,
+            commands: [],
+            checks,
+            persistent: [],
+            caveats,
+          }
+        : {
+            summary: `Allow longer accept queues: ${SOMAXCONN}=${target}, and raise the listen() backlog of the application that overflows (ss -ltn shows which).`,
+            commands: [`sysctl -w ${SOMAXCONN}=${target}`],
+            checks,
+            persistent: [`${SOMAXCONN} = ${target}`],
+            persistentPath: SYSCTL_FILE,
+            caveats,
+          };
   return {
     title: `${packets(f.packets)} dropped: TCP listen (accept) queue full (somaxconn=${current ?? '?'})`,
     explanation: `Listening TCP sockets on ${ctx.host} had full accept queues ${when(ctx, f)}: ${topCounters(g.members)}. The kernel dropped connection attempts (the SYN or the handshake's last ACK) because the application did not accept() fast enough for its listen backlog; clients see connect delays of a second or more while they retransmit. This is not the socket receive buffer (rmem): it is the queue of new connections.`,
     mitigation,
     config,
+    ...(current === undefined ? { unknown: [SOMAXCONN] } : {}),
   };
 };

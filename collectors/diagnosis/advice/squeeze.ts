@@ -29,6 +29,14 @@ export const squeezeAdvice: AdviceFor = (ctx, _group, f) => {
     explanation: sentences.join(' '),
     mitigation: squeezeMitigation(budget, usecs),
     config,
+    ...(budget === undefined || usecs === undefined
+      ? {
+          unknown: [
+            ...(budget === undefined ? [BUDGET] : []),
+            ...(usecs === undefined ? [USECS] : []),
+          ],
+        }
+      : {}),
   };
 };
 
@@ -38,11 +46,15 @@ function squeezeMitigation(budget: number | undefined, usecs: number | undefined
   const caveats = [
     'A larger budget lets the receive softirq hold a CPU longer, which adds latency for the applications on that CPU.',
   ];
-  if (budget === undefined || usecs === undefined) {
-    caveats.push(
-      'The current budget was not collected; the values assume the defaults 300 / 2000.',
-    );
-  }
+  // Unknown is not the default: a host tuned above the target would be told to lower it.
+  if (budget === undefined || usecs === undefined)
+    return {
+      summary: `Read ${BUDGET} and ${USECS} first (not collected), then raise them: the budget twice, at least 600; its time 4 times, at least 8000 µs.`,
+      commands: [],
+      checks: [`sysctl ${BUDGET} ${USECS}`],
+      persistent: [],
+      caveats,
+    };
   const sets = [...(b ? [`${BUDGET}=${b}`] : []), ...(u ? [`${USECS}=${u}`] : [])];
   if (sets.length === 0) {
     return {

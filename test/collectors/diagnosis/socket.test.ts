@@ -87,6 +87,28 @@ describe('SOCKET: listen queue overflow (real Debian 12 snmp + netstat captures)
       snmp: PROC_NET_SNMP_DEBIAN + PROC_NET_NETSTAT_DEBIAN,
     });
 
+  it('with somaxconn not collected: unknown, read first, no command', () => {
+    const before = snapshotFrom({
+      host: 'vmB',
+      takenAt: T0,
+      ifaces: [
+        { name: 'ens18', kind: 'physical', ipLink: { text: CILIUM_IP_LINK, name: 'ens18' } },
+      ],
+      softnet: SOFTNET_2CPU,
+      sysctl: SYSCTL_LAB,
+      snmp: PROC_NET_SNMP_DEBIAN + PROC_NET_NETSTAT_DEBIAN,
+    });
+    const after = later(before, {
+      seconds: 10,
+      snmp: { TcpExt: { ListenOverflows: 3_000n, ListenDrops: 3_000n } },
+    });
+    const [f] = diagnose({ before, after });
+    expect(f).toMatchObject({ class: 'SOCKET', unknown: ['net.core.somaxconn'] });
+    expect(f!.mitigation.commands).toEqual([]);
+    expect(f!.mitigation.checks?.[0]).toBe('sysctl net.core.somaxconn');
+    expect(f!.mitigation.summary).toMatch(/^Read net\.core\.somaxconn first/);
+  });
+
   it('ListenOverflows + ListenDrops is one SOCKET finding with the accept-queue fix', () => {
     const before = host();
     const after = later(before, {

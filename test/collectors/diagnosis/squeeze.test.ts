@@ -36,6 +36,28 @@ describe('SQUEEZE', () => {
     ]);
   });
 
+  it('with the budget not collected: unknown, read first, no command', () => {
+    const blind = snapshotFrom({
+      host: 'vmC',
+      takenAt: T0,
+      ifaces: [],
+      softnet: SOFTNET_4CPU_SQUEEZE,
+      sysctl: SYSCTL_LAB.split('\n')
+        .filter((l) => !l.startsWith('net.core.netdev_budget'))
+        .join('\n'),
+    });
+    const after = later(blind, { seconds: 10, softnet: { 2: { timeSqueeze: 500n } } });
+    const [f] = diagnose({ before: blind, after });
+    expect(f).toMatchObject({
+      class: 'SQUEEZE',
+      unknown: ['net.core.netdev_budget', 'net.core.netdev_budget_usecs'],
+    });
+    expect(f!.mitigation.commands).toEqual([]);
+    expect(f!.mitigation.checks).toEqual([
+      'sysctl net.core.netdev_budget net.core.netdev_budget_usecs',
+    ]);
+  });
+
   it('a few squeezes are ordinary scheduling, not a finding', () => {
     const after = later(before, { seconds: 10, softnet: { 0: { timeSqueeze: 3n } } });
     expect(diagnose({ before, after })).toEqual([]);
