@@ -101,11 +101,24 @@ describe('collect analyze BEFORE AFTER: fixture scenarios', () => {
       'net/sysfs-class-net.txt': 'eth0/rx_packets 1000\neth0/rx_dropped 0\n',
       'host/hostname.txt': 'node-sq\n',
     };
-    const before = snapshotDir({ ...common, 'proc/net/softnet_stat': softnet });
-    const after = snapshotDir({ ...common, 'proc/net/softnet_stat': raised });
+    const sysctl = {
+      'kernel/sysctl.txt': 'net.core.netdev_budget = 300\nnet.core.netdev_budget_usecs = 2000\n',
+    };
+    const before = snapshotDir({ ...common, ...sysctl, 'proc/net/softnet_stat': softnet });
+    const after = snapshotDir({ ...common, ...sysctl, 'proc/net/softnet_stat': raised });
     const j = JSON.parse((await cli('collect', ['analyze', before, after, '--json'])).stdout);
     expect(j.findings.map((f: { class: string }) => f.class)).toEqual(['SQUEEZE']);
-    expect(j.findings[0].mitigation.commands.join(' ')).toMatch(/net\.core\.netdev_budget=/);
+    expect(j.findings[0].mitigation.commands.join(' ')).toMatch(/net\.core\.netdev_budget=600/);
+    // Without the budget read, the fix reads it first and proposes nothing.
+    const blindBefore = snapshotDir({ ...common, 'proc/net/softnet_stat': softnet });
+    const blindAfter = snapshotDir({ ...common, 'proc/net/softnet_stat': raised });
+    const b = JSON.parse(
+      (await cli('collect', ['analyze', blindBefore, blindAfter, '--json'])).stdout,
+    );
+    expect(b.findings[0].mitigation.commands).toEqual([]);
+    expect(b.findings[0].mitigation.checks).toEqual([
+      'sysctl net.core.netdev_budget net.core.netdev_budget_usecs',
+    ]);
   });
 
   it('mana hc_rx_discards_no_wqe rising: one RING finding', async () => {
