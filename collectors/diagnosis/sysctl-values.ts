@@ -22,7 +22,7 @@ export function sysctlTriple(
   return [parts[0]!, parts[1]!, parts[2]!];
 }
 
-function pow2AtLeast(n: number): number {
+export function pow2AtLeast(n: number): number {
   let p = 1;
   while (p < n) p *= 2;
   return p;

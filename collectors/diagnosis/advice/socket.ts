@@ -4,7 +4,7 @@ import type { Mitigation } from '../finding.js';
 import type { TestSocket } from '../input.js';
 import { packets } from '../numbers.js';
 import type { Observation } from '../observation.js';
-import { RMEM_FLOOR, rmemTarget, sysctlInt, sysctlTriple } from '../sysctl-values.js';
+import { pow2AtLeast, RMEM_FLOOR, rmemTarget, sysctlInt, sysctlTriple } from '../sysctl-values.js';
 import { listenAdvice } from './listen.js';
 import { configEvidence, SYSCTL_FILE, topCounters, when } from './text.js';
 
@@ -95,7 +95,7 @@ function testSocketMitigation(
   const got = `${s.owner} ran with a receive buffer of ${bytes(s.rcvbufBytes)} (rcvbuf_actual)`;
   const asked = s.askedBytes ?? 0;
   if (asked === 0) {
-    const want = Math.max(RMEM_FLOOR, pow2(s.rcvbufBytes * 4));
+    const want = Math.max(RMEM_FLOOR, pow2AtLeast(s.rcvbufBytes * 4));
     const target = Math.max(rmemTarget(rmemMax) ?? rmemMax ?? 0, want);
     return {
       summary: `${got}: it asked for none (no -w, no SO_RCVBUF), so it got net.core.rmem_default${rmemDefault === undefined ? '' : ` (${rmemDefault})`} and rmem_max does not apply to it. Have it ask (iperf3 -w ${mib(want)}; setsockopt SO_RCVBUF) and allow that: ${RMEM_MAX}=${target}.`,
@@ -108,7 +108,7 @@ function testSocketMitigation(
     };
   }
   if (s.rcvbufBytes < 2 * asked) {
-    const target = Math.max(pow2(asked), rmemTarget(rmemMax) ?? 0);
+    const target = Math.max(pow2AtLeast(asked), rmemTarget(rmemMax) ?? 0);
     return {
       summary: `${got}: it asked for ${bytes(asked)} (-w / SO_RCVBUF) and ${RMEM_MAX}${rmemMax === undefined ? '' : ` (${rmemMax})`} capped it. Raise ${RMEM_MAX} to ${target} so it gets what it asks.`,
       commands: [`sysctl -w ${RMEM_MAX}=${target}`],
@@ -116,19 +116,13 @@ function testSocketMitigation(
       persistentPath: SYSCTL_FILE,
     };
   }
-  const more = pow2(asked * 4);
+  const more = pow2AtLeast(asked * 4);
   return {
     summary: `${got}: it got the ${bytes(asked)} it asked for (-w / SO_RCVBUF) and still overflowed, so raising ${RMEM_MAX} alone changes nothing for it. Ask for more (iperf3 -w ${mib(more)}) with ${RMEM_MAX} at least ${more}, or read faster (more reader threads, SO_REUSEPORT).`,
     commands: rmemMax !== undefined && rmemMax >= more ? [] : [`sysctl -w ${RMEM_MAX}=${more}`],
     persistent: rmemMax !== undefined && rmemMax >= more ? [] : [`${RMEM_MAX} = ${more}`],
     persistentPath: SYSCTL_FILE,
   };
-}
-
-function pow2(n: number): number {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p;
 }
 
 // 212992 → `212,992 bytes`; sizes for -w in MiB (`8M`).
