@@ -1,5 +1,6 @@
 import type { RawFile } from '../collectors/model.js';
 import type { BundleEntry } from './entries.js';
+import type { HostIdentity } from './identity-build.js';
 import type { Manifest, ManifestHost } from './manifest.js';
 
 // Everything a bundle is made of, before redaction, and what writing it
@@ -40,6 +41,9 @@ export interface BundleInput {
   hosts: BundleHost[];
   // Top-level files: summary.md, summary.json, repro/…, logs/…
   files: BundleEntry[];
+  // --share-identity, once the operator agreed: written in clear as
+  // identity.json, after the redaction of everything else.
+  identity?: HostIdentity[];
   createdAt?: Date;
   // --debug: how long each phase took.
   debug?: (line: string) => void;

@@ -15,6 +15,7 @@ export function bundleManifest(
     red: Red;
     redacted: boolean;
     redactedFiles: RedactedFiles;
+    shared?: string;
   },
 ): Manifest {
   const { red, hostDirs } = o;
@@ -37,6 +38,7 @@ export function bundleManifest(
       enabled: o.redacted,
       counts: o.redactedFiles.totals,
       keywords: input.keywords.length,
+      ...(o.shared ? { shared: [o.shared] } : {}),
     },
     files: o.redactedFiles.files,
   };

@@ -2,6 +2,7 @@ import { DropkitError } from '../kit/errors.js';
 import { type Opener, openAll } from '../kit/transport/open.js';
 import type { BundleInput } from './bundle-input.js';
 import { captureNode } from './capture-node.js';
+import type { ShareRequest } from './identity-share.js';
 import type { BundleOutcome } from './write-parts.js';
 
 // `collect bundle`: every host at once, each over its own connection (an
@@ -24,6 +25,8 @@ export interface NodeBundleOptions
   traceSeconds?: number;
   // Each line of logs/collect.log as it is written (the CLI shows it).
   onLog?: (line: string) => void;
+  // --share-identity (identity-share.ts).
+  share?: ShareRequest;
 }
 
 // Throws only when no host could be collected at all; otherwise the bundle
@@ -33,7 +36,11 @@ export async function collectNodeBundle(o: NodeBundleOptions): Promise<BundleOut
   // deferred a turn of the event loop so that compiling it does not hold
   // back the snapshot's exec.
   const modules = new Promise<void>((r) => setImmediate(r)).then(() =>
-    Promise.all([import('./node-bundle.js'), import('./write-parts.js')]),
+    Promise.all([
+      import('./node-bundle.js'),
+      import('./write-parts.js'),
+      import('./identity-share.js'),
+    ]),
   );
   const logs: string[] = [];
   const log = (l: string) => {
@@ -59,20 +66,25 @@ export async function collectNodeBundle(o: NodeBundleOptions): Promise<BundleOut
       hint: 'run `collect doctor` on the hosts',
     });
   }
-  const [{ nodeBundleParts }, { writeParts }] = await modules;
+  const [{ nodeBundleParts }, { writeParts }, { withSharedIdentity }] = await modules;
   const createdAt = new Date();
   if (!o.redact)
     log(
       'WARNING: redaction is off: this bundle contains real addresses, names and any secrets the host printed',
     );
   const partsAt = performance.now();
-  const parts = nodeBundleParts(captures, {
-    ...(o.caseId ? { caseId: o.caseId } : {}),
-    ...(o.note ? { note: o.note } : {}),
-    createdAt,
-    logs,
-    redacted: o.redact,
-  });
+  const { parts, identity } = await withSharedIdentity(
+    (shared) =>
+      nodeBundleParts(captures, {
+        ...(o.caseId ? { caseId: o.caseId } : {}),
+        ...(o.note ? { note: o.note } : {}),
+        createdAt,
+        logs,
+        redacted: o.redact,
+        ...(shared ? { shared } : {}),
+      }),
+    o.share,
+  );
   o.debug?.(`bundle: findings and summary in ${(performance.now() - partsAt).toFixed(1)} ms`);
   return writeParts('node', parts, {
     ...(o.caseId ? { caseId: o.caseId } : {}),
@@ -81,6 +93,7 @@ export async function collectNodeBundle(o: NodeBundleOptions): Promise<BundleOut
     redact: o.redact,
     keywords: o.keywords,
     createdAt,
+    ...(identity ? { identity } : {}),
     ...(o.debug ? { debug: o.debug } : {}),
   });
 }

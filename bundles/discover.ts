@@ -1,3 +1,5 @@
+import { readCloudDoc } from '../collectors/cloud-doc.js';
+import { quoteLargeIntegers } from '../collectors/json-bigint.js';
 import type { RawFile } from '../collectors/model.js';
 import { partsOfSpec } from '../kit/ssh/host-spec.js';
 import {
@@ -33,10 +35,22 @@ export function discoverFromHost(
   const imds = text('host/cloud-identity.json');
   if (imds) {
     try {
-      parts.push(discoverFromImds(JSON.parse(imds)));
+      parts.push(discoverFromCloud(JSON.parse(quoteLargeIntegers(imds))));
     } catch {
       // Not JSON (not queried, or cut): nothing to learn.
     }
   }
   return mergeDiscovered(...parts);
+}
+
+// Azure's whole instance document (osProfile, tags, every NIC); AWS's and
+// GCP's documents are only the curated fields: their names and IDs.
+function discoverFromCloud(doc: unknown): Discovered {
+  const d = readCloudDoc(doc);
+  if (!d || d.provider === 'azure') return discoverFromImds(doc);
+  return {
+    extra: d.fields
+      .filter((f) => f.kind !== 'plain')
+      .map((f) => ({ category: f.kind === 'guid' ? 'guid' : 'azure-name', value: f.value })),
+  };
 }

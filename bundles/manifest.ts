@@ -41,7 +41,13 @@ export interface Manifest {
   // complete: every host answered; partial: some host or step failed and the
   // bundle holds what was collected.
   status: 'complete' | 'partial';
-  redaction: { enabled: boolean; counts: Record<string, number>; keywords: number };
+  redaction: {
+    enabled: boolean;
+    counts: Record<string, number>;
+    keywords: number;
+    // Files the operator chose to share in clear (--share-identity).
+    shared?: string[];
+  };
   files: ManifestFile[];
 }
 

@@ -6,7 +6,7 @@ import { hostOfSpec } from '../kit/ssh/host-spec.js';
 import type { BundleHost } from './bundle-input.js';
 import { toSummaryFinding } from './findings-summary.js';
 import { SUMMARY_JSON, SUMMARY_MD } from './manifest.js';
-import { hostSummary, type Summary } from './summary.js';
+import { hostSummary, type SharedNote, type Summary } from './summary.js';
 import { renderSummaryMd } from './summary-md.js';
 import { traceDiagnosis, traceFiles } from './trace-files.js';
 
@@ -51,7 +51,14 @@ function nodeHost(c: NodeCapture): BundleHost {
 
 export function nodeBundleParts(
   captures: NodeCapture[],
-  meta: { caseId?: string; note?: string; createdAt: Date; logs: string[]; redacted: boolean },
+  meta: {
+    caseId?: string;
+    note?: string;
+    createdAt: Date;
+    logs: string[];
+    redacted: boolean;
+    shared?: SharedNote;
+  },
 ) {
   const hosts = captures.map(nodeHost);
   const taken = captures.filter((c): c is NodeCapture & { taken: TakenSnapshot } => !!c.taken);
@@ -72,6 +79,7 @@ export function nodeBundleParts(
     ...(meta.note ? { note: meta.note } : {}),
     status: hosts.every((h) => h.status === 'complete') ? 'complete' : 'partial',
     redacted: meta.redacted,
+    ...(meta.shared ? { shared: meta.shared } : {}),
     findings: findings.map(toSummaryFinding),
     checked,
     hosts: captures.map((c, i) => hostSummary(hosts[i]!.label, c.taken?.snapshot, c.error)),

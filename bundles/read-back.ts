@@ -2,6 +2,7 @@ import { unlink } from 'node:fs/promises';
 import { DropkitError } from '../kit/errors.js';
 import { resolveUnder } from '../kit/safe-path.js';
 import { readTarGz } from './archive.js';
+import { IDENTITY_JSON, identityAllowance } from './identity-json.js';
 import { type Leak, type Redactor, scanForLeaks, writeMapFile } from './redact/index.js';
 
 // The bytes that would ship, as read back from the file: their size and
@@ -32,6 +33,9 @@ export async function readBackAndScan(
     const leaks = scanForLeaks(
       back.entries.map((e) => ({ path: e.path, text: e.bytes.toString('latin1') })),
       o.redactor.sensitiveValues(),
+      identityAllowance(
+        back.entries.find((e) => e.path.split('/').slice(1).join('/') === IDENTITY_JSON),
+      ),
     );
     if (leaks.length) throw leakError(leaks);
     o.lap('read back and leak scan');

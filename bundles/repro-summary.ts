@@ -7,7 +7,7 @@ import type { ReproDiagnosis } from './repro-diagnosis.js';
 import { labelOf } from './repro-label.js';
 import { movedSection, type PhaseResult, resultsSection } from './repro-results.js';
 import { type RunCheck, runChecks } from './run-checks.js';
-import { type HostSummary, hostSummary, type Summary } from './summary.js';
+import { type HostSummary, hostSummary, type SharedNote, type Summary } from './summary.js';
 import { renderSummaryMd } from './summary-md.js';
 
 // summary.json and summary.md of a reproduction: the node summary's findings
@@ -21,6 +21,7 @@ export interface ReproMeta {
   createdAt: Date;
   command: string[];
   redacted: boolean;
+  shared?: SharedNote;
 }
 
 export type ReproSummary = Summary & { repro: ReturnType<typeof runSummary> };
@@ -144,6 +145,7 @@ export function reproSummary(
       : {}),
     status: run.status,
     redacted: meta.redacted,
+    ...(meta.shared ? { shared: meta.shared } : {}),
     findings: d.findings.map(toSummaryFinding),
     checked: d.checked,
     hosts,

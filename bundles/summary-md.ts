@@ -56,6 +56,11 @@ export function renderSummaryMd(
     '',
     `Case ${field(s.caseId ?? '(none)')} · created ${field(s.createdAt)} · status **${field(s.status.toUpperCase())}** · hosts: ${hostLine}`,
   ];
+  if (s.shared)
+    out.push(
+      '',
+      `Shared in clear at the operator's request (--share-identity): ${field(s.shared.file)} holds ${s.shared.fields.map(field).join(', ')}. Everything else is pseudonymised.`,
+    );
   if (s.note) out.push('', `Note: ${field(s.note)}`);
   out.push(...lines(opening));
   out.push('', '## Findings', '');

@@ -83,6 +83,14 @@ export interface Summary {
   // What the diagnosis looked at, printed when there is no finding.
   checked: string[];
   hosts: HostSummary[];
+  // --share-identity: what identity.json holds in clear, by field name; never
+  // the values, which stay pseudonymised here like everywhere but there.
+  shared?: SharedNote;
+}
+
+export interface SharedNote {
+  file: string;
+  fields: string[];
 }
 
 export const KEY_SYSCTLS = [

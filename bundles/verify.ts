@@ -4,6 +4,7 @@ import { DropkitError } from '../kit/errors.js';
 import { isSafeRelPath } from '../kit/safe-path.js';
 import { readTarGz } from './archive.js';
 import { type BundleEntry, sha256 } from './entries.js';
+import { IDENTITY_JSON, identityAllowance } from './identity-json.js';
 import { MANIFEST_PATH, type Manifest, SUMMARY_JSON, SUMMARY_MD } from './manifest.js';
 import { isCategory } from './redact/categories.js';
 import { type SensitiveValue, scanForLeaks } from './redact/index.js';
@@ -87,6 +88,11 @@ export function verifyEntries(
     const leaks = scanForLeaks(
       [...files].map(([path, b]) => ({ path, text: b.toString('latin1') })),
       sensitive,
+      identityAllowance(
+        files.has(IDENTITY_JSON)
+          ? { path: IDENTITY_JSON, bytes: files.get(IDENTITY_JSON)! }
+          : undefined,
+      ),
     );
     for (const l of leaks) problems.push(`${l.path}: possible unredacted ${l.category}`);
   }

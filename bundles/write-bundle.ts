@@ -1,16 +1,18 @@
 import { resolve } from 'node:path';
 import { toJson } from '../collectors/json.js';
-import type { BundleInput, WrittenBundle } from './bundle-input.js';
+import type { BundleHost, BundleInput, WrittenBundle } from './bundle-input.js';
 import { hostFolders, layoutFiles } from './bundle-layout.js';
 import { bundleManifest } from './bundle-manifest.js';
 import { bundleRedactor } from './bundle-redactor.js';
-import { checkEntryPaths } from './entries.js';
+import { checkEntryPaths, sha256 } from './entries.js';
+import type { HostIdentity } from './identity-build.js';
+import { IDENTITY_JSON, identityDocument } from './identity-json.js';
 import { MANIFEST_PATH } from './manifest.js';
 import { bundleName } from './name.js';
 import { checkOutDir } from './out-dir.js';
 import { packAtFreeName } from './pack.js';
 import { readBackAndScan } from './read-back.js';
-import { redactEntries } from './redact-entries.js';
+import { type RedactedFiles, redactEntries } from './redact-entries.js';
 
 // The writer owns the order of the phases: discover and observe → lay out →
 // redact and hash → manifest → check paths → archive (atomic) → read back →
@@ -28,6 +30,21 @@ function lapTimer(debug: ((line: string) => void) | undefined): (phase: string) 
   };
 }
 
+// identity.json, in clear, after everything else was redacted: its
+// `inBundle` spellings come from the same redactor.
+function addIdentityFile(
+  into: RedactedFiles,
+  identity: HostIdentity[],
+  hostDirs: Map<BundleHost, string>,
+  red: (t: string) => string,
+): void {
+  const folders = new Map([...hostDirs].map(([h, dir]) => [h.label, dir]));
+  const doc = identityDocument(identity, (label) => folders.get(label) ?? red(label), red);
+  const bytes = Buffer.from(`${toJson(doc)}\n`);
+  into.entries.push({ path: IDENTITY_JSON, bytes });
+  into.files.push({ path: IDENTITY_JSON, sha256: sha256(bytes), bytes: bytes.length });
+}
+
 export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
   const outDir = resolve(input.outDir);
   await checkOutDir(outDir);
@@ -39,6 +56,7 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
   const pending = layoutFiles(input, hostDirs, red);
   lap('discovery');
   const redactedFiles = redactEntries(pending, redactor, red);
+  if (input.identity) addIdentityFile(redactedFiles, input.identity, hostDirs, red);
   lap('redaction');
   const manifest = bundleManifest(input, {
     createdAt,
@@ -46,6 +64,7 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
     red,
     redacted: !!redactor,
     redactedFiles,
+    ...(input.identity ? { shared: IDENTITY_JSON } : {}),
   });
   const entries = [
     ...redactedFiles.entries,

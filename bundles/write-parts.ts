@@ -2,6 +2,7 @@ import type { DropkitError } from '../kit/errors.js';
 import { EXIT } from '../kit/exit-codes.js';
 import type { BundleHost, WrittenBundle } from './bundle-input.js';
 import type { BundleEntry } from './entries.js';
+import type { HostIdentity } from './identity-build.js';
 import type { BundleKind } from './manifest.js';
 import type { Summary } from './summary.js';
 import { writeBundle } from './write-bundle.js';
@@ -24,6 +25,8 @@ export interface WriteOptions {
   redact: boolean;
   keywords: string[];
   createdAt: Date;
+  // --share-identity, agreed: identity.json in clear.
+  identity?: HostIdentity[];
   debug?: (line: string) => void;
 }
 
@@ -65,6 +68,7 @@ export async function writeParts(
     hosts: parts.hosts,
     files: parts.files,
     createdAt: o.createdAt,
+    ...(o.identity ? { identity: o.identity } : {}),
     ...(o.debug ? { debug: o.debug } : {}),
   });
   return { written, exitCode: bundleExitCode(parts.summary.status, run) };

@@ -126,6 +126,10 @@ function pairFindings(text: string): Finding[] {
     const quoted = raw.startsWith('"') || raw.startsWith("'");
     const value = quoted ? raw.slice(1, -1) : raw;
     if (isPlaceholder(value)) continue;
+    // A JSON number under a quoted key is a count, not a secret: the
+    // manifest's `"secret": 1` (replacements by category). A password is a
+    // JSON string, and `password=1234` in plain text is still one.
+    if (m[2] === '"' && !quoted && /^-?\d+$/.test(value)) continue;
     out.push(secretFinding(rawStart + (quoted ? 1 : 0), value));
   }
   return out;

@@ -23,9 +23,15 @@ export interface ScannedFile {
 // redacted bundle scans clean. One entry per (path, category).
 // Plain strings in `sensitive` are classified by shape; anything that is not an address or a
 // GUID is searched as a keyword (case-insensitive, anywhere).
+//
+// `allowed`: values shared in clear on purpose, by file (identity.json with
+// --share-identity). In that file a hit that lies inside one of them, as the
+// JSON string that spells it, is not a leak; anything else there is, and so
+// is any of them in any other file.
 export function scanForLeaks(
   files: readonly ScannedFile[],
   sensitive: ReadonlyArray<string | SensitiveValue>,
+  allowed?: ReadonlyMap<string, readonly string[]>,
 ): Leak[] {
   const known = new KnownValues();
   for (const s of sensitive) known.add(typeof s === 'string' ? classifySensitive(s) : s);
@@ -36,8 +42,26 @@ export function scanForLeaks(
     if (!leaks.has(id)) leaks.set(id, { path, category });
   };
   for (const file of files) {
-    for (const f of leakFindings(file.text)) add(file.path, f.category);
-    for (const h of matcher.find(file.text)) add(file.path, h.category);
+    const spans = allowedSpans(file.text, allowed?.get(file.path));
+    const inSpan = (h: { start: number; end: number }) =>
+      spans.some(([a, b]) => h.start >= a && h.end <= b);
+    for (const f of leakFindings(file.text)) if (!inSpan(f)) add(file.path, f.category);
+    for (const h of matcher.find(file.text)) if (!inSpan(h)) add(file.path, h.category);
   }
   return [...leaks.values()];
+}
+
+// Where each allowed value stands in the text as a JSON string, quotes
+// included (the text is the file's bytes as latin1).
+function allowedSpans(
+  text: string,
+  values: readonly string[] | undefined,
+): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  for (const v of values ?? []) {
+    const spelled = Buffer.from(JSON.stringify(v), 'utf8').toString('latin1');
+    for (let i = text.indexOf(spelled); i >= 0; i = text.indexOf(spelled, i + 1))
+      spans.push([i, i + spelled.length]);
+  }
+  return spans;
 }

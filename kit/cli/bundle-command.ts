@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { checkCaseId } from '../../bundles/case-secret.js';
-import { collectNodeBundle } from '../../bundles/collect-node-bundle.js';
 import { terminalField as field } from '../terminal-text.js';
-import { openTransport } from '../transport/open.js';
 import {
   action,
   collect,
@@ -15,6 +12,7 @@ import {
   printErr,
 } from './common.js';
 import { reportBundle } from './print-bundle.js';
+import { addShareOptions, checkShareOpts, shareRequest } from './share-identity.js';
 
 interface BundleOpts {
   node: string[];
@@ -26,11 +24,13 @@ interface BundleOpts {
   redactKeyword: string[];
   traceDrops?: number;
   json?: boolean;
+  shareIdentity?: boolean;
+  yes?: boolean;
 }
 
 // `collect bundle`: snapshot hosts and pack the tarball for the vendor.
 export function registerBundle(program: Command): void {
-  program
+  const cmd = program
     .command('bundle')
     .description(
       "snapshot one or more hosts and pack a redacted, verifiable tarball for the vendor's support case",
@@ -58,7 +58,8 @@ export function registerBundle(program: Command): void {
       'trace skb:kfree_skb drop reasons for this long first (root, tracefs)',
       positiveInt,
     )
-    .option('--json', 'print the result as JSON')
+    .option('--json', 'print the result as JSON');
+  addShareOptions(cmd)
     .addHelpText(
       'after',
       examples([
@@ -66,6 +67,7 @@ export function registerBundle(program: Command): void {
         'collect bundle --local --case 2611270040001234 --out /tmp',
         'collect bundle --node azureuser@10.0.0.4 --redact-keyword contoso',
         'collect bundle --node vmB --trace-drops 10',
+        'collect bundle --node vmA --case 2611270040001234 --share-identity',
       ]),
     )
     .action(action(runBundle));
@@ -74,7 +76,15 @@ export function registerBundle(program: Command): void {
 async function runBundle(opts: BundleOpts, cmd: Command): Promise<number> {
   const specs = [...(opts.local ? ['local'] : []), ...opts.node];
   if (!specs.length) cmd.error('error: give --node HOST (repeatable) or --local', { exitCode: 2 });
+  // The collection code loads with this command, not at every `collect`
+  // start (other commands, --help, --version).
+  const [{ checkCaseId }, { collectNodeBundle }, { openTransport }] = await Promise.all([
+    import('../../bundles/case-secret.js'),
+    import('../../bundles/collect-node-bundle.js'),
+    import('../transport/open.js'),
+  ]);
   if (opts.case) checkCaseId(opts.case);
+  checkShareOpts(opts, cmd);
   const g = cmd.optsWithGlobals() as GlobalOptions;
   const debug = debugLogger(g);
   debug?.(`bundle: started ${performance.now().toFixed(0)} ms after launch`);
@@ -90,6 +100,7 @@ async function runBundle(opts: BundleOpts, cmd: Command): Promise<number> {
     outDir: opts.out,
     redact: opts.redact,
     keywords: opts.redactKeyword,
+    ...(opts.shareIdentity ? { share: shareRequest(opts, [])! } : {}),
     // Lines carry host names and host errors: one field each.
     ...(opts.json ? {} : { onLog: (l: string) => printErr(`${field(l)}\n`) }),
     ...(debug ? { debug } : {}),

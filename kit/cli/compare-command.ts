@@ -17,6 +17,7 @@ import {
   type ReproOpts,
   runOptions,
 } from './repro-options.js';
+import { shareRequest } from './share-identity.js';
 
 interface CompareOpts extends ReproOpts {
   variant: Variant[];
@@ -82,11 +83,13 @@ async function runCompareCommand(o: CompareOpts, cmd: Command): Promise<number> 
     });
   const profile = await profileFor(o);
   const g = cmd.optsWithGlobals() as GlobalOptions;
-  const [{ runCompare }, { compareBundleParts }, { writeParts }] = await Promise.all([
-    import('../../repro/compare/compare.js'),
-    import('../../bundles/compare-bundle.js'),
-    import('../../bundles/write-parts.js'),
-  ]);
+  const [{ runCompare }, { compareBundleParts }, { writeParts }, { withSharedIdentity, runHints }] =
+    await Promise.all([
+      import('../../repro/compare/compare.js'),
+      import('../../bundles/compare-bundle.js'),
+      import('../../bundles/write-parts.js'),
+      import('../../bundles/identity-share.js'),
+    ]);
   let plan: Plan | undefined;
   const cr = await runCompare({
     ...runOptions(o, profile, g),
@@ -113,11 +116,23 @@ async function runCompareCommand(o: CompareOpts, cmd: Command): Promise<number> 
     command,
     redacted: o.redact,
   };
-  const parts = compareBundleParts(cr, meta);
+  // The hosts are the same in every run: the first run's roles and data
+  // interfaces name them.
+  const first = cr.runs.find((r) => r.rec.hosts.some((h) => h.before));
+  const { parts, identity } = await withSharedIdentity(
+    (shared) => compareBundleParts(cr, { ...meta, ...(shared ? { shared } : {}) }),
+    shareRequest(o, first ? runHints(first.rec) : []),
+  );
   const outcome = await writeParts(
     'compare',
     parts,
-    { ...meta, outDir: o.out, redact: o.redact, keywords: o.redactKeyword },
+    {
+      ...meta,
+      outDir: o.out,
+      redact: o.redact,
+      keywords: o.redactKeyword,
+      ...(identity ? { identity } : {}),
+    },
     cr,
   );
   const code = reportBundle(outcome, !!o.json, {

@@ -15,12 +15,13 @@ import {
   positiveInt,
   tcpPort,
 } from './common.js';
+import { addShareOptions, checkShareOpts, type ShareOpts } from './share-identity.js';
 
 // What `repro run` and `repro compare` share: the pair, the profile and its
 // caps, the data path, and the bundle's options. One definition, so the two
 // commands never drift apart.
 
-export interface ReproOpts {
+export interface ReproOpts extends ShareOpts {
   pair: string[];
   profile: string;
   duration?: number;
@@ -38,8 +39,7 @@ export interface ReproOpts {
 }
 
 export function addReproOptions(c: Command): Command {
-  return c
-    .requiredOption('--pair <hosts...>', 'A B: A sends (iperf3 client), B receives (iperf3 server)')
+  c.requiredOption('--pair <hosts...>', 'A B: A sends (iperf3 client), B receives (iperf3 server)')
     .option(
       '--profile <name|file>',
       'built-in profile (see `repro profiles`) or a YAML file',
@@ -64,6 +64,7 @@ export function addReproOptions(c: Command): Command {
     .option('--no-redact', 'do NOT redact addresses, names and secrets')
     .option('--redact-keyword <word>', 'also redact this word everywhere (repeatable)', collect, [])
     .option('--json', 'print the result as JSON; no live progress');
+  return addShareOptions(c);
 }
 
 // The checks commander cannot make: exactly two hosts, a valid case ID.
@@ -73,6 +74,7 @@ export function checkReproOpts(o: ReproOpts, cmd: Command): void {
       exitCode: 2,
     });
   if (o.case) checkCaseId(o.case);
+  checkShareOpts(o, cmd);
   if (o.sampleInterval < 20)
     cmd.error('error: --sample-interval must be at least 20 ms', { exitCode: 2 });
 }

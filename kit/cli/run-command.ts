@@ -13,6 +13,7 @@ import {
   type ReproOpts,
   runOptions,
 } from './repro-options.js';
+import { shareRequest } from './share-identity.js';
 
 interface RunOpts extends ReproOpts {
   reverse?: boolean;
@@ -45,11 +46,13 @@ async function runRun(o: RunOpts, cmd: Command): Promise<number> {
   const g = cmd.optsWithGlobals() as GlobalOptions;
   // The run, the bundle writer and their dependencies load here, not at
   // every `repro` start (doctor, lab, --help).
-  const [{ runRepro }, { reproBundleParts }, { writeParts }] = await Promise.all([
-    import('../../repro/run/run.js'),
-    import('../../bundles/repro-bundle.js'),
-    import('../../bundles/write-parts.js'),
-  ]);
+  const [{ runRepro }, { reproBundleParts }, { writeParts }, { withSharedIdentity, runHints }] =
+    await Promise.all([
+      import('../../repro/run/run.js'),
+      import('../../bundles/repro-bundle.js'),
+      import('../../bundles/write-parts.js'),
+      import('../../bundles/identity-share.js'),
+    ]);
   const rec = await runRepro(runOptions(o, profile, g, !!o.reverse));
   // Nothing captured (no connection, failed preflight): nothing to bundle.
   if (!rec.hosts.some((h) => h.before))
@@ -59,14 +62,19 @@ async function runRun(o: RunOpts, cmd: Command): Promise<number> {
     );
   const createdAt = new Date();
   const command = ['repro', ...process.argv.slice(2)];
-  const parts = reproBundleParts(rec, {
-    ...(o.case ? { caseId: o.case } : {}),
-    ...(o.note ? { note: o.note } : {}),
-    ...(o.label ? { label: o.label } : {}),
-    createdAt,
-    command,
-    redacted: o.redact,
-  });
+  const { parts, identity } = await withSharedIdentity(
+    (shared) =>
+      reproBundleParts(rec, {
+        ...(o.case ? { caseId: o.case } : {}),
+        ...(o.note ? { note: o.note } : {}),
+        ...(o.label ? { label: o.label } : {}),
+        createdAt,
+        command,
+        redacted: o.redact,
+        ...(shared ? { shared } : {}),
+      }),
+    shareRequest(o, runHints(rec)),
+  );
   const outcome = await writeParts(
     'repro',
     parts,
@@ -77,6 +85,7 @@ async function runRun(o: RunOpts, cmd: Command): Promise<number> {
       redact: o.redact,
       keywords: o.redactKeyword,
       createdAt,
+      ...(identity ? { identity } : {}),
     },
     rec,
   );

@@ -118,6 +118,47 @@ describe.skipIf(!canRunLab())('collect bundle on the lab', () => {
     expect(token(b, vmB.hostname)).toBe(token(a, vmB.hostname));
   });
 
+  it("--share-identity: identity.json holds the lab hosts' names and addresses, and no other file does", async () => {
+    // Not on a terminal: refused up front without --yes, before any host is touched.
+    const refused = await cli('collect', ['bundle', '--node', 'vmA', '--share-identity'], env);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/--share-identity .* not a terminal, so add --yes/);
+
+    const r = await cli(
+      'collect',
+      ['bundle', '--node', 'vmA', '--node', 'vmB', '--out', out, '--share-identity', '--yes'],
+      env,
+    );
+    expect(r.exitCode).toBe(0);
+    const state = await labState();
+    // The operator was shown every value before it was shared.
+    for (const h of state.layout.hosts)
+      for (const v of [h.hostname, h.address, h.mac]) expect(r.stderr).toContain(v);
+    const dir = await extract(bundleOf(r.stdout));
+    const top = join(dir, readdirSync(dir)[0]!);
+    const identity = JSON.parse(readFileSync(join(top, 'identity.json'), 'utf8'));
+    expect(identity.hosts).toHaveLength(2);
+    for (const [i, h] of state.layout.hosts.entries()) {
+      const id = identity.hosts[i];
+      expect(id.nodeName.value).toBe(h.hostname);
+      expect(id.primaryNic.ipv4.map((a: { value: string }) => a.value)).toEqual([h.address]);
+      expect(id.primaryNic.mac.value).toBe(h.mac);
+      // Its pseudonyms are the ones the rest of the bundle uses.
+      expect(readdirSync(join(top, 'hosts'))).toContain(id.host);
+      expect(id.nodeName.inBundle).toBe(id.host);
+    }
+    await execa('rm', [join(top, 'identity.json')]);
+    const rest = await allText(dir);
+    for (const h of state.layout.hosts)
+      for (const v of [h.hostname, h.address, h.mac, h.mac.toUpperCase()])
+        expect(rest.includes(v), `found ${v} outside identity.json`).toBe(false);
+    expect(readFileSync(join(top, 'summary.md'), 'utf8')).toContain(
+      "Shared in clear at the operator's request (--share-identity): identity.json holds node name, primary NIC IPv4",
+    );
+    const v = await cli('collect', ['verify', bundleOf(r.stdout)]);
+    expect(v.stdout).toContain('OK:');
+  });
+
   it('verify catches a one-byte change in any file', async () => {
     const { entries } = await readTarGz(bundle);
     const victim = entries.findIndex((e) => e.path.endsWith('raw/proc/net/softnet_stat'));

@@ -200,9 +200,27 @@ describe.skipIf(!canRunLab())('repro run on the lab', () => {
       profile,
       'name: gentle\ndescription: one slow TCP stream\nduration: 2\nphases:\n  - name: trickle\n    protocol: tcp\n    streams: 1\n    bitrate: 50M\n',
     );
-    const r = await repro(['--pair', 'vmA', 'vmB', '--profile', profile, '--out', out, '--json']);
+    const r = await repro([
+      ...['--pair', 'vmA', 'vmB', '--profile', profile, '--out', out, '--json'],
+      ...['--share-identity', '--yes'],
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).findings).toEqual([]);
+    const res = JSON.parse(r.stdout);
+    expect(res.findings).toEqual([]);
+    // --share-identity names each host's role and the interface the traffic
+    // crossed as its primary NIC.
+    const dir = await extract(res.file);
+    const identity = JSON.parse(readFileSync(join(dir, 'identity.json'), 'utf8'));
+    expect(
+      identity.hosts.map((h: { role: string; primaryNic: { name: string; chosen: string } }) => [
+        h.role,
+        h.primaryNic.name,
+        h.primaryNic.chosen,
+      ]),
+    ).toEqual([
+      ['sender', 'eth0', 'data interface of the run'],
+      ['receiver', 'eth0', 'data interface of the run'],
+    ]);
   });
 
   it('repro.sh from the bundle runs between the lab hosts by hand and shows the counters', async () => {

@@ -83,6 +83,46 @@ describe('scanForLeaks', () => {
     ).toEqual([]);
   });
 
+  it("a manifest's replacement counts are not secrets; a password of digits still is", () => {
+    const manifest =
+      '{"redaction": {"counts": {"ipv4": 2, "secret": 1}}, "files": [{"redactions": {"secret": 3}}]}';
+    expect(scanForLeaks([{ path: 'manifest.json', text: manifest }], [])).toEqual([]);
+    for (const text of ['password=1234', '"password": "1234"', "db_passwd: '987'"])
+      expect(scanForLeaks([{ path: 'p', text }], []), text).toEqual([
+        { path: 'p', category: 'secret' },
+      ]);
+  });
+
+  it('allows shared values inside their own JSON strings in the allowed file only', () => {
+    const sensitive = [
+      { category: 'ipv4', value: '10.224.0.4' },
+      { category: 'hostname', value: 'vmb-prod' },
+    ] as const;
+    const identity =
+      '{"nodeName": {"value": "vmb-prod", "inBundle": "host-1a2b"}, "ip": {"value": "10.224.0.4", "inBundle": "240.1.2.3"}}';
+    const allowed = new Map([['identity.json', ['vmb-prod', '10.224.0.4']]]);
+    expect(scanForLeaks([{ path: 'identity.json', text: identity }], sensitive, allowed)).toEqual(
+      [],
+    );
+    // The same values anywhere else are leaks.
+    expect(
+      scanForLeaks([{ path: 'summary.md', text: identity }], sensitive, allowed).map(
+        (l) => l.category,
+      ),
+    ).toEqual(['ipv4', 'hostname']);
+    // A value in identity.json that is not one of the shared ones is a leak,
+    // and so is a shared value outside its own string.
+    for (const extra of [', "other": "10.9.8.7"', ', "note": "vmb-prod at 10.224.0.4"'])
+      expect(
+        scanForLeaks(
+          [{ path: 'identity.json', text: `${identity.slice(0, -1)}${extra}}` }],
+          sensitive,
+          allowed,
+        ),
+        extra,
+      ).toContainEqual({ path: 'identity.json', category: 'ipv4' });
+  });
+
   it('accepts plain strings and classifies them by shape', () => {
     const files = [{ path: 'a', text: 'peer 10.9.8.7 owner Fabrikam' }];
     expect(scanForLeaks(files, ['fabrikam'])).toEqual([
