@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'LEAK_DETECTED'
   | 'OUT_NOT_WRITABLE'
   | 'BUNDLE_INVALID'
+  | 'UPLOAD_FAILED'
   | 'INTERNAL';
 
 export interface DropkitErrorInit {

@@ -5,6 +5,7 @@ import { addGlobalOptions, examples, runProgram } from './common.js';
 import { registerCollectDoctor } from './doctor-command.js';
 import { registerShow } from './show-command.js';
 import { registerSnapshot } from './snapshot-command.js';
+import { registerUpload } from './upload-command.js';
 import { registerVerify } from './verify-command.js';
 
 // `collect`: one node's evidence, without traffic. Built anew for each run,
@@ -26,6 +27,7 @@ function program(): Command {
   registerBundle(p);
   registerVerify(p);
   registerShow(p);
+  registerUpload(p);
   return p;
 }
 

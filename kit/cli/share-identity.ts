@@ -1,8 +1,8 @@
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { IdentityHint } from '../../bundles/identity-build.js';
 import type { ShareRequest } from '../../bundles/identity-share.js';
 import { terminalGuard } from '../terminal-text.js';
+import { askYesNo } from './ask.js';
 import { printErr } from './print.js';
 
 // --share-identity on the three commands that write a bundle: the values are
@@ -46,14 +46,9 @@ export function shareRequest(o: ShareOpts, hints: IdentityHint[]): ShareRequest 
           .join('\n')}\n`,
       );
       if (o.yes) return true;
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        const yes = /^\s*y(es)?\s*$/i.test(await rl.question('Share them? [y/N] '));
-        if (!yes) printErr('not shared: the bundle is written without identity.json\n');
-        return yes;
-      } finally {
-        rl.close();
-      }
+      const yes = await askYesNo('Share them?');
+      if (!yes) printErr('not shared: the bundle is written without identity.json\n');
+      return yes;
     },
   };
 }
