@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAnalyze } from './analyze-command.js';
 import { registerBundle } from './bundle-command.js';
 import { addGlobalOptions, examples, runProgram } from './common.js';
+import { registerCompletion } from './completion-command.js';
 import { registerCollectDoctor } from './doctor-command.js';
 import { registerShow } from './show-command.js';
 import { registerSnapshot } from './snapshot-command.js';
@@ -28,6 +29,7 @@ function program(): Command {
   registerVerify(p);
   registerShow(p);
   registerUpload(p);
+  registerCompletion(p);
   return p;
 }
 

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { addGlobalOptions, examples, runProgram } from './common.js';
 import { registerCompare } from './compare-command.js';
+import { registerCompletion } from './completion-command.js';
 import { registerReproDoctor } from './doctor-command.js';
 import { registerLab } from './lab-command.js';
 import { registerProfiles } from './profiles-command.js';
@@ -28,6 +29,7 @@ function program(): Command {
   registerRestore(p);
   registerProfiles(p);
   registerLab(p);
+  registerCompletion(p);
   return p;
 }
 
