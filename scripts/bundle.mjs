@@ -34,11 +34,12 @@ for (const cli of ['repro', 'collect']) {
 // The bins start as sh and re-exec node without NODE_EXTRA_CA_CERTS: node
 // reads and parses that CA file at startup, before any of our code runs
 // (33 ms of a 140 ms `collect bundle --local` on a machine that sets it),
-// and dropkit makes no TLS connection. The second line is valid sh (`:`
-// then the exec) and valid JavaScript (a string, then a comment), so
-// `node dist/bin/collect.js` still works as is.
+// and only `collect upload` makes a TLS connection: it keeps the variable
+// (a TLS-inspecting proxy's CA is exactly what it is for). The second line
+// is valid sh (`:` then the exec) and valid JavaScript (a string, then a
+// comment), so `node dist/bin/collect.js` still works as is.
 const HEADER = `#!/bin/sh
-':' //; unset NODE_EXTRA_CA_CERTS; exec node "$0" "$@"
+':' //; case " $* " in *" upload "*) ;; *) unset NODE_EXTRA_CA_CERTS ;; esac; exec node "$0" "$@"
 `;
 for (const bin of ['dist/bin/repro.js', 'dist/bin/collect.js']) {
   const js = readFileSync(bin, 'utf8');

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DropkitError } from '../../kit/errors.js';
 import { putFile } from '../../kit/upload/put.js';
@@ -179,6 +180,22 @@ describe('collect upload (the built CLI)', () => {
     expect(out).toMatchObject({ ok: true, sha256: SHA, kind: 'azure-blob', attempts: 1 });
     expect(seen.map((s) => s.sha256)).toEqual([SHA]);
     expect(r.stdout + r.stderr).not.toContain(SIG);
+  });
+
+  it('keeps NODE_EXTRA_CA_CERTS for upload only (a proxy CA), dropping it elsewhere for startup time', async () => {
+    // Node warns at startup when the file cannot be read: the warning shows
+    // whether the variable reached it.
+    // The bin itself (its sh header decides), as a user runs it.
+    const bin = (args: string[]) =>
+      execa('dist/bin/collect.js', args, {
+        reject: false,
+        env: { NODE_EXTRA_CA_CERTS: join(dir, 'no-such-ca.pem') },
+      });
+    const up = await bin(['upload', BUNDLE, '--url', `${base}/x`]);
+    expect(up.stderr).toMatch(/extra certs/i);
+    const other = await bin(['--version']);
+    expect(other.exitCode).toBe(0);
+    expect(other.stderr).not.toMatch(/extra certs/i);
   });
 
   it('a bundle that fails verification is refused before any request; the map is never sent', async () => {
