@@ -83,8 +83,9 @@ export function fitted(line: string, width: number): string {
 }
 
 // How progress is shown: live on a terminal that can rewrite a line, plain
-// timestamped lines elsewhere (CI, a pipe, TERM=dumb), nothing with --json.
-export function progressMode(json: boolean): 'tty' | 'plain' | 'quiet' {
-  if (json) return 'quiet';
+// timestamped lines elsewhere (CI, a pipe, TERM=dumb), nothing with --json
+// or --quiet.
+export function progressMode(json: boolean, quiet = false): 'tty' | 'plain' | 'quiet' {
+  if (json || quiet) return 'quiet';
   return process.stderr.isTTY && process.env['TERM'] !== 'dumb' ? 'tty' : 'plain';
 }

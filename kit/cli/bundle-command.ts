@@ -9,7 +9,7 @@ import {
   interrupt,
   openOptions,
   positiveInt,
-  printErr,
+  printInfo,
 } from './common.js';
 import { reportBundle } from './print-bundle.js';
 import { addShareOptions, checkShareOpts, shareRequest } from './share-identity.js';
@@ -102,7 +102,7 @@ async function runBundle(opts: BundleOpts, cmd: Command): Promise<number> {
     keywords: opts.redactKeyword,
     ...(opts.shareIdentity ? { share: shareRequest(opts, [])! } : {}),
     // Lines carry host names and host errors: one field each.
-    ...(opts.json ? {} : { onLog: (l: string) => printErr(`${field(l)}\n`) }),
+    ...(opts.json ? {} : { onLog: (l: string) => printInfo(`${field(l)}\n`) }),
     ...(debug ? { debug } : {}),
   });
   return reportBundle(outcome, !!opts.json);

@@ -6,16 +6,17 @@ import { parsePort } from '../ssh/host-spec.js';
 import { terminalField, terminalText } from '../terminal-text.js';
 import type { OpenOptions } from '../transport/open.js';
 import { packageVersion } from '../version.js';
-import { printErr, printError, printJson } from './print.js';
+import { printErr, printError, printJson, setQuiet } from './print.js';
 
 // The printers live in print.ts; every command imports them from here.
-export { printErr, printError, printJson, printOut } from './print.js';
+export { printErr, printError, printInfo, printJson, printOut } from './print.js';
 
 export interface GlobalOptions {
   debug?: boolean;
   sshConfig?: string[];
   acceptNewHostKey?: boolean;
   connectTimeout?: number;
+  quiet?: boolean;
 }
 
 export function addGlobalOptions(program: Command): Command {
@@ -23,6 +24,7 @@ export function addGlobalOptions(program: Command): Command {
     program
       .version(packageVersion(), '-V, --version')
       .option('--debug', 'show debug lines and stack traces')
+      .option('-q, --quiet', 'print only errors and the final result line (--json is unchanged)')
       .option(
         '--ssh-config <file>',
         'extra OpenSSH config file, before ~/.ssh/config (repeatable)',
@@ -143,6 +145,7 @@ export function action<A extends unknown[]>(body: (...args: A) => Promise<number
   return async (...args: A): Promise<void> => {
     const cmd = args[args.length - 1] as Command;
     const g = cmd.optsWithGlobals() as GlobalOptions & { json?: boolean };
+    setQuiet(!!g.quiet);
     try {
       const code = await body(...args);
       process.exitCode = interrupt.signal.aborted ? EXIT.INTERRUPTED : (code ?? EXIT.OK);

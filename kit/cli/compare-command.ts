@@ -8,7 +8,7 @@ import { EXIT } from '../exit-codes.js';
 import { action, examples, type GlobalOptions, positiveInt } from './common.js';
 import { formatCompare } from './format-compare.js';
 import { formatPlan } from './format-plan.js';
-import { printErr, printJson } from './print.js';
+import { printInfo, printJson } from './print.js';
 import { reportBundle } from './print-bundle.js';
 import {
   addReproOptions,
@@ -99,7 +99,7 @@ async function runCompareCommand(o: CompareOpts, cmd: Command): Promise<number> 
     ...(o.dryRun ? { dryRun: true } : {}),
     onPlan: (p) => {
       plan = p;
-      if (!o.json) printErr(formatPlan(p, o.dryRun));
+      if (!o.json) printInfo(formatPlan(p, o.dryRun));
     },
   });
   if (o.dryRun && plan && !cr.error) {

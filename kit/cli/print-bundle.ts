@@ -3,7 +3,7 @@ import type { BundleOutcome } from '../../bundles/write-parts.js';
 import type { DropkitError } from '../errors.js';
 import { terminalField as field } from '../terminal-text.js';
 import { thousands } from '../thousands.js';
-import { printError, printJson, printOut } from './print.js';
+import { isQuiet, printError, printJson, printOut } from './print.js';
 
 // What a user needs to attach the bundle: where, how big, its sha256.
 export function printWritten(
@@ -59,8 +59,11 @@ export function reportBundle(
   if (json) printWritten(outcome.written, true, report.json);
   else {
     if (report.error) printError(report.error);
-    if (report.text) printOut(report.text);
-    printWritten(outcome.written, false);
+    if (isQuiet()) printOut(`bundle: ${field(outcome.written.file)}\n`);
+    else {
+      if (report.text) printOut(report.text);
+      printWritten(outcome.written, false);
+    }
   }
   return outcome.exitCode;
 }

@@ -15,6 +15,22 @@ export function printErr(text: string): void {
   process.stderr.write(terminalGuard(text));
 }
 
+// -q, --quiet: only errors and the final result. Set by action() for the
+// length of one command.
+let quiet = false;
+export function setQuiet(on: boolean): void {
+  quiet = on;
+}
+export function isQuiet(): boolean {
+  return quiet;
+}
+
+// What a command says while it works (what it collected, its plan, a
+// retry): on stderr, and not at all with --quiet.
+export function printInfo(text: string): void {
+  if (!quiet) printErr(text);
+}
+
 // One line plus the hint. The message often embeds a host's stderr: it is
 // one field, so a newline in it cannot forge a line of ours.
 export function printError(err: DropkitError): void {

@@ -132,6 +132,6 @@ export function runOptions(
     sampleIntervalMs: o.sampleInterval,
     open: (spec) => openTransport(spec, opening),
     signal: interrupt.signal,
-    progress: createProgress(progressMode(!!o.json)),
+    progress: createProgress(progressMode(!!o.json, !!g.quiet)),
   };
 }

@@ -9,9 +9,11 @@ import {
   interrupt,
   nonNegativeInt,
   printErr,
+  printInfo,
   printJson,
   printOut,
 } from './common.js';
+import { isQuiet } from './print.js';
 
 interface UploadOpts {
   url: string;
@@ -80,14 +82,15 @@ async function runUpload(file: string, o: UploadOpts, cmd: Command): Promise<num
     });
   const bytes = (await stat(file)).size;
   if (!o.json)
-    printErr(
+    // What is about to leave: always shown when asked about.
+    (o.yes ? printInfo : printErr)(
       `${field(file)}: ${bytes} bytes, verified, sha256 ${v.sha256}\nto: ${field(target.shown)}\n`,
     );
   if (!o.yes && !(await askYesNo('Upload it?'))) {
     printErr('not uploaded\n');
     return EXIT.OK;
   }
-  const tty = !o.json && process.stderr.isTTY;
+  const tty = !o.json && !isQuiet() && process.stderr.isTTY;
   let shownPct = -1;
   const r = await putFile({
     target,
@@ -106,7 +109,7 @@ async function runUpload(file: string, o: UploadOpts, cmd: Command): Promise<num
     },
     onRetry: (n, reason) => {
       if (tty) process.stderr.write('\n');
-      if (!o.json) printErr(`attempt ${n} failed (${field(reason)}); retrying\n`);
+      if (!o.json) printInfo(`attempt ${n} failed (${field(reason)}); retrying\n`);
     },
   });
   if (tty) process.stderr.write('\n');
