@@ -6,6 +6,7 @@ import { parsePort } from '../ssh/host-spec.js';
 import { terminalField, terminalText } from '../terminal-text.js';
 import type { OpenOptions } from '../transport/open.js';
 import { packageVersion } from '../version.js';
+import { applyUserConfig } from './config-defaults.js';
 import { printErr, printError, printJson, setQuiet } from './print.js';
 
 // The printers live in print.ts; every command imports them from here.
@@ -25,6 +26,10 @@ export function addGlobalOptions(program: Command): Command {
       .version(packageVersion(), '-V, --version')
       .option('--debug', 'show debug lines and stack traces')
       .option('-q, --quiet', 'print only errors and the final result line (--json is unchanged)')
+      .option(
+        '--config <file>',
+        'defaults from this YAML file instead of $XDG_CONFIG_HOME/dropkit/config.yaml (flags win)',
+      )
       .option(
         '--ssh-config <file>',
         'extra OpenSSH config file, before ~/.ssh/config (repeatable)',
@@ -46,6 +51,8 @@ export function addGlobalOptions(program: Command): Command {
       // maps it). Thrown, not exited: main() returns the code. Subcommands
       // inherit this. --help and --version still exit 0.
       .exitOverride()
+      // The config file's defaults, for whichever subcommand runs.
+      .hook('preAction', (root, actionCommand) => applyUserConfig(root, actionCommand))
   );
 }
 
