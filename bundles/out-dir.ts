@@ -1,11 +1,12 @@
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import { DropkitError } from '../kit/errors.js';
+import { makeDirs } from '../kit/make-dirs.js';
 
 // The output directory, made if needed and checked writable before any
 // work: a bad --out fails in a moment, not after the hosts were collected.
 export async function checkOutDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     await access(dir, constants.W_OK);
   } catch (e) {
     throw new DropkitError({

@@ -2,6 +2,7 @@ import { constants, existsSync } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readlink, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DropkitError } from './errors.js';
+import { makeDirs } from './make-dirs.js';
 import { resolveUnder } from './safe-path.js';
 
 // Writes files into a directory without ever following a link below it.
@@ -54,7 +55,7 @@ function compareSegs(a: string[], b: string[]): number {
 // The directory the user named: created if missing, followed if a link.
 async function prepareRoot(base: string): Promise<void> {
   try {
-    await mkdir(base, { recursive: true, mode: 0o700 });
+    await makeDirs(base, 0o700);
     if (!(await stat(base)).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
   } catch (e) {
     throw new DropkitError({
