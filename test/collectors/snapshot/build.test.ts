@@ -190,6 +190,6 @@ describe('a timed-out source', () => {
     ]);
     const reason = (id: string) => snapshot.sources.find((s) => s.id === id)?.reason;
     expect(reason('ethtool_S')).toBe('timed out after 5 s');
-    expect(reason('cloud_identity')).toBe('timed out after 3 s');
+    expect(reason('cloud_identity')).toBe('timed out after 8 s');
   });
 });
