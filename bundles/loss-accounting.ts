@@ -1,3 +1,4 @@
+import type { AnPair } from '../collectors/diagnosis/azure.js';
 import type { DropClass, Finding } from '../collectors/diagnosis/engine.js';
 import { thousands } from '../kit/thousands.js';
 import type { PhaseResult } from './repro-results.js';
@@ -25,8 +26,14 @@ export interface AccountingPart {
   stage: string;
   host: string;
   where?: string;
+  // The interface is an accelerated-networking VF (Azure): the drops were counted on the VF
+  // the traffic took, not on the synthetic interface paired with it.
+  vf?: { iface: string; synthetic: string; driver?: string };
   packets: bigint;
 }
+
+// Whether a host's interface is one half of an accelerated-networking pair (azure.ts anPairOf).
+export type PairOf = (host: string, iface: string) => AnPair | undefined;
 
 export interface LossAccounting {
   protocol: 'udp' | 'tcp' | 'mixed' | 'none';
@@ -72,6 +79,7 @@ export function lossAccounting(
   phases: readonly PhaseResult[],
   findings: readonly Finding[],
   window: { from: string; to: string } | undefined,
+  pairOf: PairOf = () => undefined,
 ): LossAccounting {
   const directions = phases.flatMap((p) =>
     (p.result?.directions ?? []).map((d) => ({ protocol: p.result?.protocol, d })),
@@ -95,13 +103,26 @@ export function lossAccounting(
   const runDelta = findings.every((f) => !f.sinceBoot);
   const parts: AccountingPart[] = findings
     .filter((f) => STAGE[f.class] !== undefined && !f.sinceBoot && f.packets > 0n)
-    .map((f) => ({
-      class: f.class,
-      stage: STAGE[f.class]!,
-      host: f.host,
-      ...(whereOf(f) ? { where: whereOf(f)! } : {}),
-      packets: f.packets,
-    }));
+    .map((f) => {
+      const an = f.iface ? pairOf(f.host, f.iface) : undefined;
+      const vf =
+        an?.role === 'vf'
+          ? {
+              iface: an.vf,
+              synthetic: an.synthetic,
+              ...(an.vfDriver ? { driver: an.vfDriver } : {}),
+            }
+          : undefined;
+      const where = vf ? `VF ${vf.iface} of ${vf.synthetic}` : whereOf(f);
+      return {
+        class: f.class,
+        stage: STAGE[f.class]!,
+        host: f.host,
+        ...(where ? { where } : {}),
+        ...(vf ? { vf } : {}),
+        packets: f.packets,
+      };
+    });
   const counted = parts.reduce((s, p) => s + p.packets, 0n);
   const unexplained = lost === null || !runDelta ? null : lost - Number(counted);
   const tol = lost === null ? null : tolerance(lost);
@@ -149,9 +170,12 @@ function byStage(parts: readonly AccountingPart[]): Map<DropClass, bigint> {
 
 function sumLine(a: Omit<LossAccounting, 'line' | 'verdictLine'>): string {
   const stages = byStage(a.parts);
-  const terms = ORDER.filter((c) => ALWAYS.includes(c) || stages.has(c)).map(
-    (c) => `${STAGE[c]} ${thousands(stages.get(c) ?? 0n)}`,
-  );
+  const terms = ORDER.filter((c) => ALWAYS.includes(c) || stages.has(c)).map((c) => {
+    // A VF's drops name the VF in the sum: on Azure that is where the vendor looks.
+    const vfs = [...new Set(a.parts.flatMap((p) => (p.class === c && p.vf ? [p.vf.iface] : [])))];
+    const on = vfs.length ? ` (VF ${vfs.join(', ')})` : '';
+    return `${STAGE[c]} ${thousands(stages.get(c) ?? 0n)}${on}`;
+  });
   if (a.protocol === 'udp' && a.lost !== null && a.unexplained !== null) {
     const u = a.unexplained >= 0 ? thousands(a.unexplained) : `-${thousands(-a.unexplained)}`;
     return `Lost ${thousands(a.lost)} = ${[...terms, `unexplained ${u}`].join(' + ')} (UDP datagrams iperf3 counted lost; drops the guest counted during the run)`;

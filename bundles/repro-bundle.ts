@@ -4,6 +4,7 @@ import type { SamplerStats } from '../repro/run/series.js';
 import type { BundleHost } from './bundle-input.js';
 import { type BundleEntry, jsonEntry } from './entries.js';
 import { SUMMARY_JSON, SUMMARY_MD } from './manifest.js';
+import { cpuTime, kernelLogFiles } from './repro-datapath.js';
 import { reproDiagnosis } from './repro-diagnosis.js';
 import { reproHosts } from './repro-host-files.js';
 import { iperf3Files, reproTraceFiles, runFiles } from './repro-run-files.js';
@@ -43,7 +44,12 @@ export function reproBundleParts(rec: RunRecord, meta: ReproMeta): ReproParts {
     diagnosis.findings.some((f) => f.unknown?.length)
       ? 'partial'
       : 'complete';
-  const run = { status, phases, moved: series.moved } as const;
+  const run = {
+    status,
+    phases,
+    moved: series.moved,
+    cpuTime: cpuTime(rec, series.series),
+  } as const;
   const summary = reproSummary(rec, meta, diagnosis, run);
   // The order of the files is the manifest's and the tarball's.
   const files: BundleEntry[] = [
@@ -52,6 +58,7 @@ export function reproBundleParts(rec: RunRecord, meta: ReproMeta): ReproParts {
     ...seriesFiles(rec, series),
     ...runFiles(rec, meta.command),
     ...timelineFiles(rec),
+    ...kernelLogFiles(rec),
     ...reproTraceFiles(rec),
     ...iperf3Files(rec),
   ];

@@ -40,7 +40,12 @@ export function reproSeries(rec: RunRecord): ReproSeries {
         : [],
     );
   });
-  const moved = series.map(movement).filter((m) => m !== undefined);
+  // CPU time (`cpu.cpuN.softirq`, `.steal`) always rises: it is summed up
+  // per CPU elsewhere (repro-datapath.ts), not listed as a counter that moved.
+  const moved = series
+    .filter((s) => !s.key.startsWith('cpu.'))
+    .map(movement)
+    .filter((m) => m !== undefined);
   const stats = hostSamples.map((hs) => samplerStats(hs, rec.sampleIntervalMs));
   return { hostSamples, series, moved, stats };
 }

@@ -3,6 +3,13 @@ import type { RunRecord } from '../repro/run/run.js';
 import type { Movement } from '../repro/run/series.js';
 import { toSummaryFinding } from './findings-summary.js';
 import { type LossAccounting, lossAccounting } from './loss-accounting.js';
+import {
+  type CpuTime,
+  datapathSection,
+  type HostDatapath,
+  pairOfInputs,
+  reproDatapath,
+} from './repro-datapath.js';
 import type { ReproDiagnosis } from './repro-diagnosis.js';
 import { labelOf } from './repro-label.js';
 import { movedSection, type PhaseResult, resultsSection } from './repro-results.js';
@@ -63,7 +70,8 @@ export function runVerdicts(
   hosts: readonly HostSummary[],
 ): RunVerdicts {
   return {
-    accounting: lossAccounting(phases, d.findings, trafficWindow(rec)),
+    // A VF's drops are named as the VF's (Azure accelerated networking).
+    accounting: lossAccounting(phases, d.findings, trafficWindow(rec), pairOfInputs(d.inputs)),
     checks: runChecks(phases, hosts, d.findings),
   };
 }
@@ -89,6 +97,8 @@ function runSummary(
   phases: PhaseResult[],
   moved: Movement[],
   verdicts: RunVerdicts,
+  datapath: HostDatapath[],
+  cpuTime: CpuTime[],
 ) {
   return {
     accounting: verdicts.accounting,
@@ -118,6 +128,8 @@ function runSummary(
       from: new Date(m.from).toISOString(),
       to: new Date(m.to).toISOString(),
     })),
+    datapath,
+    cpuTime,
   };
 }
 
@@ -125,7 +137,13 @@ export function reproSummary(
   rec: RunRecord,
   meta: ReproMeta,
   d: ReproDiagnosis,
-  run: { status: Summary['status']; phases: PhaseResult[]; moved: Movement[] },
+  run: {
+    status: Summary['status'];
+    phases: PhaseResult[];
+    moved: Movement[];
+    // softirq and steal per CPU, from the sampled /proc/stat (repro-datapath.ts).
+    cpuTime?: CpuTime[];
+  },
 ): ReproSummary {
   const hosts = rec.hosts.map((h) =>
     hostSummary(
@@ -149,7 +167,14 @@ export function reproSummary(
     findings: d.findings.map(toSummaryFinding),
     checked: d.checked,
     hosts,
-    repro: runSummary(rec, run.phases, run.moved, verdicts),
+    repro: runSummary(
+      rec,
+      run.phases,
+      run.moved,
+      verdicts,
+      reproDatapath(rec, d.inputs),
+      run.cpuTime ?? [],
+    ),
   };
 }
 
@@ -175,7 +200,12 @@ export function reproSummaryMd(
   ];
   return renderSummaryMd(
     summary,
-    [...topLine, ...resultsSection(run.phases), ...movedSection(run.moved, roles)],
+    [
+      ...topLine,
+      ...resultsSection(run.phases),
+      ...movedSection(run.moved, roles),
+      ...datapathSection(summary.repro.datapath, summary.repro.cpuTime),
+    ],
     [],
     verdictLines(summary.repro),
   );

@@ -14,7 +14,9 @@ import {
   uptimeCollector,
 } from './host-info.js';
 import { ipLinkJsonCollector, ipLinkTextCollector } from './ip-link.js';
+import { kernelLogCollector } from './kernel-log.js';
 import { sysctlCollector } from './kv-sysctl.js';
+import { lspciCollector } from './lspci.js';
 import { procNetDevCollector } from './proc-net-dev.js';
 import { netstatCollector, snmpCollector } from './proc-net-snmp.js';
 import {
@@ -58,6 +60,8 @@ export const COLLECTORS: readonly CollectorSpec[] = [
   etcHostsCollector,
   resolvConfCollector,
   cloudIdentityCollector,
+  lspciCollector,
+  kernelLogCollector,
   ethtoolDriverCollector,
   ethtoolStatsCollector,
   ethtoolRingCollector,

@@ -46,3 +46,43 @@ export function vfCarriedTraffic(delta: SnapshotDelta | undefined, synthetic: st
   if (moved.every((m) => m === undefined)) return undefined;
   return moved.some((m) => m !== undefined && m.delta > 0n);
 }
+
+// The VF's share of what the synthetic interface received during the run: hv_netvsc's
+// vf_rx_packets (every packet the VF handed up through netvsc_vf_handle_frame) over the
+// interface's own rx_packets, which counts the VF's packets too (netvsc_get_stats64 adds the
+// VF totals, since the VF is managed in the driver, 4.14). Near 1: the traffic took the VF, its
+// counters are the ones that count the loss. Near 0: the traffic took the synthetic path
+// (accelerated networking off, the VF removed, or the data path switched from it).
+export interface VfRxShare {
+  vfRxPackets: bigint;
+  rxPackets: bigint;
+  // null when the interface received nothing.
+  share: number | null;
+  // A counter went backwards (the interface was re-created): the counts are since the reset.
+  reset: boolean;
+}
+
+export function vfRxShare(
+  delta: SnapshotDelta | undefined,
+  synthetic: string,
+): VfRxShare | undefined {
+  const d = delta?.interfaces.find((i) => i.name === synthetic && i.presence === undefined);
+  const vf = d?.ethtool ? getOwn(d.ethtool.deltas, 'vf_rx_packets') : undefined;
+  const rx = d ? getOwn(d.kernel.deltas, 'rx_packets') : undefined;
+  if (!vf || !rx) return undefined;
+  return {
+    vfRxPackets: vf.delta,
+    rxPackets: rx.delta,
+    share: rx.delta > 0n ? Number(vf.delta) / Number(rx.delta) : null,
+    reset: vf.reset || rx.reset,
+  };
+}
+
+// `97.3%`, `0.0%`, `99.99%`: the share in words, for findings and summaries. Never `100.0%`
+// unless it is all of them: a few packets on the synthetic path are worth seeing.
+export function sharePercent(s: VfRxShare): string {
+  if (s.share === null) return 'no packets';
+  const p = s.share * 100;
+  if (p >= 99.95 && p < 100) return `${(Math.floor(p * 100) / 100).toFixed(2)}%`;
+  return `${p.toFixed(1)}%`;
+}

@@ -47,11 +47,13 @@ export function alignedMs(hostNs: bigint, offsetMs: number): number {
   return Number(hostNs / 1000n) / 1000 - offsetMs;
 }
 
-// Every softnet counter per CPU and every protocol counter the sampler follows
-// (sampler/snmp.ts: a flat RcvbufErrors says as much as a rising one), and
-// the interface counters that moved at all during the run (a node with 200
-// idle veths must not bloat the bundle), plus the data interfaces' byte and
-// packet counters for throughput.
+// Every softnet counter per CPU, every protocol counter the sampler follows
+// (sampler/snmp.ts: a flat RcvbufErrors says as much as a rising one) and
+// every CPU's softirq and steal time (no steal is an answer too), and the
+// interface counters that moved at all during the run (a node with 200 idle
+// veths must not bloat the bundle), plus the data interfaces' byte and
+// packet counters for throughput. ethtool counters, the VF's among them, are
+// kept when they moved: `ethtool.<iface>.<counter>`.
 export function toSeries(h: HostSamples, always: string[] = []): Series[] {
   const map = new Map<string, Array<[number, bigint]>>();
   const put = (key: string, t: number, v: bigint) => {
@@ -70,16 +72,20 @@ export function toSeries(h: HostSamples, always: string[] = []): Series[] {
     }
     for (const [iface, counters] of Object.entries(s.ifaces))
       for (const [c, v] of Object.entries(counters)) put(`iface.${iface}.${c}`, t, v);
-    if (s.ethtool)
-      for (const [c, v] of Object.entries(s.ethtool.stats))
-        put(`ethtool.${s.ethtool.iface}.${c}`, t, v);
+    for (const e of s.ethtool ?? [])
+      for (const [c, v] of Object.entries(e.stats)) put(`ethtool.${e.iface}.${c}`, t, v);
+    for (const r of s.cpuTimes ?? []) {
+      if (r.softirq !== undefined) put(`cpu.cpu${r.cpu}.softirq`, t, r.softirq);
+      if (r.steal !== undefined) put(`cpu.cpu${r.cpu}.steal`, t, r.steal);
+    }
     for (const [group, counters] of Object.entries(s.snmp ?? {}))
       for (const [c, v] of Object.entries(counters)) put(`snmp.${group}.${c}`, t, v);
   }
   const out: Series[] = [];
   for (const [key, points] of map) {
     const moved = points.length > 1 && points[points.length - 1]![1] !== points[0]![1];
-    if (key.startsWith('softnet.') || key.startsWith('snmp.') || moved || always.includes(key))
+    const kept = key.startsWith('softnet.') || key.startsWith('snmp.') || key.startsWith('cpu.');
+    if (kept || moved || always.includes(key))
       out.push({ host: h.host, ...(h.role ? { role: h.role } : {}), key, points });
   }
   return out;

@@ -1,5 +1,7 @@
 import { parseEthtoolStats } from '../../collectors/ethtool-stats.js';
+import { isValidIfaceName, shownName } from '../../collectors/iface-name.js';
 import { getOwn, setOwn } from '../../collectors/own-record.js';
+import { type CpuTimes, parseProcStatCpus } from '../../collectors/proc-stat.js';
 import { parseSoftnetStat, type SoftnetRow } from '../../collectors/softnet-stat.js';
 import { readSnmpLine, type SnmpColumns } from './snmp.js';
 
@@ -13,7 +15,13 @@ export interface Sample {
   softnet: SoftnetRow[];
   // iface → counter → value.
   ifaces: Record<string, Record<string, bigint>>;
-  ethtool?: { iface: string; stats: Record<string, bigint> };
+  // ethtool -S at the slow rate: the data interface, then its VF (the
+  // device-backed lower devices, script.ts). An interface that vanished
+  // between the glob and ethtool (Azure removes the VF during host
+  // servicing) has no entry.
+  ethtool?: Array<{ iface: string; stats: Record<string, bigint> }>;
+  // /proc/stat at the slow rate: softirq and steal ticks (USER_HZ) per CPU.
+  cpuTimes?: CpuTimes[];
   // The sampler's own CPU time so far, in USER_HZ (1/100 s) ticks.
   cpuTicks?: number;
   // Protocol counters (snmp.ts SNMP_COUNTERS): group → counter → value. Every
@@ -31,11 +39,12 @@ export interface SamplerStream {
     hostNs: bigint;
     softnet: string[];
     n: string[];
-    x: string[];
-    xIface?: string;
+    // One block per ethtool -S, in the order printed.
+    x: Array<{ iface: string; lines: string[] }>;
     cpu?: number;
     inX?: boolean;
     p: string[];
+    t: string[];
   };
   // The protocol counters' columns, from the names lines of the first sample.
   snmpColumns: SnmpColumns;
@@ -68,29 +77,41 @@ export function feedSampler(st: SamplerStream, chunk: string): Sample[] {
       if (st.current) st.warnings.push(`sample ${st.current.seq} has no end marker`);
       st.current =
         /^\d+$/.test(seq ?? '') && /^\d+$/.test(ns ?? '')
-          ? { seq: Number(seq), hostNs: BigInt(ns!), softnet: [], n: [], x: [], p: [] }
+          ? { seq: Number(seq), hostNs: BigInt(ns!), softnet: [], n: [], x: [], p: [], t: [] }
           : undefined;
       continue;
     }
     const c = st.current;
     if (!c) continue;
     if (m?.[0] === 'E') {
-      out.push(finish(c, st.snmpColumns));
+      out.push(finish(c, st.snmpColumns, st.warnings));
       st.current = undefined;
     } else if (m?.[0] === 'X<') {
-      c.xIface = m[1];
+      // One more than the script prints, so that a forged extra one is seen and named.
+      if (c.x.length <= MAX_ETHTOOL_BLOCKS) c.x.push({ iface: m[1], lines: [] });
       c.inX = true;
     } else if (m?.[0] === 'X>') c.inX = false;
-    else if (c.inX) c.x.push(line);
-    else if (m?.[0] === 'C') c.cpu = Number(m[1]);
+    else if (c.inX) {
+      if (c.x.length <= MAX_ETHTOOL_BLOCKS) c.x.at(-1)?.lines.push(line);
+    } else if (m?.[0] === 'C') c.cpu = Number(m[1]);
     else if (line.startsWith('N ')) c.n.push(line.slice(2));
     else if (line.startsWith('P ')) c.p.push(line.slice(2));
+    else if (line.startsWith('T ')) c.t.push(line.slice(2));
     else c.softnet.push(line);
   }
   return out;
 }
 
-function finish(c: NonNullable<SamplerStream['current']>, columns: SnmpColumns): Sample {
+// The script reads the data interface and at most 4 lower devices.
+const MAX_ETHTOOL_BLOCKS = 5;
+// A forged stream must not grow the warnings without bound.
+const MAX_STREAM_WARNINGS = 50;
+
+function finish(
+  c: NonNullable<SamplerStream['current']>,
+  columns: SnmpColumns,
+  warnings: string[],
+): Sample {
   // Names come from the host: `__proto__` is a valid interface name.
   const ifaces: Record<string, Record<string, bigint>> = {};
   for (const l of c.n) {
@@ -113,7 +134,38 @@ function finish(c: NonNullable<SamplerStream['current']>, columns: SnmpColumns):
     if (r) snmp[r.group] = r.values;
   }
   if (Object.keys(snmp).length) s.snmp = snmp;
-  if (c.x.length && c.xIface)
-    s.ethtool = { iface: c.xIface, stats: parseEthtoolStats(c.x.join('\n')).value.stats };
+  const ethtool = ethtoolBlocks(c.x, c.seq, warnings);
+  if (ethtool.length) s.ethtool = ethtool;
+  if (c.t.length) {
+    const cpus = parseProcStatCpus(c.t.join('\n')).value;
+    if (cpus.length) s.cpuTimes = cpus;
+  }
   return s;
+}
+
+// Names come from the host: one the kernel would refuse is forged, and is
+// dropped (its counters would become series keys); so is a repeated one. An
+// empty block is an interface that vanished between the glob and ethtool.
+function ethtoolBlocks(
+  blocks: ReadonlyArray<{ iface: string; lines: string[] }>,
+  seq: number,
+  warnings: string[],
+): NonNullable<Sample['ethtool']> {
+  const out: NonNullable<Sample['ethtool']> = [];
+  for (const [i, b] of blocks.entries()) {
+    if (
+      i >= MAX_ETHTOOL_BLOCKS ||
+      !isValidIfaceName(b.iface) ||
+      out.some((e) => e.iface === b.iface)
+    ) {
+      if (warnings.length < MAX_STREAM_WARNINGS)
+        warnings.push(
+          `sample ${seq}: ethtool -S of ${shownName(b.iface)} ignored: not an interface name, repeated, or one too many`,
+        );
+      continue;
+    }
+    const stats = parseEthtoolStats(b.lines.join('\n')).value.stats;
+    if (Object.keys(stats).length) out.push({ iface: b.iface, stats });
+  }
+  return out;
 }

@@ -24,6 +24,21 @@ import { shellQuote } from '../../kit/shell-quote.js';
 // second. The names lines go out in the first sample only; values lines in
 // every sample that reads them.
 //
+// The slow rate (every Nth sample, about once a second) also carries what
+// costs a fork or a driver's lock: `ethtool -S` of the data interface and of
+// its lower devices that are backed by a device, which on Azure is the
+// accelerated-networking VF (mlx5_core or mana) enslaved to the hv_netvsc
+// interface: traffic takes the VF, so its drops (rx_out_of_buffer,
+// hc_rx_discards_no_wqe) show there and not on the data interface. The VF is
+// found by a glob over /sys/class/net/<di>/lower_*, evaluated again at each
+// slow sample, no fork: Azure removes the VF during host servicing and adds
+// it back, maybe under a new name. A bridge's veths are not backed by a
+// device and are skipped; at most 4 lower devices are read. Also at that
+// rate: the cpuN lines of /proc/stat (softirq and steal time per CPU), read
+// by the shell (pt below). Measured on a 2-vCPU VM: each ethtool -S is 5 to
+// 8 ms of CPU (fork and exec), so a VF adds under 1% of a core; /proc/stat's
+// CPU lines 0.17 ms under bash, 0.3 to 0.5 ms under dash and busybox.
+//
 // Output, one sample (<B> is an unguessable boundary, as in the snapshot
 // script: ethtool's output, which a driver or a host fills, cannot end a
 // sample or start another):
@@ -31,13 +46,16 @@ import { shellQuote } from '../../kit/shell-quote.js';
 //   <softnet_stat rows as printed>
 //   N <iface>/<counter> <value>            every sysfs statistics counter
 //   P <group>: <names or values>           protocol counter lines, as printed
-//   <B> X< <iface> … ethtool -S … <B> X>   every Nth sample, data interface only
+//   <B> X< <iface> … ethtool -S … <B> X>   every Nth sample: the data interface, then
+//                                          each device-backed lower of it (the VF)
+//   T cpuN <ticks as printed>              every Nth sample: /proc/stat's CPU lines
 //   <B> C <cpu ticks>                      every Nth sample: the sampler's own CPU so far
 //   <B> E
 
 export interface SamplerOptions {
   intervalMs: number;
-  // ethtool -S of the data interface every this many samples (lower rate).
+  // The slow rate: every this many samples, ethtool -S of the data interface
+  // and of its VF, TcpExt, and /proc/stat's CPU lines.
   ethtoolEvery: number;
   dataIface?: string;
   maxSeconds: number;
@@ -55,12 +73,18 @@ const BODY = `
     i=\${f%/statistics/*}; printf 'N %s/%s %s\\n' "\${i##*/}" "\${f##*/}" "$v"
   done
   [ $((seq % pe)) -eq 0 ] && pu
-  [ $((seq % every)) -eq 0 ] && px
-  if [ -n "$E" ] && [ -n "$di" ] && [ $((seq % every)) -eq 0 ]; then
-    # Framed, not prefixed line by line: a pipe into a read loop costs a fork.
-    printf '%s X< %s\\n' "$B" "$di"; $E -S "$di" 2>/dev/null; printf '\\n%s X>\\n' "$B"
-  fi
   if [ $((seq % every)) -eq 0 ]; then
+    px
+    if [ -n "$E" ] && [ -n "$di" ]; then
+      xs "$di"
+      # The device-backed lower devices of the data interface: the VF.
+      k=0
+      for l in /sys/class/net/"$di"/lower_*; do
+        [ $k -lt 4 ] && [ -e "$l/device" ] || continue
+        k=$((k + 1)); xs "\${l##*/lower_}"
+      done
+    fi
+    pt
     # The sampler's own CPU (utime+stime+cutime+cstime, USER_HZ ticks, which
     # the kernel always reports at 100/s), so its cost is measured, not guessed.
     read -r st < /proc/$$/stat; set -- \${st#*) }; printf '%s C %s\\n' "$B" $((\${12} + \${13} + \${14} + \${15}))
@@ -136,11 +160,32 @@ done
 `;
 }
 
+// Helpers both variants share. xs: one interface's ethtool -S, framed, not
+// prefixed line by line (a pipe into a read loop costs a fork); an interface
+// that vanished prints nothing between the frames. pt: the cpuN lines of
+// /proc/stat, which come first. The `intr` line after them can be tens of KB,
+// which dash and busybox would read one byte per read(2): the first read
+// counts the CPUs (nc), and the later ones stop after that many, before it.
+// A CPU that went offline ends the loop at `intr` and lowers the count; one
+// brought online after the sampler started is not read.
+const SHARED = `
+nc=0
+xs() { printf '%s X< %s\\n' "$B" "$1"; $E -S "$1" 2>/dev/null; printf '\\n%s X>\\n' "$B"; }
+pt() {
+  k=0
+  while read -r l; do case $l in
+    cpu[0-9]*) printf 'T %s\\n' "$l"; k=$((k + 1)); [ "$k" = "$nc" ] && break ;;
+    cpu*) ;;
+    *) break ;;
+  esac; done 2>/dev/null </proc/stat
+  nc=$k
+}`;
+
 export function samplerScript(o: SamplerOptions): string {
   const vars = `B=${shellQuote(o.boundary)}; iv=${Math.round(o.intervalMs * 1e6)}; every=${Math.max(1, Math.round(o.ethtoolEvery))}; di=${o.dataIface ? shellQuote(o.dataIface) : "''"}; max=${Math.round(o.maxSeconds)}`;
-  const bash = `${vars}\n${bashVariant()}`;
+  const bash = `${vars}${SHARED}\n${bashVariant()}`;
   const pick = o.posixOnly
     ? ''
     : execBashLine(bash, 'dropkit-sampler', ` && bash -c '[ -n "$EPOCHREALTIME" ]' 2>/dev/null`);
-  return `${pick}${vars}\n${posixVariant()}`;
+  return `${pick}${vars}${SHARED}\n${posixVariant()}`;
 }

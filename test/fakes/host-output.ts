@@ -34,6 +34,10 @@ export interface SampleOutput {
   softnet: string;
   // iface/counter → value, from /sys/class/net/*/statistics.
   counters: Record<string, bigint>;
+  // A slow-rate sample: ethtool -S per interface (the data interface, then its VF), as printed.
+  ethtool?: Array<[iface: string, text: string]>;
+  // A slow-rate sample: /proc/stat as the host printed it (its cpuN lines go out).
+  procStat?: string;
 }
 
 // The sampler's stdout for these samples, numbered from `firstSeq`.
@@ -46,7 +50,12 @@ export function samplerOutput(
   return samples
     .map((s, i) => {
       const n = Object.entries(s.counters).map(([k, v]) => `N ${k} ${v}\n`);
-      return `${b} S ${firstSeq + i} ${s.hostNs}\n${s.softnet.trimEnd()}\n${n.join('')}${b} E\n`;
+      const x = (s.ethtool ?? []).map(([iface, text]) => `${b} X< ${iface}\n${text}\n${b} X>\n`);
+      const t = (s.procStat ?? '')
+        .split('\n')
+        .filter((l) => /^cpu\d/.test(l))
+        .map((l) => `T ${l}\n`);
+      return `${b} S ${firstSeq + i} ${s.hostNs}\n${s.softnet.trimEnd()}\n${n.join('')}${x.join('')}${t.join('')}${b} E\n`;
     })
     .join('');
 }

@@ -1,8 +1,8 @@
 import { isAzureVfName } from '../../model.js';
-import { anPairOf } from '../azure.js';
+import { anPairOf, sharePercent, vfRxShare } from '../azure.js';
 import type { AdviceFor } from '../context.js';
 import type { Mitigation } from '../finding.js';
-import { packets } from '../numbers.js';
+import { count, packets } from '../numbers.js';
 import {
   configEvidence,
   findIface,
@@ -43,6 +43,12 @@ export const ringAdvice: AdviceFor = (ctx, g, f) => {
     sentences.push(
       `The loss is on the VF side: ${name} is the accelerated-networking VF of ${an.synthetic}, so the fix goes on ${name}, not on the synthetic ${an.synthetic}.`,
     );
+    // How much of the traffic took the VF: the drops are read against it.
+    const share = vfRxShare(ctx.delta, an.synthetic);
+    if (share && share.share !== null)
+      sentences.push(
+        `${name} carried ${sharePercent(share)} of the packets ${an.synthetic} received during the run (${an.synthetic} vf_rx_packets ${count(share.vfRxPackets)} of rx_packets ${count(share.rxPackets)}).`,
+      );
   } else if (an?.role === 'synthetic') {
     sentences.push(
       `The loss is on the synthetic hv_netvsc path of ${name}, not on its VF ${an.vf}.`,
