@@ -20,6 +20,9 @@ export interface RedactorOptions {
   // it into any output, including the map.
   readonly secret: Buffer;
   readonly discovered?: Discovered;
+  // Categories left readable (`--keep hostname`): their values are neither replaced nor listed
+  // by `sensitiveValues()`. Secrets cannot be kept.
+  readonly keep?: readonly Category[];
 }
 
 export interface RedactedText {
@@ -57,6 +60,9 @@ export interface Redactor {
 
 // 128 bits: the pseudonyms are only as private as this key.
 const MIN_SECRET_BYTES = 16;
+// The findings kept between observe and redact, in characters of text: every file of a bundle
+// fits, while the logs of a sos report (gigabytes) are found again instead of held.
+const SEEN_MAX_CHARS = 8 << 20;
 
 function replaceLiteral(tokens: TokenSource, category: Category, original: string): string {
   switch (category) {
@@ -90,6 +96,8 @@ export function createRedactor(options: RedactorOptions): Redactor {
     throw new RangeError(
       `the redaction secret must be a Buffer of at least ${MIN_SECRET_BYTES} bytes`,
     );
+  const keep = new Set<Category>(options.keep ?? []);
+  if (keep.has('secret')) throw new RangeError('secrets are always redacted: they cannot be kept');
   const pseudonyms = new Pseudonymizer(Buffer.from(options.secret));
   const known = new KnownValues();
   for (const v of discoveredValues(options.discovered ?? {})) known.add(v);
@@ -102,13 +110,17 @@ export function createRedactor(options: RedactorOptions): Redactor {
   // findings depend on the text and on whether it is an IMDS document
   // alone, so the second pass reuses the first's (half the regex work).
   const seen = new Map<string, Finding[]>();
+  let seenChars = 0;
   const findingsOf = (text: string, file?: string): Finding[] => {
     const imds = looksLikeImds(text, file);
     const key = `${imds ? 'i' : '-'}${text}`;
     let found = seen.get(key);
     if (!found) {
       found = patternFindings(text, imds);
-      seen.set(key, found);
+      if (seenChars + text.length <= SEEN_MAX_CHARS) {
+        seen.set(key, found);
+        seenChars += text.length;
+      }
     }
     return found;
   };
@@ -120,7 +132,10 @@ export function createRedactor(options: RedactorOptions): Redactor {
     const isLiteral = new Set<Finding>(literal);
     const counts = emptyCounts();
     const replacements: Replacement[] = [];
-    for (const f of resolveOverlaps([...found, ...literal], text.length)) {
+    // A kept category steps aside before overlaps are resolved, so an address inside a kept
+    // host name (`ip-10-1-2-3`) is still replaced.
+    const candidates = [...found, ...literal].filter((f) => !keep.has(f.category));
+    for (const f of resolveOverlaps(candidates, text.length)) {
       const original = text.slice(f.start, f.end);
       // A pattern's match that is our own token (a path or name built from one) is already
       // redacted. A known original is replaced even when it spells a token (a short name can).
@@ -159,6 +174,6 @@ export function createRedactor(options: RedactorOptions): Redactor {
       pseudonyms
         .mapping()
         .sort((a, b) => byText(a.category, b.category) || byText(a.original, b.original)),
-    sensitiveValues: () => known.values(),
+    sensitiveValues: () => known.values().filter((v) => !keep.has(v.category)),
   };
 }

@@ -13,6 +13,7 @@ export interface TarEntry {
   size: number;
   linkname?: string;
   mtime?: Date;
+  mode?: number;
 }
 
 export interface TarSink {
@@ -116,6 +117,7 @@ export class TarFeed {
       size: h.size ?? 0,
       ...(h.linkname ? { linkname: h.linkname } : {}),
       ...(h.mtime ? { mtime: h.mtime } : {}),
+      ...(h.mode !== undefined ? { mode: h.mode } : {}),
     };
     const keep = (e.type === 'file' || e.type === 'contiguous-file') && this.sink.keep(e);
     const refused = this.overLimit(e, keep);

@@ -4,6 +4,7 @@ import { registerBundle } from './bundle-command.js';
 import { addGlobalOptions, examples, runProgram } from './common.js';
 import { registerCompletion } from './completion-command.js';
 import { registerCollectDoctor } from './doctor-command.js';
+import { registerRedact } from './redact-command.js';
 import { registerShow } from './show-command.js';
 import { registerSnapshot } from './snapshot-command.js';
 import { registerUpload } from './upload-command.js';
@@ -28,6 +29,7 @@ function program(): Command {
   registerBundle(p);
   registerVerify(p);
   registerShow(p);
+  registerRedact(p);
   registerUpload(p);
   registerCompletion(p);
   return p;
