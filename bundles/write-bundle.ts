@@ -13,6 +13,7 @@ import { checkOutDir } from './out-dir.js';
 import { packAtFreeName } from './pack.js';
 import { readBackAndScan } from './read-back.js';
 import { type RedactedFiles, redactEntries } from './redact-entries.js';
+import { addReport } from './report/in-bundle.js';
 
 // The writer owns the order of the phases: discover and observe → lay out →
 // redact and hash → manifest → check paths → archive (atomic) → read back →
@@ -58,6 +59,8 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
   const redactedFiles = redactEntries(pending, redactor, red);
   if (input.identity) addIdentityFile(redactedFiles, input.identity, hostDirs, red);
   lap('redaction');
+  await addReport(redactedFiles);
+  lap('report');
   const manifest = bundleManifest(input, {
     createdAt,
     hostDirs,

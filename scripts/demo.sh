@@ -4,7 +4,8 @@
 # CPU 1; the same 10 s UDP microburst as a baseline and with the fix
 # (netdev_max_backlog 32768, applied for its run and restored); a verified,
 # redacted bundle that opens with the comparison table: the backlog drops,
-# where and when, and gone with the fix.
+# where and when, and gone with the fix; and its report.html, with the
+# charts, written beside it to open in a browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -39,5 +40,11 @@ echo
 echo "== collect show $bundle (first screen: the comparison)"
 collect show "$bundle" | head -n 24
 echo
+echo "== collect report $bundle"
+written=$(collect report "$bundle")
+echo "$written"
+report=$(printf '%s\n' "$written" | sed -n 's/^report: //p')
+echo
 echo "The bundle is at: $bundle"
+echo "Its report (also inside it, as report.html): $report"
 echo "The lab stays up (repro lab status); remove it with: node dist/bin/repro.js lab down"

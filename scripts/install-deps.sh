@@ -17,6 +17,9 @@ have ps || need+=(procps)
 have sos || need+=(sosreport)
 # The xz tests build their archives with it (sos writes .tar.xz by default).
 have xz || need+=(xz-utils)
+# The report's browser tests and its benchmark drive it headless (puppeteer-core
+# never downloads a browser).
+have chromium || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

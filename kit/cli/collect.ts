@@ -5,6 +5,7 @@ import { addGlobalOptions, examples, runProgram } from './common.js';
 import { registerCompletion } from './completion-command.js';
 import { registerCollectDoctor } from './doctor-command.js';
 import { registerRedact } from './redact-command.js';
+import { registerReport } from './report-command.js';
 import { registerShow } from './show-command.js';
 import { registerSnapshot } from './snapshot-command.js';
 import { registerUpload } from './upload-command.js';
@@ -29,6 +30,7 @@ function program(): Command {
   registerBundle(p);
   registerVerify(p);
   registerShow(p);
+  registerReport(p);
   registerRedact(p);
   registerUpload(p);
   registerCompletion(p);
