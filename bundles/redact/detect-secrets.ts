@@ -105,7 +105,7 @@ function jwtFindings(text: string): Finding[] {
 // the rest of the run each time: `a-a-a-…` was quadratic.) A double-quoted value is scanned by
 // closingQuote, which needs no regex stack however long it is.
 const PAIR =
-  /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+(?<=password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|account[_-]?key|shared[_-]?access[_-]?key|private[_-]?key|sig))(["']?)([ \t]*[:=][ \t]*)("|'[^'\r\n]*'|[^\s"'&;,<>{}()[\]]+)/gi;
+  /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+(?<=password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|account[_-]?key|shared[_-]?access[_-]?key|private[_-]?key|sig))(\\"|["']?)([ \t]*[:=][ \t]*)(\\"|"|'[^'\r\n]*'|[^\s"'&;,<>{}()[\]]+)/gi;
 
 function pairFindings(text: string): Finding[] {
   const out: Finding[] = [];
@@ -113,6 +113,22 @@ function pairFindings(text: string): Finding[] {
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const rawStart = m.index + m[0].length - m[4]!.length;
     let raw = m[4]!;
+    if (raw === '\\"') {
+      // A quote escaped inside a JSON string (a log line or an error message
+      // in summary.json): the value runs to the next \" on the line, or to
+      // its end. Taken as the bare `\`, the secret after it stayed in clear.
+      const from = rawStart + 2;
+      let end = from;
+      while (end < text.length && text[end] !== '\n' && text[end] !== '\r') {
+        if (text[end] === '\\' && text[end + 1] === '"') break;
+        end += text[end] === '\\' ? 2 : 1;
+      }
+      end = Math.min(end, text.length);
+      re.lastIndex = end;
+      const value = text.slice(from, end);
+      if (!isPlaceholder(value)) out.push(secretFinding(from, value));
+      continue;
+    }
     if (raw === '"') {
       const end = closingQuote(text, rawStart + 1);
       if (end < 0) {
@@ -129,7 +145,7 @@ function pairFindings(text: string): Finding[] {
     // A JSON number under a quoted key is a count, not a secret: the
     // manifest's `"secret": 1` (replacements by category). A password is a
     // JSON string, and `password=1234` in plain text is still one.
-    if (m[2] === '"' && !quoted && /^-?\d+$/.test(value)) continue;
+    if ((m[2] === '"' || m[2] === '\\"') && !quoted && /^-?\d+$/.test(value)) continue;
     out.push(secretFinding(rawStart + (quoted ? 1 : 0), value));
   }
   return out;

@@ -93,6 +93,30 @@ describe('scanForLeaks', () => {
       ]);
   });
 
+  it('a secret inside a JSON string (escaped quotes) is redacted and scanned, not cut at the backslash', () => {
+    const r = createRedactor({ secret: SECRET_A });
+    const cases = [
+      JSON.stringify({ e: ['client_secret="Zx9-planted-client-secret" next'] }),
+      JSON.stringify({ e: JSON.stringify({ password: 'hunter2-planted' }) }),
+      JSON.stringify({ e: 'token="unterminated-planted' }),
+    ];
+    for (const text of cases) {
+      expect(scanForLeaks([{ path: 'p', text }], []), text).toEqual([
+        { path: 'p', category: 'secret' },
+      ]);
+      const out = r.redactText(text).text;
+      expect(out, text).not.toMatch(/planted/);
+      expect(scanForLeaks([{ path: 'p', text: out }], []), out).toEqual([]);
+    }
+    // The redacted JSON stays JSON, with the marker where the value was.
+    const out = r.redactText(cases[0]!).text;
+    expect(JSON.parse(out).e[0]).toBe('client_secret="<REDACTED:secret>" next');
+    // An escaped key with a number is a count, as unescaped.
+    expect(scanForLeaks([{ path: 'p', text: JSON.stringify({ e: '{"secret": 3}' }) }], [])).toEqual(
+      [],
+    );
+  });
+
   it('allows shared values inside their own JSON strings in the allowed file only', () => {
     const sensitive = [
       { category: 'ipv4', value: '10.224.0.4' },
