@@ -57,6 +57,16 @@ function byDepth(depth: Int32Array): Int32Array {
   return order;
 }
 
+// Texts are read through two tables per automaton, both indexed by a latin1 code (raw outputs are
+// decoded as latin1): the character's own part of a symbol (its code, folded when case is ignored,
+// times two), and the part its follower gives (1 when that one ends a word; always 0 without a
+// guard class). Index 256 stands for the end of the text; any character above latin1 reads as 255,
+// which no guard class holds. The search loop is then the same few table reads for every automaton
+// and every text: a bundle's search runs mostly before V8 has optimised it (its texts total a few
+// hundred KB), and a loop whose guard or folding took other paths per automaton was optimised,
+// thrown away and optimised again several times per bundle.
+const END = 256;
+
 export class LiteralAutomaton {
   private readonly lengths: Int32Array;
   private readonly edges: TrieEdges;
@@ -66,13 +76,18 @@ export class LiteralAutomaton {
   private readonly ignoreCase: boolean;
   // 1 for the ASCII characters of the guard class; undefined when literals match anywhere.
   private readonly guard: Uint8Array | undefined;
-  private readonly rootNext = new Int32Array(DENSE_ROOT).fill(-1);
+  private readonly ownPart = new Int32Array(256);
+  private readonly followerPart = new Int32Array(END + 1);
+  // The root's edges by symbol, 0 (the root) for none.
+  private readonly rootNext = new Int32Array(DENSE_ROOT);
 
   // `guard` undefined: literals match anywhere. Of two literals that fold to the same text, the
   // first one given is reported.
   constructor(literals: readonly string[], ignoreCase: boolean, guard?: GuardClass) {
     this.ignoreCase = ignoreCase;
     this.guard = guard && Uint8Array.from({ length: 128 }, (_, c) => (guard(c) ? 1 : 0));
+    for (let c = 0; c < 256; c += 1) this.ownPart[c] = (ignoreCase ? fold(c) : c) * 2;
+    if (guard) for (let c = 0; c <= END; c += 1) this.followerPart[c] = c < 128 && guard(c) ? 0 : 1;
     this.lengths = Int32Array.from(literals, (l) => l.length);
     const total = literals.reduce((n, l) => n + l.length, 0);
     this.edges = new TrieEdges(total + 1);
@@ -97,7 +112,8 @@ export class LiteralAutomaton {
       }
       if (node !== 0 && terminal[node] === -1) terminal[node] = id;
     });
-    for (let sym = 0; sym < DENSE_ROOT; sym += 1) this.rootNext[sym] = this.edges.get(0, sym);
+    for (let sym = 0; sym < DENSE_ROOT; sym += 1)
+      this.rootNext[sym] = Math.max(this.edges.get(0, sym), 0);
     this.fail = new Int32Array(nodes);
     this.out = new Int32Array(nodes).fill(-1);
     this.link(byDepth(depth.subarray(0, nodes)), parent, symbol, terminal);
@@ -125,16 +141,20 @@ export class LiteralAutomaton {
       const next = this.edges.get(s, sym);
       if (next >= 0) return next;
     }
-    const next = sym < DENSE_ROOT ? this.rootNext[sym]! : this.edges.get(0, sym);
-    return Math.max(next, 0);
+    return sym < DENSE_ROOT ? this.rootNext[sym]! : Math.max(this.edges.get(0, sym), 0);
   }
 
-  // The character at `i`, folded, times two, plus one when what follows it ends a word.
+  // A character's own part of its symbol, above latin1 (rare: texts are latin1).
+  private wideOwnPart(c: number): number {
+    return (this.ignoreCase ? fold(c) : c) * 2;
+  }
+
+  // The character at `i`, folded, times two, plus one when a guard class exists and what follows
+  // it ends a word.
   private symbolAt(text: string, i: number): number {
     const c = text.charCodeAt(i);
-    const code = this.ignoreCase ? fold(c) : c;
-    if (this.guard === undefined) return code * 2;
-    return code * 2 + (this.isGuard(text, i + 1) ? 0 : 1);
+    const next = i + 1 < text.length ? Math.min(text.charCodeAt(i + 1), 255) : END;
+    return (c < 256 ? this.ownPart[c]! : this.wideOwnPart(c)) + this.followerPart[next]!;
   }
 
   private isGuard(text: string, i: number): boolean {
@@ -142,40 +162,45 @@ export class LiteralAutomaton {
     return c < 128 && this.guard![c] === 1;
   }
 
-  // The longest literal (+1, 0 for none) starting at each position. The automaton reads the text
-  // backwards. symbolAt is written out here, and the root's edges read from an array, because
-  // this runs once per character of every text and nearly always stays at the root.
-  private longestFrom(text: string): Int32Array {
-    const longest = new Int32Array(text.length);
-    const { guard, ignoreCase, rootNext, out } = this;
+  // Where a literal starts and the longest one that starts there, in decreasing order of
+  // position: the automaton reads the text backwards. Only those positions are kept, not one slot
+  // per character: a text holds few of them, and a typed array as long as each text (per text
+  // and per automaton, several times per bundle) was a third of the search's time and most of the
+  // garbage it made. symbolAt is written out here, and the root's edges read from an array,
+  // because this runs once per character of every text and nearly always stays at the root.
+  private starts(text: string): { at: number[]; literal: number[] } {
+    const at: number[] = [];
+    const literal: number[] = [];
+    const { ownPart, followerPart, rootNext, out } = this;
     let state = 0;
-    let after = 128; // the character after the current one; 128 stands for the end (no guard)
+    let after = END;
     for (let i = text.length - 1; i >= 0; i -= 1) {
       const c = text.charCodeAt(i);
-      // As symbolAt: the bit is set when a guard class exists and the next character is not in it.
-      const ends = guard !== undefined && !(after < 128 && guard[after] === 1) ? 1 : 0;
-      const sym = (ignoreCase ? fold(c) : c) * 2 + ends;
-      after = c;
-      if (state === 0 && sym < DENSE_ROOT) state = Math.max(rootNext[sym]!, 0);
-      else state = this.fallback(state, sym);
-      if (state !== 0) longest[i] = out[state]! + 1;
+      const sym = (c < 256 ? ownPart[c]! : this.wideOwnPart(c)) + followerPart[after]!;
+      after = c < 256 ? c : 255;
+      state = state === 0 && sym < DENSE_ROOT ? rootNext[sym]! : this.fallback(state, sym);
+      // out[0] is -1: the root ends no literal.
+      if (out[state]! >= 0) {
+        at.push(i);
+        literal.push(out[state]!);
+      }
     }
-    return longest;
+    return { at, literal };
   }
 
+  // Left to right: the first start at or after the end of the last hit that is not glued to a
+  // word before it.
   find(text: string): LiteralMatch[] {
-    const longest = this.longestFrom(text);
+    const { at, literal } = this.starts(text);
     const hits: LiteralMatch[] = [];
-    for (let p = 0; p < text.length; ) {
-      const literal = longest[p]! - 1;
-      const free = p === 0 || this.guard === undefined || !this.isGuard(text, p - 1);
-      if (literal < 0 || !free) {
-        p += 1;
-        continue;
-      }
-      const end = p + this.lengths[literal]!;
-      hits.push({ start: p, end, literal });
-      p = end;
+    let from = 0;
+    for (let k = at.length - 1; k >= 0; k -= 1) {
+      const start = at[k]!;
+      if (start < from) continue;
+      if (start > 0 && this.guard !== undefined && this.isGuard(text, start - 1)) continue;
+      const end = start + this.lengths[literal[k]!]!;
+      hits.push({ start, end, literal: literal[k]! });
+      from = end;
     }
     return hits;
   }

@@ -1,19 +1,43 @@
 import type { Command } from 'commander';
-import { deltaView, hostView } from '../../collectors/analyze-json.js';
-import {
-  checkedCounters,
-  diagnose,
-  diagnoseAll,
-  type Finding,
-} from '../../collectors/diagnosis/engine.js';
+import type { Finding } from '../../collectors/diagnosis/engine.js';
 import type { Snapshot } from '../../collectors/model.js';
-import { loadCapture, loadSnapshots } from '../../collectors/offline/load.js';
-import { snapshotDelta } from '../../collectors/snapshot-delta.js';
 import { DropkitError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { action, examples, interrupt, printErr, printJson, printOut } from './common.js';
-import { formatFindings } from './format-findings.js';
-import { formatDelta, formatSnapshot } from './format-snapshot.js';
+
+// The analysis (archive readers, the diagnosis engine, the tables) loads when
+// `analyze` runs, not at every `collect` start; one object, handed to the
+// printers below.
+async function analysis() {
+  const [json, engine, load, delta, findings, tables] = await Promise.all([
+    import('../../collectors/analyze-json.js'),
+    import('../../collectors/diagnosis/engine.js'),
+    import('../../collectors/offline/load.js'),
+    import('../../collectors/snapshot-delta.js'),
+    import('./format-findings.js'),
+    import('./format-snapshot.js'),
+  ]);
+  const { hostView, deltaView } = json;
+  const { checkedCounters, diagnose, diagnoseAll } = engine;
+  const { loadCapture, loadSnapshots } = load;
+  const { snapshotDelta } = delta;
+  const { formatFindings } = findings;
+  const { formatDelta, formatSnapshot } = tables;
+  return {
+    hostView,
+    deltaView,
+    checkedCounters,
+    diagnose,
+    diagnoseAll,
+    loadCapture,
+    loadSnapshots,
+    snapshotDelta,
+    formatFindings,
+    formatDelta,
+    formatSnapshot,
+  };
+}
+type Analysis = Awaited<ReturnType<typeof analysis>>;
 
 // `collect analyze`: offline, one capture (since boot) or two (deltas).
 export function registerAnalyze(program: Command): void {
@@ -44,6 +68,8 @@ async function runAnalyze(
   after: string | undefined,
   opts: { json?: boolean },
 ): Promise<number> {
+  const m = await analysis();
+  const { loadCapture, loadSnapshots } = m;
   // Ctrl-C stops a long archive read at once; nothing is on disk to clean.
   const load = {
     signal: interrupt.signal,
@@ -52,14 +78,15 @@ async function runAnalyze(
   const capture = await loadCapture(path, load);
   // A reproduction bundle carries its own "before": one path is enough.
   if (!after && capture.before)
-    return printDeltas(capture.before, capture.after, path, path, !!opts.json);
+    return printDeltas(m, capture.before, capture.after, path, path, !!opts.json);
   const first = capture.after;
-  if (!after) return printSinceBoot(first, !!opts.json);
-  return printDeltas(first, await loadSnapshots(after, load), path, after, !!opts.json);
+  if (!after) return printSinceBoot(m, first, !!opts.json);
+  return printDeltas(m, first, await loadSnapshots(after, load), path, after, !!opts.json);
 }
 
 // One capture: counters since boot.
-function printSinceBoot(first: Snapshot[], json: boolean): number {
+function printSinceBoot(m: Analysis, first: Snapshot[], json: boolean): number {
+  const { checkedCounters, diagnose, formatFindings, formatSnapshot, hostView } = m;
   const findings = first.flatMap((s) => diagnose({ after: s }));
   if (json)
     printJson({
@@ -96,12 +123,15 @@ function findingView(f: Finding) {
 }
 
 function printDeltas(
+  m: Analysis,
   first: Snapshot[],
   second: Snapshot[],
   path: string,
   after: string,
   json: boolean,
 ): number {
+  const { checkedCounters, deltaView, diagnoseAll, formatDelta, formatFindings, hostView } = m;
+  const { snapshotDelta } = m;
   const inputs = second.map((a) => {
     const b =
       first.find((x) => x.host === a.host) ??

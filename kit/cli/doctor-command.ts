@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { Purpose } from '../doctor/checks.js';
-import { type DoctorReport, diagnose, failedConnection, summarize } from '../doctor/doctor.js';
+import type { DoctorReport } from '../doctor/doctor.js';
 import { EXIT } from '../exit-codes.js';
-import { openAll, openTransport } from '../transport/open.js';
 import {
   action,
   collect,
@@ -21,6 +20,11 @@ export async function doctorReport(
   purpose: Purpose,
   g: GlobalOptions,
 ): Promise<DoctorReport> {
+  // The checks and the transports load when a doctor runs, not at every
+  // `collect` or `repro` start.
+  const [{ diagnose, failedConnection, summarize }, { openAll, openTransport }] = await Promise.all(
+    [import('../doctor/doctor.js'), import('../transport/open.js')],
+  );
   const opts = openOptions(g);
   const opened = await openAll(specs, (spec) => openTransport(spec, opts));
   try {

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { ReproParts } from '../../bundles/repro-bundle.js';
 import type { BundleOutcome } from '../../bundles/write-parts.js';
+import type { Finding } from '../../collectors/diagnosis/engine.js';
 import type { RunRecord } from '../../repro/run/run.js';
 import { DropkitError } from '../errors.js';
 import { action, examples, type GlobalOptions } from './common.js';
-import { formatFindingLine } from './format-findings.js';
 import { reportBundle } from './print-bundle.js';
 import {
   addReproOptions,
@@ -46,13 +46,19 @@ async function runRun(o: RunOpts, cmd: Command): Promise<number> {
   const g = cmd.optsWithGlobals() as GlobalOptions;
   // The run, the bundle writer and their dependencies load here, not at
   // every `repro` start (doctor, lab, --help).
-  const [{ runRepro }, { reproBundleParts }, { writeParts }, { withSharedIdentity, runHints }] =
-    await Promise.all([
-      import('../../repro/run/run.js'),
-      import('../../bundles/repro-bundle.js'),
-      import('../../bundles/write-parts.js'),
-      import('../../bundles/identity-share.js'),
-    ]);
+  const [
+    { runRepro },
+    { reproBundleParts },
+    { writeParts },
+    { withSharedIdentity, runHints },
+    { formatFindingLine },
+  ] = await Promise.all([
+    import('../../repro/run/run.js'),
+    import('../../bundles/repro-bundle.js'),
+    import('../../bundles/write-parts.js'),
+    import('../../bundles/identity-share.js'),
+    import('./format-findings.js'),
+  ]);
   const rec = await runRepro(runOptions(o, profile, g, !!o.reverse));
   // Nothing captured (no connection, failed preflight): nothing to bundle.
   if (!rec.hosts.some((h) => h.before))
@@ -89,7 +95,7 @@ async function runRun(o: RunOpts, cmd: Command): Promise<number> {
     },
     rec,
   );
-  return reportRun(rec, parts, outcome, !!o.json);
+  return reportRun(rec, parts, outcome, !!o.json, formatFindingLine);
 }
 
 // The bundle as written, plus what the run found and how it ended.
@@ -98,6 +104,9 @@ function reportRun(
   parts: ReproParts,
   outcome: BundleOutcome,
   json: boolean,
+  // format-findings.ts, loaded with the run (the diagnosis engine is not
+  // needed at every `repro` start).
+  findingLine: (f: Finding) => string,
 ): number {
   return reportBundle(outcome, json, {
     json: {
@@ -113,7 +122,7 @@ function reportRun(
     },
     ...(rec.error ? { error: rec.error } : {}),
     text: parts.findings.length
-      ? `${parts.findings.map(formatFindingLine).join('\n')}\n`
+      ? `${parts.findings.map(findingLine).join('\n')}\n`
       : 'no finding: no loss counter moved\n',
   });
 }

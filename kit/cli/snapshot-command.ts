@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { hostView } from '../../collectors/analyze-json.js';
-import { takeSnapshot } from '../../collectors/snapshot/take.js';
-import { writeSnapshotDir } from '../../collectors/snapshot/write.js';
 import { EXIT } from '../exit-codes.js';
-import { openTransport } from '../transport/open.js';
 import {
   action,
   examples,
@@ -13,7 +9,6 @@ import {
   printJson,
   printOut,
 } from './common.js';
-import { formatSnapshot } from './format-snapshot.js';
 
 interface SnapshotOpts {
   node?: string;
@@ -50,6 +45,20 @@ export function registerSnapshot(program: Command): void {
 async function runSnapshot(opts: SnapshotOpts, cmd: Command): Promise<number> {
   if (!!opts.node === !!opts.local)
     cmd.error('error: give exactly one of --node HOST or --local', { exitCode: 2 });
+  // Loaded with this command only, not at every `collect` start.
+  const [
+    { hostView },
+    { takeSnapshot },
+    { writeSnapshotDir },
+    { openTransport },
+    { formatSnapshot },
+  ] = await Promise.all([
+    import('../../collectors/analyze-json.js'),
+    import('../../collectors/snapshot/take.js'),
+    import('../../collectors/snapshot/write.js'),
+    import('../transport/open.js'),
+    import('./format-snapshot.js'),
+  ]);
   const t = await openTransport(
     opts.local ? 'local' : opts.node!,
     openOptions(cmd.optsWithGlobals() as GlobalOptions),

@@ -24,6 +24,41 @@ function measured(cmd, args, env) {
   return { ms, mib: kib / 1024 };
 }
 
+// Where a `collect bundle --local` spends its time, from its --debug lines
+// (separate runs: the timed ones above print nothing extra). Medians; what
+// no line covers (parsing the snapshot, writing the log, exiting) is the
+// rest of the wall time.
+function breakdown(work, env) {
+  const phases = new Map();
+  const add = (k, v) => phases.set(k, [...(phases.get(k) ?? []), v]);
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(
+      'dist/bin/collect.js',
+      ['bundle', '--local', '--debug', '--out', join(work, 'dk')],
+      { env: { ...process.env, ...env }, encoding: 'utf8' },
+    );
+    const wall = performance.now() - t0;
+    if (r.status !== 0) throw new Error(`collect exited ${r.status}: ${r.stderr.slice(-500)}`);
+    let covered = 0;
+    for (const line of r.stderr.split('\n')) {
+      const m =
+        line.match(/^debug: bundle: (started) (\d+) ms after launch/) ??
+        line.match(/: (snapshot) \d+ sources in (\d+) ms/) ??
+        line.match(/^debug: bundle: (.+) in ([\d.]+) ms$/);
+      if (!m) continue;
+      const label = m[1] === 'started' ? 'start (launch to the command)' : m[1];
+      add(label, Number(m[2]));
+      covered += Number(m[2]);
+    }
+    add('rest (parse, log, exit)', wall - covered);
+    add('wall', wall);
+  }
+  console.log('collect bundle --local --debug, medians of 5 runs:');
+  for (const [k, v] of phases)
+    console.log(`  ${k.padEnd(32)} ${median(v).toFixed(0).padStart(5)} ms`);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'dropkit-bench-'));
 const env = { XDG_CONFIG_HOME: join(work, 'cfg') };
 mkdirSync(join(work, 'sos'));
@@ -57,6 +92,7 @@ try {
   console.log(
     `ratio dropkit/sos: ${(dm / sm).toFixed(3)} (target <= 0.08: ${dm / sm <= 0.08 ? 'met' : 'MISSED'})`,
   );
+  breakdown(work, env);
   if (process.env['NODE_EXTRA_CA_CERTS']) {
     // For the record: what `node dist/bin/collect.js` costs here, where node
     // loads the CA file before running any code.

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parseFrames, parseStderrFrames, stderrKey } from '../../../collectors/snapshot/frames.js';
@@ -217,5 +219,57 @@ describe('the script body', () => {
       'exit 0',
       '',
     ]);
+  });
+});
+
+// The second lane's output is copied into the main one at the end: by the
+// shell itself (mapfile) when it is small and holds no NUL, by cat otherwise.
+// A cat placed first in PATH records each time it runs, then does its work.
+describe('copying the second lane out', () => {
+  const perIface = (id: string, sh: string) =>
+    spec(id, { kind: 'shell', sh }, { scope: 'per-interface' });
+
+  async function run(specs: CollectorSpec[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'dropkit-cat-'));
+    const log = join(dir, 'log');
+    writeFileSync(join(dir, 'cat'), `#!/bin/sh\necho run >>'${log}'\nexec /bin/cat "$@"\n`, {
+      mode: 0o755,
+    });
+    try {
+      const b = newBoundary();
+      const r = await execa('sh', ['-s'], {
+        input: buildSnapshotScript(specs, b),
+        encoding: 'buffer',
+        stripFinalNewline: false,
+        env: { PATH: `${dir}:${process.env['PATH']}` },
+      });
+      const cats = existsSync(log) ? readFileSync(log, 'utf8').split('\n').length - 1 : 0;
+      return { sections: parseFrames(Buffer.from(r.stdout), b).sections, cats };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('copies a small output without running cat, byte for byte', async () => {
+    const { sections, cats } = await run([
+      spec('host', { kind: 'file', path: '/proc/sys/kernel/ostype' }),
+      perIface('noeol', "printf 'a\\tb\\r'"),
+    ]);
+    const lo = sections.find((s) => s.id === 'noeol' && s.iface === 'lo')!;
+    expect(lo.stdout.toString()).toBe('a\tb\r');
+    expect(lo.exitCode).toBe(0);
+    expect(cats).toBe(0);
+  });
+
+  it('falls back to cat for a NUL and for a large output, and keeps every byte', async () => {
+    const nul = await run([perIface('nul', "printf 'x\\000y\\377\\n'")]);
+    const lo = nul.sections.find((s) => s.id === 'nul' && s.iface === 'lo')!;
+    expect([...lo.stdout]).toEqual([0x78, 0, 0x79, 0xff, 0x0a]);
+    expect(nul.cats).toBe(1);
+    const big = await run([perIface('big', "head -c 70000 /dev/zero | tr '\\000' x")]);
+    const all = big.sections.filter((s) => s.id === 'big');
+    expect(all.length).toBeGreaterThan(0);
+    for (const s of all) expect(s.stdout.toString()).toBe('x'.repeat(70000));
+    expect(big.cats).toBe(1);
   });
 });

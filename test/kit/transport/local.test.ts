@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { LocalTransport } from '../../../kit/transport/local.js';
+import { LocalTransport, localSpawn } from '../../../kit/transport/local.js';
 
 describe('local transport', () => {
   const t = new LocalTransport();
@@ -67,5 +67,22 @@ describe('local transport', () => {
     });
     expect(chunks.join('')).toBe('a\nb\n');
     expect(r.stdout.toString()).toBe('a\nb\n');
+  });
+
+  it('starts a tagged script as `sh -s` itself, the tags in its environment', async () => {
+    const direct = localSpawn('env DROPKIT_RUN=ab12 DROPKIT_TAG=cd34 sh -s');
+    expect(direct.args).toEqual(['-s']);
+    expect(direct.env).toMatchObject({ DROPKIT_RUN: 'ab12', DROPKIT_TAG: 'cd34' });
+    expect(direct.env?.['PATH']).toBe(process.env['PATH']);
+    // Anything else is the shell's to read.
+    for (const line of [
+      'sudo -n env DROPKIT_RUN=ab12 DROPKIT_TAG=cd34 sh -s',
+      "env DROPKIT_RUN=ab12 DROPKIT_TAG=cd34 sh -c 'echo hi'",
+      "env DROPKIT_RUN='a b' DROPKIT_TAG=cd34 sh -s",
+      'env DROPKIT_RUN=ab12 DROPKIT_TAG=$(id) sh -s',
+    ])
+      expect(localSpawn(line)).toEqual({ args: ['-c', line] });
+    const r = await t.exec({ script: "echo \"$DROPKIT_TAG\"; tr '\\000' ' ' </proc/$$/cmdline" });
+    expect(r.stdout.toString()).toMatch(/^[0-9a-f]{12}\nsh -s $/);
   });
 });
