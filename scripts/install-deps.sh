@@ -20,6 +20,8 @@ have xz || need+=(xz-utils)
 # The report's browser tests and its benchmark drive it headless (puppeteer-core
 # never downloads a browser).
 have chromium || need+=(chromium)
+# The NICs on the PCI bus in every snapshot (lspci -Dnnk): on Azure, the VF.
+have lspci || need+=(pciutils)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
