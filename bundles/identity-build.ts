@@ -1,6 +1,7 @@
 import { type CloudDoc, readCloudDoc } from '../collectors/cloud-doc.js';
-import { quoteLargeIntegers } from '../collectors/json-bigint.js';
+import { isJsonObject, quoteLargeIntegers } from '../collectors/json-bigint.js';
 import type { RawFile } from '../collectors/model.js';
+import { getOwn } from '../collectors/own-record.js';
 import type { BundleHost } from './bundle-input.js';
 
 // --share-identity: what each host is, for the vendor to look it up, read
@@ -54,22 +55,22 @@ function json(text: string | undefined): unknown {
   }
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const s = (o: Record<string, unknown>, k: string): string | undefined =>
-  Object.hasOwn(o, k) && typeof o[k] === 'string' ? (o[k] as string) : undefined;
+const s = (o: Record<string, unknown>, k: string): string | undefined => {
+  const v = getOwn(o, k);
+  return typeof v === 'string' ? v : undefined;
+};
 
 function links(doc: unknown): Link[] {
   if (!Array.isArray(doc)) return [];
   const out: Link[] = [];
   for (const l of doc) {
-    if (!isObj(l)) continue;
+    if (!isJsonObject(l)) continue;
     const ifname = s(l, 'ifname');
     if (!ifname) continue;
     const addrs: AddrInfo[] = [];
-    const info = Object.hasOwn(l, 'addr_info') ? l['addr_info'] : undefined;
+    const info = getOwn(l, 'addr_info');
     for (const a of Array.isArray(info) ? info : []) {
-      if (!isObj(a)) continue;
+      if (!isJsonObject(a)) continue;
       const family = s(a, 'family');
       const local = s(a, 'local');
       if (family && local) addrs.push({ family, local, scope: s(a, 'scope') ?? '' });
@@ -82,7 +83,7 @@ function links(doc: unknown): Link[] {
 
 function defaultRouteDev(doc: unknown): string | undefined {
   if (!Array.isArray(doc)) return undefined;
-  for (const r of doc) if (isObj(r) && s(r, 'dst') === 'default') return s(r, 'dev');
+  for (const r of doc) if (isJsonObject(r) && s(r, 'dst') === 'default') return s(r, 'dev');
   return undefined;
 }
 
