@@ -1,7 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
-import { builtinProfilesDir } from './builtin-profiles.js';
+import { builtinProfileNames, builtinProfileText } from './builtin-profiles.js';
 import { enforceCaps, type Overrides, resolveCaps, withOverrides } from './profile-caps.js';
 import { ProfileError, profileError } from './profile-error.js';
 import { IssueList } from './profile-issues.js';
@@ -47,21 +46,10 @@ function looksLikePath(nameOrPath: string): boolean {
   return nameOrPath.includes('/') || /\.ya?ml$/i.test(nameOrPath);
 }
 
-async function builtinNames(): Promise<string[]> {
-  const dir = builtinProfilesDir();
-  if (!dir) return [];
-  const files = await readdir(dir);
-  return files
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => f.slice(0, -'.yaml'.length))
-    .sort();
-}
-
 // A built-in name ("microburst") or a path to a YAML file ("./mine.yaml").
 export async function loadProfile(nameOrPath: string, opts: LoadOptions = {}): Promise<Profile> {
-  let file = nameOrPath;
   if (!looksLikePath(nameOrPath)) {
-    const names = await builtinNames();
+    const names = await builtinProfileNames();
     if (!names.includes(nameOrPath)) {
       throw profileError(
         'not-found',
@@ -70,18 +58,17 @@ export async function loadProfile(nameOrPath: string, opts: LoadOptions = {}): P
         'pass a built-in name or a path to a YAML file (with a / or a .yaml suffix)',
       );
     }
-    file = join(builtinProfilesDir() ?? '', `${nameOrPath}.yaml`);
+    // Built-ins are named by their file name only, user files by the path given.
+    return parseProfile(await builtinProfileText(nameOrPath), `${nameOrPath}.yaml`, opts);
   }
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(nameOrPath, 'utf8');
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e);
-    throw profileError('not-found', file, `cannot read the profile: ${why}`);
+    throw profileError('not-found', nameOrPath, `cannot read the profile: ${why}`);
   }
-  // Built-ins are named by their file name only, user files by the path given.
-  const shown = file === nameOrPath ? file : basename(file);
-  return parseProfile(text, shown, opts);
+  return parseProfile(text, nameOrPath, opts);
 }
 
 export interface ProfileSummary {
@@ -93,7 +80,7 @@ export interface ProfileSummary {
 // The built-in profiles, by name. A broken built-in is a bug: it throws.
 export async function listProfiles(): Promise<ProfileSummary[]> {
   const out: ProfileSummary[] = [];
-  for (const name of await builtinNames()) {
+  for (const name of await builtinProfileNames()) {
     const p = await loadProfile(name);
     out.push({ name: p.name, description: p.description, file: `${name}.yaml` });
   }

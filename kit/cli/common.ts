@@ -129,10 +129,20 @@ export function installSignalHandlers(): () => void {
   };
 }
 
+// `collect --help | head`, or a pager quit early: the reader of stdout is
+// gone (EPIPE). Not a crash, and not a reason to stop either: a repro run
+// still has its settings to restore. Nothing more is shown; the run goes on.
+function onStdoutError(e: NodeJS.ErrnoException): void {
+  if (e.code !== 'EPIPE') throw e;
+}
+
 // Parses argv with a program and returns the exit code: the command's (set
 // by action), or commander's for --help, --version and usage errors.
 export async function runProgram(program: Command, argv: readonly string[]): Promise<number> {
   const off = installSignalHandlers();
+  // Kept to the end of the process: the error arrives after the write.
+  if (!process.stdout.listeners('error').includes(onStdoutError))
+    process.stdout.on('error', onStdoutError);
   process.exitCode = undefined;
   try {
     await program.parseAsync([...argv]);
