@@ -22,6 +22,8 @@ have xz || need+=(xz-utils)
 have chromium || need+=(chromium)
 # The NICs on the PCI bus in every snapshot (lspci -Dnnk): on Azure, the VF.
 have lspci || need+=(pciutils)
+# openssl: the upload tests make a loopback HTTPS server's certificate.
+have openssl || need+=(openssl)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

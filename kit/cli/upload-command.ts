@@ -65,13 +65,21 @@ async function runUpload(file: string, o: UploadOpts, cmd: Command): Promise<num
     cmd.error('error: collect upload asks before sending; stdin is not a terminal, so add --yes', {
       exitCode: EXIT.USAGE,
     });
-  const [{ uploadTarget }, { putFile }, { verifyBundle }, { stat }] = await Promise.all([
-    import('../upload/target.js'),
-    import('../upload/put.js'),
-    import('../../bundles/verify.js'),
-    import('node:fs/promises'),
-  ]);
+  const [{ uploadTarget }, { putFile }, { proxyFor }, { verifyBundle }, { stat }] =
+    await Promise.all([
+      import('../upload/target.js'),
+      import('../upload/put.js'),
+      import('../upload/proxy.js'),
+      import('../../bundles/verify.js'),
+      import('node:fs/promises'),
+    ]);
   const target = uploadTarget(o.url);
+  let proxy: ReturnType<typeof proxyFor>;
+  try {
+    proxy = proxyFor(target.url);
+  } catch (e) {
+    throw new DropkitError({ code: 'USAGE', message: (e as Error).message, step: 'upload' });
+  }
   const v = await verifyBundle(file);
   if (!v.ok)
     throw new DropkitError({
@@ -84,7 +92,7 @@ async function runUpload(file: string, o: UploadOpts, cmd: Command): Promise<num
   if (!o.json)
     // What is about to leave: always shown when asked about.
     (o.yes ? printInfo : printErr)(
-      `${field(file)}: ${bytes} bytes, verified, sha256 ${v.sha256}\nto: ${field(target.shown)}\n`,
+      `${field(file)}: ${bytes} bytes, verified, sha256 ${v.sha256}\nto: ${field(target.shown)}${proxy ? ` (through the proxy ${field(proxy.shown)})` : ''}\n`,
     );
   if (!o.yes && !(await askYesNo('Upload it?'))) {
     printErr('not uploaded\n');
@@ -101,6 +109,7 @@ async function runUpload(file: string, o: UploadOpts, cmd: Command): Promise<num
     backoffMs: (n) => Math.min(1000 * 2 ** (n - 1), 8000),
     idleMs: 30_000,
     signal: interrupt.signal,
+    ...(proxy ? { proxy } : {}),
     onProgress: (sent, total) => {
       const pct = total ? Math.floor((sent / total) * 100) : 100;
       if (!tty || pct === shownPct) return;
@@ -119,6 +128,7 @@ async function runUpload(file: string, o: UploadOpts, cmd: Command): Promise<num
       file,
       url: target.shown,
       kind: target.kind,
+      ...(proxy ? { proxy: proxy.shown } : {}),
       bytes,
       sha256: v.sha256,
       status: r.status,

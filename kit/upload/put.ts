@@ -1,7 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { DropkitError } from '../errors.js';
+import { TunnelError, tunnel, type UploadProxy } from './proxy.js';
 import { retryable, statusHint, type UploadTarget } from './target.js';
 
 // One file PUT to an upload URL, with retries on throttling, server errors
@@ -21,6 +24,8 @@ export interface PutOptions {
   // No byte in either direction for this long: the attempt failed.
   idleMs: number;
   signal: AbortSignal;
+  // Through this proxy's CONNECT tunnel (proxy.ts), for an https:// URL.
+  proxy?: UploadProxy;
   onProgress?: (sent: number, total: number) => void;
   onRetry?: (retry: number, reason: string) => void;
 }
@@ -51,9 +56,30 @@ function readSome(res: IncomingMessage, cap: number): Promise<string> {
   });
 }
 
-function attempt(o: PutOptions): Promise<Attempt> {
+async function attempt(o: PutOptions): Promise<Attempt> {
+  const { url } = o.target;
+  if (!o.proxy || url.protocol !== 'https:') return send(o);
+  let socket: Socket;
+  try {
+    socket = await tunnel(o.proxy, url.hostname, Number(url.port || 443), o.idleMs);
+  } catch (e) {
+    if (e instanceof TunnelError)
+      return { ok: false, retry: e.retry, reason: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+    return { ok: false, retry: true, reason: String(e) };
+  }
+  if (o.signal.aborted) {
+    socket.destroy();
+    return { ok: false, retry: false, reason: 'interrupted' };
+  }
+  return send(o, socket);
+}
+
+// One PUT, on its own connection or on TLS over a proxy's tunnel. The
+// server's certificate is checked against the URL's host either way.
+function send(o: PutOptions, tunnelled?: Socket): Promise<Attempt> {
   return new Promise((resolve) => {
     const { url, headers, kind } = o.target;
+    const host = url.hostname.replace(/^\[|\]$/g, '');
     const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
       method: 'PUT',
       headers: {
@@ -61,6 +87,12 @@ function attempt(o: PutOptions): Promise<Attempt> {
         'Content-Length': String(o.bytes),
         'Content-Type': 'application/gzip',
       },
+      ...(tunnelled
+        ? {
+            createConnection: () =>
+              tlsConnect({ socket: tunnelled, host, ...(isIP(host) ? {} : { servername: host }) }),
+          }
+        : {}),
     });
     let settled = false;
     const done = (a: Attempt) => {

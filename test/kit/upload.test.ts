@@ -1,12 +1,20 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  type Server as NetServer,
+  connect as netConnect,
+  type Socket,
+} from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DropkitError } from '../../kit/errors.js';
+import { proxyFor } from '../../kit/upload/proxy.js';
 import { putFile } from '../../kit/upload/put.js';
 import { uploadTarget } from '../../kit/upload/target.js';
 import { cli } from '../cli-helpers.js';
@@ -38,9 +46,9 @@ let script: Behaviour[] = [];
 let seen: Seen[] = [];
 let dir: string;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dropkit-upload-'));
-  server = createServer((req: IncomingMessage, res: ServerResponse) => {
+// The receiving end, for the plain loopback server and the TLS one alike.
+function receive(req: IncomingMessage, res: ServerResponse): void {
+  {
     const h = createHash('sha256');
     let bytes = 0;
     const behaviour = script.shift() ?? 'ok';
@@ -75,7 +83,12 @@ beforeAll(async () => {
         res.end();
       }
     });
-  });
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'dropkit-upload-'));
+  server = createServer(receive);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -221,5 +234,157 @@ describe('collect upload (the built CLI)', () => {
     const q = await cli('collect', ['upload', BUNDLE, '--url', `${base}/x`]);
     expect(q.exitCode).toBe(2);
     expect(seen).toEqual([]);
+  });
+});
+
+// Through a corporate proxy: HTTPS_PROXY, an HTTP CONNECT tunnel, TLS to the
+// storage end inside it. A real CONNECT proxy on loopback (it records what
+// it was asked and wants credentials), a real HTTPS server on loopback whose
+// certificate the CLI trusts through NODE_EXTRA_CA_CERTS, as a TLS-inspecting
+// proxy's CA would be.
+describe('collect upload through an HTTPS_PROXY', () => {
+  let tls: HttpsServer;
+  let proxy: NetServer;
+  let tlsUrl: string;
+  let proxyPort: number;
+  let connects: Array<{ line: string; auth: string | undefined }> = [];
+  const open = new Set<Socket>();
+  const AUTH = `Basic ${Buffer.from('dk:s3cret').toString('base64')}`;
+
+  beforeAll(async () => {
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    await execa('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ]);
+    tls = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, receive);
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+    tlsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+    proxy = createNetServer((client) => {
+      open.add(client);
+      client.on('close', () => open.delete(client));
+      let head = '';
+      const onData = (c: Buffer) => {
+        head += c.toString('latin1');
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        client.off('data', onData);
+        const lines = head.slice(0, end).split('\r\n');
+        const auth = lines.find((l) => /^proxy-authorization:/i.test(l))?.replace(/^[^:]+:\s*/, '');
+        connects.push({ line: lines[0]!, auth });
+        const m = /^CONNECT 127\.0\.0\.1:(\d+) HTTP/.exec(lines[0]!);
+        if (auth !== AUTH) {
+          client.end(
+            'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n',
+          );
+          return;
+        }
+        if (!m) {
+          client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+          return;
+        }
+        const up = netConnect(Number(m[1]), '127.0.0.1', () => {
+          open.add(up);
+          up.on('close', () => open.delete(up));
+          client.write('HTTP/1.1 200 Connection established\r\n\r\n');
+          up.write(head.slice(end + 4), 'latin1');
+          client.pipe(up).pipe(client);
+        });
+        up.on('error', () => client.destroy());
+        client.on('error', () => up.destroy());
+      };
+      client.on('data', onData);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    proxyPort = (proxy.address() as AddressInfo).port;
+    // The tunnels and keep-alive connections are cut, or close() waits on them.
+    return async () => {
+      for (const c of open) c.destroy();
+      tls.closeAllConnections();
+      await new Promise((r) => tls.close(r));
+      await new Promise((r) => proxy.close(r));
+    };
+  });
+
+  // Both spellings, set here so a proxy of the machine running the tests never applies.
+  const env = (proxyUrl: string) => ({
+    HTTPS_PROXY: proxyUrl,
+    https_proxy: proxyUrl,
+    NO_PROXY: '',
+    no_proxy: '',
+    NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'),
+  });
+
+  it('tunnels through the proxy with its credentials; the proxy sees only host:port', async () => {
+    seen = [];
+    connects = [];
+    script = ['ok'];
+    const file = join(dir, 'proxied.tar.gz');
+    copyFileSync(BUNDLE, file);
+    const port = new URL(tlsUrl).port;
+    const r = await cli(
+      'collect',
+      ['upload', file, '--url', `${tlsUrl}/case/p.tar.gz?sv=1&sig=${SIG}`, '--yes', '--json'],
+      env(`http://dk:s3cret@127.0.0.1:${proxyPort}`),
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: true,
+      sha256: SHA,
+      proxy: `http://127.0.0.1:${proxyPort}`,
+    });
+    expect(connects).toEqual([{ line: `CONNECT 127.0.0.1:${port} HTTP/1.1`, auth: AUTH }]);
+    expect(seen.map((x) => [x.method, x.sha256])).toEqual([['PUT', SHA]]);
+    // Neither the signature nor the proxy password is ever printed.
+    expect(r.stdout + r.stderr).not.toMatch(new RegExp(`${SIG}|s3cret`));
+  });
+
+  it('a proxy that wants credentials: a clear error naming the proxy, never a direct connection', async () => {
+    seen = [];
+    connects = [];
+    const r = await cli(
+      'collect',
+      ['upload', BUNDLE, '--url', `${tlsUrl}/case/q.tar.gz?sig=${SIG}`, '--yes'],
+      env(`http://127.0.0.1:${proxyPort}`),
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`the proxy http://127.0.0.1:${proxyPort} refused the tunnel`);
+    expect(r.stderr).toMatch(/HTTP 407/);
+    expect(r.stderr).toMatch(/wants credentials/);
+    expect(connects).toHaveLength(1);
+    expect(seen).toEqual([]);
+  });
+
+  it('NO_PROXY names the hosts reached directly', () => {
+    const target = new URL('https://acct.blob.core.windows.net/c/b?sig=x');
+    const e = { HTTPS_PROXY: 'http://u:p@proxy.corp:3128' };
+    expect(proxyFor(target, e)).toEqual({
+      host: 'proxy.corp',
+      port: 3128,
+      shown: 'http://proxy.corp:3128',
+      auth: `Basic ${Buffer.from('u:p').toString('base64')}`,
+    });
+    for (const no of ['*', '.windows.net', 'core.windows.net', 'acct.blob.core.windows.net:443'])
+      expect(proxyFor(target, { ...e, NO_PROXY: no }), no).toBeUndefined();
+    for (const no of ['windows.com', 'acct.blob.core.windows.net:8443', 'blob'])
+      expect(proxyFor(target, { ...e, no_proxy: no }), no).toBeDefined();
+    expect(proxyFor(new URL('http://127.0.0.1:9/x'), e)).toBeUndefined();
+    expect(() => proxyFor(target, { HTTPS_PROXY: 'socks5://p:1080' })).toThrow(/not supported/);
   });
 });
