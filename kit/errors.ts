@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'OUT_NOT_WRITABLE'
   | 'BUNDLE_INVALID'
   | 'UPLOAD_FAILED'
+  | 'NOTHING_TO_FIX'
   | 'INTERNAL';
 
 export interface DropkitErrorInit {

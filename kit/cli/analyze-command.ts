@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { Finding } from '../../collectors/diagnosis/engine.js';
-import type { Snapshot } from '../../collectors/model.js';
-import { DropkitError } from '../errors.js';
+import type { AnalyzedPaths } from '../../collectors/offline/analyze-paths.js';
 import { EXIT } from '../exit-codes.js';
 import { action, examples, interrupt, printErr, printJson, printOut } from './common.js';
 
@@ -9,32 +8,21 @@ import { action, examples, interrupt, printErr, printJson, printOut } from './co
 // `analyze` runs, not at every `collect` start; one object, handed to the
 // printers below.
 async function analysis() {
-  const [json, engine, load, delta, findings, tables] = await Promise.all([
+  const [json, engine, paths, findings, tables] = await Promise.all([
     import('../../collectors/analyze-json.js'),
     import('../../collectors/diagnosis/engine.js'),
-    import('../../collectors/offline/load.js'),
-    import('../../collectors/snapshot-delta.js'),
+    import('../../collectors/offline/analyze-paths.js'),
     import('./format-findings.js'),
     import('./format-snapshot.js'),
   ]);
-  const { hostView, deltaView } = json;
-  const { checkedCounters, diagnose, diagnoseAll } = engine;
-  const { loadCapture, loadSnapshots } = load;
-  const { snapshotDelta } = delta;
-  const { formatFindings } = findings;
-  const { formatDelta, formatSnapshot } = tables;
   return {
-    hostView,
-    deltaView,
-    checkedCounters,
-    diagnose,
-    diagnoseAll,
-    loadCapture,
-    loadSnapshots,
-    snapshotDelta,
-    formatFindings,
-    formatDelta,
-    formatSnapshot,
+    hostView: json.hostView,
+    deltaView: json.deltaView,
+    checkedCounters: engine.checkedCounters,
+    analyzePaths: paths.analyzePaths,
+    formatFindings: findings.formatFindings,
+    formatDelta: tables.formatDelta,
+    formatSnapshot: tables.formatSnapshot,
   };
 }
 type Analysis = Awaited<ReturnType<typeof analysis>>;
@@ -69,36 +57,29 @@ async function runAnalyze(
   opts: { json?: boolean },
 ): Promise<number> {
   const m = await analysis();
-  const { loadCapture, loadSnapshots } = m;
   // Ctrl-C stops a long archive read at once; nothing is on disk to clean.
-  const load = {
+  const read = await m.analyzePaths(path, after, {
     signal: interrupt.signal,
     warn: (line: string) => printErr(`warning: ${line}\n`),
-  };
-  const capture = await loadCapture(path, load);
-  // A reproduction bundle carries its own "before": one path is enough.
-  if (!after && capture.before)
-    return printDeltas(m, capture.before, capture.after, path, path, !!opts.json);
-  const first = capture.after;
-  if (!after) return printSinceBoot(m, first, !!opts.json);
-  return printDeltas(m, first, await loadSnapshots(after, load), path, after, !!opts.json);
+  });
+  return read.deltas ? printDeltas(m, read, !!opts.json) : printSinceBoot(m, read, !!opts.json);
 }
 
 // One capture: counters since boot.
-function printSinceBoot(m: Analysis, first: Snapshot[], json: boolean): number {
-  const { checkedCounters, diagnose, formatFindings, formatSnapshot, hostView } = m;
-  const findings = first.flatMap((s) => diagnose({ after: s }));
+function printSinceBoot(m: Analysis, read: AnalyzedPaths, json: boolean): number {
+  const { checkedCounters, formatFindings, formatSnapshot, hostView } = m;
+  const { hosts, findings } = read;
   if (json)
     printJson({
       schema: 'dropkit.analyze/1',
-      hosts: first.map(hostView),
+      hosts: hosts.map(hostView),
       findings: findings.map(findingView),
     });
   else
     printOut(
-      `${first.map(formatSnapshot).join('\n')}${formatFindings(
+      `${hosts.map(formatSnapshot).join('\n')}${formatFindings(
         findings,
-        first.flatMap((s) => checkedCounters({ after: s })),
+        read.inputs.flatMap((i) => checkedCounters(i)),
       )}`,
     );
   return EXIT.OK;
@@ -122,40 +103,20 @@ function findingView(f: Finding) {
   };
 }
 
-function printDeltas(
-  m: Analysis,
-  first: Snapshot[],
-  second: Snapshot[],
-  path: string,
-  after: string,
-  json: boolean,
-): number {
-  const { checkedCounters, deltaView, diagnoseAll, formatDelta, formatFindings, hostView } = m;
-  const { snapshotDelta } = m;
-  const inputs = second.map((a) => {
-    const b =
-      first.find((x) => x.host === a.host) ??
-      (first.length === 1 && second.length === 1 ? first[0] : undefined);
-    if (!b)
-      throw new DropkitError({
-        code: 'USAGE',
-        message: `host ${a.host} is in ${after} but not in ${path}`,
-        step: 'analyze',
-      });
-    const before = { ...b, host: a.host };
-    return { before, after: a, delta: snapshotDelta(before, a) };
-  });
-  const findings = diagnoseAll(inputs);
+function printDeltas(m: Analysis, read: AnalyzedPaths, json: boolean): number {
+  const { checkedCounters, deltaView, formatDelta, formatFindings, hostView } = m;
+  const { inputs, findings } = read;
+  const deltas = inputs.flatMap((i) => (i.delta ? [i.delta] : []));
   if (json) {
     printJson({
       schema: 'dropkit.analyze/1',
-      hosts: second.map(hostView),
-      deltas: inputs.map((i) => deltaView(i.delta)),
+      hosts: read.hosts.map(hostView),
+      deltas: deltas.map(deltaView),
       findings: findings.map(findingView),
     });
   } else
     printOut(
-      `${inputs.map((i) => formatDelta(i.delta)).join('\n')}${formatFindings(
+      `${deltas.map(formatDelta).join('\n')}${formatFindings(
         findings,
         inputs.flatMap((i) => checkedCounters(i)),
       )}`,

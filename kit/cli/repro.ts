@@ -4,6 +4,7 @@ import { registerCompare } from './compare-command.js';
 import { registerCompletion } from './completion-command.js';
 import { registerReproDoctor } from './doctor-command.js';
 import { registerLab } from './lab-command.js';
+import { registerMitigate } from './mitigate-command.js';
 import { registerProfiles } from './profiles-command.js';
 import { registerRestore } from './restore-command.js';
 import { registerRun } from './run-command.js';
@@ -26,6 +27,7 @@ function program(): Command {
   registerReproDoctor(p);
   registerRun(p);
   registerCompare(p);
+  registerMitigate(p);
   registerRestore(p);
   registerProfiles(p);
   registerLab(p);

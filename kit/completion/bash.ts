@@ -20,7 +20,9 @@ function valueCase(specs: readonly CommandSpec[]): string {
         if (f.variadic) variadic.add(flag);
       }
     }
-  const kinds = [...byKind].map(([k, flags]) => `    ${[...flags].sort().join('|')}) echo ${k} ;;`);
+  const kinds = [...byKind].map(
+    ([k, flags]) => `    ${[...flags].sort().join('|')}) echo ${q(k)} ;;`,
+  );
   return [
     '_dropkit_value_kind() {',
     '  case "$1" in',
@@ -72,6 +74,7 @@ ${table.join('\n')}
       files) COMPREPLY=($(compgen -f -- "$cur")) ;;
       dirs) COMPREPLY=($(compgen -d -- "$cur")) ;;
       none) COMPREPLY=() ;;
+      choices:*) COMPREPLY=($(compgen -W "\${kind#choices:}" -- "$cur")) ;;
       *) COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" __complete "$kind" 2>/dev/null)" -- "$cur")) ;;
     esac
     return 0

@@ -5,8 +5,16 @@ import type { Command, Option } from 'commander';
 // themselves, so completion never drifts from the CLI. Pure.
 
 // What to offer for a flag's value: computed by the program itself at <TAB>
-// time (`__complete KIND`), files, directories, or nothing.
-export type ValueKind = 'hosts' | 'profiles' | 'variants' | 'files' | 'dirs' | 'none';
+// time (`__complete KIND`), files, directories, a flag's own fixed choices
+// (`choices:linux networkd …`), or nothing.
+export type ValueKind =
+  | 'hosts'
+  | 'profiles'
+  | 'variants'
+  | 'files'
+  | 'dirs'
+  | 'none'
+  | `choices:${string}`;
 
 export interface FlagSpec {
   flags: string[];
@@ -40,7 +48,9 @@ function flagSpec(o: Option): FlagSpec {
   if (!o.required && !o.optional) return { flags };
   return {
     flags,
-    value: VALUE_OF[o.long ?? ''] ?? 'none',
+    value:
+      VALUE_OF[o.long ?? ''] ??
+      (o.argChoices?.length ? `choices:${o.argChoices.join(' ')}` : 'none'),
     ...(o.variadic ? { variadic: true } : {}),
   };
 }

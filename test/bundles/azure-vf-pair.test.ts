@@ -4,47 +4,14 @@ import { cpuTime, reproDatapath } from '../../bundles/repro-datapath.js';
 import { reproDiagnosis } from '../../bundles/repro-diagnosis.js';
 import { reproPhases } from '../../bundles/repro-summary.js';
 import type { RunRecord } from '../../repro/run/record.js';
-import { runRepro } from '../../repro/run/run.js';
-import {
-  ARRIVED,
-  azureSampler,
-  azureSnapshot,
-  LOST,
-  MANA,
-  MLX5,
-  quietTracer,
-  SYNTHETIC_ONLY,
-  VF,
-  type VfDriver,
-} from '../fakes/azure-pair.js';
-import * as h from '../repro/run-hosts.js';
+import { ARRIVED, LOST, MANA, MLX5, SYNTHETIC_ONLY, VF } from '../fakes/azure-pair.js';
+import { azureRun } from '../fakes/azure-run.js';
 
 // Acceptance (issue 19, "The Azure datapath"): a reproduction whose receiver is an Azure VM
 // with accelerated networking, eth0 (hv_netvsc) and its mlx5_core VF enP30832s1, whose RX ring
 // overflows during the burst (test/fakes/azure-pair.ts says which parts are real captures and
 // which are composed). The VF is sampled, its drops are attributed to the NIC/ring naming the
 // VF, and the VF's share of the traffic is computed.
-
-async function azureRun(d: VfDriver): Promise<{ rec: RunRecord; parts: ReproParts }> {
-  const rec = await runRepro(
-    h.options(
-      h.pair({
-        vmB: () => ({
-          [h.SNAPSHOT_BEFORE]: azureSnapshot(d, 'before'),
-          [h.SNAPSHOT_AFTER]: azureSnapshot(d, 'after'),
-          [h.SAMPLER]: azureSampler(d),
-          [h.TRACER]: quietTracer,
-        }),
-      }),
-    ),
-  );
-  const parts = reproBundleParts(rec, {
-    createdAt: new Date(),
-    command: ['repro', 'run'],
-    redacted: false,
-  });
-  return { rec, parts };
-}
 
 // Both VF drivers Azure puts behind hv_netvsc: the same story, each with its own drop counter.
 for (const d of [MLX5, MANA]) {

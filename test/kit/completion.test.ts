@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSshConfig } from '../../kit/ssh/config-parse.js';
 import { hostAliases } from '../../kit/ssh/host-aliases.js';
+import { PLATFORMS } from '../../repro/persist/types.js';
 
 // Completion in a real bash: the generated script is sourced, COMP_WORDS set
 // as bash sets them on <TAB>, and the function's COMPREPLY read back. The
@@ -45,6 +46,7 @@ describe('shell completion', () => {
       'doctor',
       'run',
       'compare',
+      'mitigate',
       'restore',
       'profiles',
       'lab',
@@ -52,6 +54,16 @@ describe('shell completion', () => {
     ]);
     expect(await complete('repro', ['lab', ''])).toEqual(['up', 'down', 'status', 'impair']);
     expect(await complete('collect', ['ve'])).toEqual(['verify']);
+  });
+
+  it("a flag's fixed choices: repro mitigate --platform", async () => {
+    expect(await complete('repro', ['mitigate', 'b.tar.gz', '--platform', ''])).toEqual([
+      ...PLATFORMS,
+    ]);
+    expect(await complete('repro', ['mitigate', 'b.tar.gz', '--platform', 'net'])).toEqual([
+      'networkd',
+      'networkmanager',
+    ]);
   });
 
   it("a subcommand's flags, and the global ones", async () => {

@@ -51,12 +51,36 @@ export const SYSCTL_FILE = '/etc/sysctl.d/90-dropkit.conf';
 // udev runs RUN+= on every `add`: at boot and when Azure re-adds a VF after host servicing.
 export const UDEV_FILE = '/etc/udev/rules.d/90-dropkit.rules';
 
-// Azure VF names carry the PCI domain (`enP12345s1`), which can change when the VF is re-added,
-// so the rule matches `enP*` of that driver. Other names are matched exactly.
+// udev runs RUN+= programs with a minimal environment: ethtool by absolute
+// path. /sbin/ethtool is on every distribution: the file itself on Debian 10
+// and Ubuntu 18.04, a link into /usr/sbin where /usr is merged.
+export const ETHTOOL_BIN = '/sbin/ethtool';
+
+// Which NICs a udev rule for an RX-ring fix matches (udev(7),
+// https://www.freedesktop.org/software/systemd/man/latest/udev.html):
+// - An Azure VF by its driver under Hyper-V's PCI bridge, never by its name:
+//   Azure re-adds the VF after host servicing, possibly as another enP name.
+//   All parent keys of one rule (DRIVERS, ATTRS...) must match one and the
+//   same parent, and hv_pci and mlx5_core/mana are bound to different ones,
+//   so the VF's own driver is matched through ENV{ID_NET_DRIVER}, which
+//   systemd's 80-net-setup-link.rules sets before a 90- rule runs.
+//   DRIVERS=="hv_pci" is what Azure's own 68-azure-sriov-nm-unmanaged.rules
+//   matches.
+// - Another NIC by its driver: KERNEL is the name before any rename (ens5 is
+//   eth0 when the add event is matched), so a name match misses renamed NICs.
+// - By the kernel name only when the driver is unknown.
+export function udevNicMatch(n: { name: string; driver?: string; azureVf: boolean }): string {
+  if (n.driver && n.azureVf) return `DRIVERS=="hv_pci", ENV{ID_NET_DRIVER}=="${n.driver}"`;
+  if (n.driver) return `DRIVERS=="${n.driver}"`;
+  return `KERNEL=="${n.name}"`;
+}
+
+// $name is the interface's name after any rename: the one ethtool needs.
 export function udevRule(iface: InterfaceSnapshot, ethtoolArgs: string): string {
-  const match =
-    isAzureVfName(iface.name) && iface.driver
-      ? `DRIVERS=="${iface.driver}", KERNEL=="enP*"`
-      : `KERNEL=="${iface.name}"`;
-  return `ACTION=="add", SUBSYSTEM=="net", ${match}, RUN+="/sbin/ethtool ${ethtoolArgs.replace('{if}', '$name')}"`;
+  const match = udevNicMatch({
+    name: iface.name,
+    ...(iface.driver ? { driver: iface.driver } : {}),
+    azureVf: iface.acceleratedNetworking?.role === 'vf' || isAzureVfName(iface.name),
+  });
+  return `ACTION=="add", SUBSYSTEM=="net", ${match}, RUN+="${ETHTOOL_BIN} ${ethtoolArgs.replace('{if}', '$name')}"`;
 }

@@ -41,7 +41,7 @@ describe('RING: mlx5 VF', () => {
     expect(RX_MAX).toBe(8192);
     expect(f!.mitigation.commands).toEqual([`ethtool -G enP1s1 rx ${RX_MAX}`]);
     expect(f!.mitigation.persistent).toEqual([
-      `ACTION=="add", SUBSYSTEM=="net", DRIVERS=="mlx5_core", KERNEL=="enP*", RUN+="/sbin/ethtool -G $name rx ${RX_MAX}"`,
+      `ACTION=="add", SUBSYSTEM=="net", DRIVERS=="hv_pci", ENV{ID_NET_DRIVER}=="mlx5_core", RUN+="/sbin/ethtool -G $name rx ${RX_MAX}"`,
     ]);
     expect(f!.evidence.map((e) => [e.name, e.delta])).toEqual([
       ['ethtool enP1s1 rx_out_of_buffer', 52_311n],

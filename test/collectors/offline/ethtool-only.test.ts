@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diagnoseAll } from '../../../collectors/diagnosis/engine.js';
 import { loadCapture } from '../../../collectors/offline/load.js';
 import { snapshotDelta } from '../../../collectors/snapshot-delta.js';
+import { writeTree } from '../../file-tree.js';
 import { fixture } from '../fixture-files.js';
 
 // Interfaces named only by their ethtool files: a sos report or a copied
@@ -13,14 +14,7 @@ import { fixture } from '../fixture-files.js';
 const dir = mkdtempSync(join(tmpdir(), 'dropkit-ethtool-only-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function tree(name: string, files: Record<string, string>): string {
-  const root = join(dir, name);
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  return root;
-}
+const tree = (name: string, files: Record<string, string>) => writeTree(dir, name, files);
 
 const quiet = { warn: () => undefined };
 
