@@ -52,12 +52,16 @@ export async function readTarGz(
   entries: BundleEntry[];
   // Directory entries' names: `verify` holds them to the same path rule.
   dirs: string[];
+  // Symbolic and hard links, with their targets: never in a bundle; a
+  // redacted sos report keeps its own (`proc/net -> self/net`).
+  links: Array<{ path: string; target: string; hard: boolean }>;
   warnings: string[];
   bytes: number;
   sha256: string;
 }> {
   const entries: BundleEntry[] = [];
   const dirs: string[] = [];
+  const links: Array<{ path: string; target: string; hard: boolean }> = [];
   const warnings: string[] = [];
   // The digest comes with the read: a refused archive stops both.
   const whole = await readTar(file, {
@@ -68,10 +72,14 @@ export async function readTarGz(
     onEntry: (e, bytes) => {
       if (bytes) entries.push({ path: e.name, bytes });
       else if (e.type === 'directory') dirs.push(e.name);
-      else warnings.push(`${shown(e.name)}: unexpected ${e.type} entry`);
+      else {
+        if ((e.type === 'symlink' || e.type === 'link') && e.linkname !== undefined)
+          links.push({ path: e.name, target: e.linkname, hard: e.type === 'link' });
+        warnings.push(`${shown(e.name)}: unexpected ${e.type} entry`);
+      }
     },
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.limits ? { limits: o.limits } : {}),
   });
-  return { entries, dirs, warnings, ...whole! };
+  return { entries, dirs, links, warnings, ...whole! };
 }

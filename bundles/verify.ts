@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { posix } from 'node:path';
 import { quoted } from '../collectors/offline/shown.js';
 import { DropkitError } from '../kit/errors.js';
 import { isSafeRelPath } from '../kit/safe-path.js';
@@ -11,6 +12,9 @@ import { type SensitiveValue, scanForLeaks } from './redact/index.js';
 
 export interface VerifyReport {
   file: string;
+  // A dropkit bundle, or an archive `collect redact` wrote (a sos report,
+  // a directory), checked with its map.
+  kind: 'bundle' | 'redacted';
   ok: boolean;
   files: number;
   problems: string[];
@@ -57,7 +61,7 @@ export function verifyEntries(
   entries: BundleEntry[],
   sensitive: ReadonlyArray<string | SensitiveValue> = [],
   dirs: string[] = [],
-): Omit<VerifyReport, 'file'> {
+): Omit<VerifyReport, 'file' | 'kind'> {
   const { files, problems } = unwrap(entries, dirs);
   const raw = files.get(MANIFEST_PATH);
   let manifest: Manifest | undefined;
@@ -104,6 +108,44 @@ export function verifyEntries(
   };
 }
 
+// An archive `collect redact` wrote: no manifest (it is someone else's
+// layout), but one top directory, safe paths, links that stay inside it
+// (a sos report keeps `proc/net -> self/net`), and none of the map's
+// originals nor any leak pattern in a file or a path. Pure.
+export function verifyRedactedEntries(
+  entries: BundleEntry[],
+  sensitive: ReadonlyArray<string | SensitiveValue>,
+  dirs: string[] = [],
+  links: ReadonlyArray<{ path: string; target: string; hard: boolean }> = [],
+): Omit<VerifyReport, 'file' | 'kind'> {
+  const { top, files, problems } = unwrap(
+    [...entries, ...links.map((l) => ({ path: l.path, bytes: Buffer.alloc(0) }))],
+    dirs,
+  );
+  for (const l of links) {
+    if (!top || !l.path.startsWith(`${top}/`)) continue;
+    files.delete(l.path.slice(top.length + 1));
+    const at = l.hard ? l.target : posix.join(posix.dirname(l.path), l.target);
+    const inside = !posix.isAbsolute(l.target) && isSafeRelPath(at) && at.startsWith(`${top}/`);
+    if (!inside)
+      problems.push(`${quoted(l.path)}: its link to ${quoted(l.target)} leaves the archive`);
+  }
+  const leaks = scanForLeaks(
+    [
+      ...[...files].map(([path, b]) => ({ path, text: b.toString('latin1') })),
+      // Names in paths are redacted too; link targets are paths.
+      {
+        path: '(file names)',
+        text: [...files.keys(), ...links.map((l) => l.path), ...dirs].join('\n'),
+      },
+      { path: '(link targets)', text: links.map((l) => l.target).join('\n') },
+    ],
+    sensitive,
+  );
+  for (const l of leaks) problems.push(`${l.path}: possible unredacted ${l.category}`);
+  return { ok: problems.length === 0, files: files.size, problems };
+}
+
 // `expected`: the sha256 printed when the bundle was created, when the
 // receiver has it: any other file, however well-formed, is a problem.
 export async function verifyBundle(file: string, expected?: string): Promise<VerifyReport> {
@@ -113,6 +155,7 @@ export async function verifyBundle(file: string, expected?: string): Promise<Ver
   } catch (e) {
     return {
       file,
+      kind: 'bundle',
       ok: false,
       files: 0,
       problems: [`not a readable tar.gz: ${(e as Error).message}`],
@@ -121,6 +164,7 @@ export async function verifyBundle(file: string, expected?: string): Promise<Ver
   // On the operator's machine the map sits next to the bundle: its originals,
   // with their categories, make the leak scan exact, not just pattern-based.
   const sensitive: SensitiveValue[] = [];
+  let mapped = false;
   try {
     const map = JSON.parse(await readFile(file.replace(/\.tar\.gz$/, '.map.json'), 'utf8')) as {
       entries?: Array<{ category?: string; original?: string }>;
@@ -128,8 +172,30 @@ export async function verifyBundle(file: string, expected?: string): Promise<Ver
     for (const m of map.entries ?? [])
       if (typeof m.original === 'string' && isCategory(m.category))
         sensitive.push({ category: m.category, value: m.original });
+    mapped = Array.isArray(map.entries);
   } catch {
     // No map: the vendor's side. Patterns only.
+  }
+  // No manifest, and the map of `collect redact` beside it: a redacted sos
+  // report or directory, checked as one.
+  if (mapped && !unwrap(back.entries, back.dirs).files.has(MANIFEST_PATH)) {
+    const r = verifyRedactedEntries(back.entries, sensitive, back.dirs, back.links);
+    const problems = [
+      ...back.warnings.filter((w) => !/: unexpected (symlink|link) entry$/.test(w)),
+      ...r.problems,
+    ];
+    if (expected !== undefined && expected.toLowerCase() !== back.sha256)
+      problems.unshift(
+        `the file's sha256 is ${back.sha256}, not ${expected.toLowerCase()} (--sha256)`,
+      );
+    return {
+      file,
+      kind: 'redacted',
+      ...r,
+      ok: problems.length === 0,
+      problems,
+      sha256: back.sha256,
+    };
   }
   const r = verifyEntries(back.entries, sensitive, back.dirs);
   // Links and devices have no place in a bundle (archive.ts reports them).
@@ -138,7 +204,7 @@ export async function verifyBundle(file: string, expected?: string): Promise<Ver
     problems.unshift(
       `the file's sha256 is ${back.sha256}, not ${expected.toLowerCase()} (--sha256): this is not the bundle that was created`,
     );
-  return { file, ...r, ok: problems.length === 0, problems, sha256: back.sha256 };
+  return { file, kind: 'bundle', ...r, ok: problems.length === 0, problems, sha256: back.sha256 };
 }
 
 export async function readSummary(file: string): Promise<string> {

@@ -33,6 +33,7 @@ async function runVerify(file: string, opts: { json?: boolean; sha256?: string }
   if (opts.json)
     printJson({
       file: r.file,
+      kind: r.kind,
       ok: r.ok,
       files: r.files,
       sha256: r.sha256,
@@ -43,9 +44,11 @@ async function runVerify(file: string, opts: { json?: boolean; sha256?: string }
     // in one must not overwrite its line with a forged `OK:`.
     for (const p of r.problems) printOut(`PROBLEM: ${field(p)}\n`);
     printOut(
-      r.ok
-        ? `OK: ${field(file)}: ${r.files} files, every sha256 matches the manifest, no leak pattern\n`
-        : `INVALID: ${field(file)}: ${r.problems.length} problem(s)\n`,
+      !r.ok
+        ? `INVALID: ${field(file)}: ${r.problems.length} problem(s)\n`
+        : r.kind === 'redacted'
+          ? `OK: ${field(file)}: ${r.files} files redacted by collect redact: paths and links stay inside it, no original value of its map and no leak pattern\n`
+          : `OK: ${field(file)}: ${r.files} files, every sha256 matches the manifest, no leak pattern\n`,
     );
   }
   return r.ok ? EXIT.OK : EXIT.INVALID;

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseSecret } from '../../../bundles/case-secret.js';
 import { createRedactor } from '../../../bundles/redact/index.js';
 import { redactInputs } from '../../../bundles/redact-input/redact-run.js';
+import { verifyBundle } from '../../../bundles/verify.js';
 import { loadCapture } from '../../../collectors/offline/load.js';
 import { type Member, sosFiles, writeTar } from '../../collectors/offline/craft-archive.js';
 
@@ -247,6 +248,46 @@ describe('collect redact: a planted sos-layout archive', () => {
   it('collect analyze still reads the redacted report', async () => {
     const h = (await loadCapture(outFile, { warn: () => undefined })).after[0]!;
     expect(h.interfaces.map((i) => i.name)).toContain('eth0');
+  });
+
+  // With its map beside it, `collect verify` checks a redacted report as one:
+  // no manifest, but safe paths, links inside it, and no original of the map.
+  it('collect verify accepts it with its map, and finds an original put back or a link out', async () => {
+    const ok = await verifyBundle(outFile);
+    expect(ok).toMatchObject({ kind: 'redacted', ok: true, problems: [] });
+    expect(ok.files).toBeGreaterThan(5);
+    const map = readFileSync(result.outputs[0]!.map);
+    const tampered = async (name: string, edit: (m: Member[]) => Member[]) => {
+      const file = join(dir, 'in', `${name}-redacted.tar.gz`);
+      const members = out.map(
+        (m): Member => ({
+          name: m.name,
+          type: m.type as Member['type'],
+          mode: m.mode,
+          ...(m.linkname !== undefined ? { linkname: m.linkname } : { data: m.data }),
+        }),
+      );
+      await writeTar(file, edit(members));
+      writeFileSync(file.replace(/\.tar\.gz$/, '.map.json'), map);
+      return verifyBundle(file);
+    };
+    const leaked = await tampered('leaked', (ms) =>
+      ms.map((m) =>
+        m.name.endsWith('ip_-o_addr') ? { ...m, data: `${m.data}inet 10.1.2.3/24\n` } : m,
+      ),
+    );
+    expect(leaked.ok).toBe(false);
+    expect(leaked.problems.join('\n')).toMatch(/ip_-o_addr: possible unredacted ipv4/);
+    const out1 = await tampered('linkout', (ms) => [
+      ...ms,
+      {
+        name: `${ms[0]!.name.split('/')[0]}/etc/passwd-link`,
+        type: 'symlink',
+        linkname: '../../../etc/passwd',
+      },
+    ]);
+    expect(out1.ok).toBe(false);
+    expect(out1.problems.join('\n')).toMatch(/passwd-link.*leaves the archive/);
   });
 });
 

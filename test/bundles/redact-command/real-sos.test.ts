@@ -93,4 +93,10 @@ describe.runIf(canRunSos)('collect redact: a real sos report of this machine', (
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).hosts[0].interfaces.length).toBeGreaterThan(0);
   });
+
+  it('collect verify checks it with its map: paths, links, no original value', async () => {
+    const r = await cli('collect', ['verify', outFile, '--json']);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'redacted', ok: true, problems: [] });
+  });
 });
