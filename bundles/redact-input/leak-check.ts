@@ -1,18 +1,12 @@
 import { DropkitError } from '../../kit/errors.js';
-import {
-  type Category,
-  type Leak,
-  type ScannedFile,
-  type SensitiveValue,
-  scanForLeaks,
-} from '../redact/index.js';
+import type { Category, Leak, LeakScanner } from '../redact/index.js';
 import { type InputEntry, REDACT_LIMITS } from './input-entries.js';
 import { LineChunker } from './text-chunks.js';
 
 // The leak scan of what was written, read back from disk as the receiver will read it: every
-// file's text in pieces (the same cuts as the redaction), and every name and link target. Files
-// go to `scanForLeaks` in batches, so its matcher is built once per batch, not per piece.
-const BATCH_CHARS = 16 << 20;
+// file's text in pieces (the same cuts as the redaction), and every name and link target. One
+// scanner serves the whole output, so its matcher over the known values is built once, and each
+// piece is scanned as it is read and then dropped: memory stays one piece, whatever the size.
 
 // A member may come back a little larger than it went in (an IPv4 token has more digits).
 export const READ_BACK_LIMITS = {
@@ -26,25 +20,13 @@ export async function scanWritten(
   entries: AsyncIterable<InputEntry>,
   o: {
     label: string;
-    sensitive: readonly SensitiveValue[];
+    // For every value the redactor knows (`Redactor.leakScanner()`).
+    scanner: LeakScanner;
     keep: ReadonlySet<Category>;
     names: string[];
   },
 ): Promise<Leak[]> {
-  const leaks = new Map<string, Leak>();
-  let batch: ScannedFile[] = [];
-  let chars = 0;
-  const flush = () => {
-    for (const l of scanForLeaks(batch, o.sensitive))
-      if (!o.keep.has(l.category)) leaks.set(`${l.path}\0${l.category}`, l);
-    batch = [];
-    chars = 0;
-  };
-  const add = (path: string, text: string) => {
-    batch.push({ path, text });
-    chars += text.length;
-    if (chars >= BATCH_CHARS) flush();
-  };
+  const { scanner } = o;
   const names = [...o.names];
   for await (const e of entries) {
     names.push(e.path, e.linkname ?? '');
@@ -52,13 +34,14 @@ export async function scanWritten(
     if (e.skipped)
       throw leakError([{ path: e.path, category: 'secret' }], `not read back: ${e.skipped}`);
     if (!e.content) continue;
+    const path = e.path || o.label;
     const chunker = new LineChunker();
-    for await (const b of e.content) for (const t of chunker.push(b)) add(e.path || o.label, t);
-    for (const t of chunker.end()) add(e.path || o.label, t);
+    for await (const b of e.content)
+      for (const text of chunker.push(b)) scanner.scan({ path, text });
+    for (const text of chunker.end()) scanner.scan({ path, text });
   }
-  add('(file and link names)', names.join('\n'));
-  flush();
-  return [...leaks.values()];
+  scanner.scan({ path: '(file and link names)', text: names.join('\n') });
+  return scanner.leaks().filter((l) => !o.keep.has(l.category));
 }
 
 export function leakError(leaks: readonly Leak[], why?: string): DropkitError {

@@ -107,7 +107,7 @@ export async function redactInputs(req: RedactRequest): Promise<RedactOutcome> {
         }),
         {
           label: basename(names.output),
-          sensitive: redactor.sensitiveValues(),
+          scanner: redactor.leakScanner(),
           keep,
           names: [basename(names.output), basename(names.map)],
         },
@@ -228,7 +228,8 @@ async function looksLikeArchive(file: string): Promise<boolean> {
 // is redacted.
 async function discover(inputs: Input[], req: RedactRequest): Promise<Redactor> {
   const secret = await caseSecret(req.caseId);
-  const observer = createRedactor({ secret });
+  // It only learns: the redacting is done by the redactor built below, so it keeps no findings.
+  const observer = createRedactor({ secret, reuseFindings: false });
   const sources: Array<{ path: string; bytes: Buffer }> = [];
   let bytes = 0;
   for (const input of inputs) {

@@ -36,23 +36,63 @@ export interface Finding {
 // that overlaps an accepted one only in part is dropped, and the part outside stays readable;
 // every detector here matches whole tokens, so such partial overlaps need two values glued
 // together.
+//
+// Whether a finding is accepted depends only on the findings it overlaps, and those overlap it in
+// turn: the greedy choice is the same when made separately in each group of findings that overlap
+// one another, directly or in a chain. So one sort by start and a sweep find the groups; a finding
+// alone in its group (nearly all of them) is accepted as is, and only the few real groups are
+// ranked. (Ranking every finding of a text and marking its characters in an array as long as the
+// text cost more than the detectors themselves.)
 export function resolveOverlaps(findings: readonly Finding[], textLength: number): Finding[] {
-  const ranked = [...findings]
-    .filter((f) => f.end > f.start)
-    .sort(
-      (a, b) => b.end - b.start - (a.end - a.start) || a.priority - b.priority || a.start - b.start,
-    );
-  const taken = new Uint8Array(textLength);
+  const byStart = findings.filter((f) => f.end > f.start && f.end <= textLength);
+  byStart.sort((a, b) => a.start - b.start);
   const accepted: Finding[] = [];
-  for (const f of ranked) {
-    let free = true;
-    for (let i = f.start; i < f.end && free; i += 1) free = taken[i] === 0;
-    if (!free) continue;
-    taken.fill(1, f.start, f.end);
-    accepted.push(f);
+  let group: Finding[] = [];
+  let groupEnd = -1;
+  for (const f of byStart) {
+    if (f.start >= groupEnd) {
+      settle(group, accepted);
+      group = [];
+    }
+    group.push(f);
+    groupEnd = Math.max(groupEnd, f.end);
   }
-  return accepted.sort((a, b) => a.start - b.start);
+  settle(group, accepted);
+  return accepted;
 }
+
+// The greedy choice within one group of overlapping findings, appended in order of start. A
+// large group (detectors whose matches interleave along a crafted run) marks the characters it
+// claims, as the whole text once did, so it stays linear in the group's span.
+function settle(group: Finding[], accepted: Finding[]): void {
+  if (group.length <= 1) {
+    if (group.length === 1) accepted.push(group[0]!);
+    return;
+  }
+  const ranked = [...group].sort(
+    (a, b) => b.end - b.start - (a.end - a.start) || a.priority - b.priority || a.start - b.start,
+  );
+  const chosen: Finding[] = [];
+  if (group.length <= SMALL_GROUP) {
+    for (const f of ranked)
+      if (chosen.every((c) => f.end <= c.start || f.start >= c.end)) chosen.push(f);
+  } else {
+    const base = group[0]!.start;
+    const taken = new Uint8Array(group.reduce((m, f) => Math.max(m, f.end), 0) - base);
+    for (const f of ranked) {
+      let free = true;
+      for (let i = f.start - base; i < f.end - base && free; i += 1) free = taken[i] === 0;
+      if (!free) continue;
+      taken.fill(1, f.start - base, f.end - base);
+      chosen.push(f);
+    }
+  }
+  // Not spread into push: a crafted group can hold more findings than a call has arguments.
+  for (const f of chosen.sort((a, b) => a.start - b.start)) accepted.push(f);
+}
+
+// Up to this many findings, a group compares each with those chosen instead of marking.
+const SMALL_GROUP = 8;
 
 // A route or a rule writes a network as `10.0.0.0/8`. When the address has no host bits set,
 // its finding takes in the `/8` too, and the network is written as the network of the address's

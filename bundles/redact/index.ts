@@ -14,7 +14,7 @@ export {
   discoverFromResolvConf,
 } from './discover-sources.js';
 export { type Discovered, mergeDiscovered } from './discovered.js';
-export { type Leak, type ScannedFile, scanForLeaks } from './leak-scan.js';
+export { type Leak, LeakScanner, type ScannedFile, scanForLeaks } from './leak-scan.js';
 export { writeMapFile } from './map-file.js';
 export {
   createRedactor,

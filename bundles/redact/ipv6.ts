@@ -16,8 +16,18 @@ export interface ParsedIPv6 {
 
 const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
 
+// Without `::`, an address spells all 8 groups: 7 colons, or 6 before a dotted IPv4 tail (whose
+// dots are the only ones an address can hold). Times (`12:00:01`) and MACs, which the candidate
+// pattern hands over on nearly every log line, fail here without being split and parsed.
+function hasGroupCount(text: string): boolean {
+  if (text.includes('::')) return true;
+  let colons = 0;
+  for (let i = 0; i < text.length; i += 1) if (text.charCodeAt(i) === 58) colons += 1;
+  return colons === (text.includes('.') ? 6 : 7);
+}
+
 export function parseIPv6(text: string): ParsedIPv6 | undefined {
-  if (text.length < 2 || !/^[0-9A-Fa-f:.]+$/.test(text)) return undefined;
+  if (text.length < 2 || !hasGroupCount(text) || !/^[0-9A-Fa-f:.]+$/.test(text)) return undefined;
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
   const compressed = halves.length === 2;

@@ -172,13 +172,18 @@ export class LiteralAutomaton {
     const at: number[] = [];
     const literal: number[] = [];
     const { ownPart, followerPart, rootNext, out } = this;
+    const { firstSymbol, firstChild } = this.edges;
     let state = 0;
     let after = END;
     for (let i = text.length - 1; i >= 0; i -= 1) {
       const c = text.charCodeAt(i);
       const sym = (c < 256 ? ownPart[c]! : this.wideOwnPart(c)) + followerPart[after]!;
       after = c < 256 ? c : 255;
-      state = state === 0 && sym < DENSE_ROOT ? rootNext[sym]! : this.fallback(state, sym);
+      // The root's array, else the state's first edge (what fallback would try first), else the
+      // failure chain.
+      if (state === 0) state = sym < DENSE_ROOT ? rootNext[sym]! : this.fallback(0, sym);
+      else if (firstSymbol[state] === sym) state = firstChild[state]!;
+      else state = this.fallback(state, sym);
       // out[0] is -1: the root ends no literal.
       if (out[state]! >= 0) {
         at.push(i);

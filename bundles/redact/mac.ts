@@ -12,37 +12,79 @@ export interface ParsedMac {
 
 // Link-layer addresses longer than 6 bytes (EUI-64, the 20-byte IPoIB address, the 14-byte
 // MAC= field of iptables logs) appear colon-separated; lspci prints a NIC's EUI-64 serial
-// number (`Device Serial Number 00-0d-3a-ff-ff-12-34-56`) dash-separated.
-const COLON = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5,19}$/;
-const DASH = /^[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}(?:(?:-[0-9A-Fa-f]{2}){2})?$/;
-const DOT = /^[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}$/;
-const BARE = /^[0-9A-Fa-f]{12}$/;
+// number (`Device Serial Number 00-0d-3a-ff-ff-12-34-56`) dash-separated. The accepted shapes:
+//   colon  [0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5,19}
+//   dash   [0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}(?:(?:-[0-9A-Fa-f]{2}){2})?
+//   dot    [0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}
+//   bare   [0-9A-Fa-f]{12}
+// read here in one pass over the characters: every MAC of a log goes through this (the detector
+// and the pseudonymizer both parse it), and four regexes, a replace and a parseInt per byte were
+// a tenth of the redaction.
 
-export function parseMac(text: string): ParsedMac | undefined {
-  let style: MacStyle;
-  if (COLON.test(text)) style = 'colon';
-  else if (DASH.test(text)) style = 'dash';
-  else if (DOT.test(text)) style = 'dot';
-  else if (BARE.test(text)) style = 'bare';
-  else return undefined;
-  const hex = text.replace(/[:.-]/g, '');
-  const bytes: number[] = [];
-  for (let i = 0; i < hex.length; i += 2) bytes.push(Number.parseInt(hex.slice(i, i + 2), 16));
-  return { bytes, style, upper: /[A-F]/.test(text) };
+// The value of a hex digit, or -1.
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
 }
 
+// The style whose separators sit where `text` has them, or undefined.
+function styleOf(text: string): MacStyle | undefined {
+  const n = text.length;
+  if (n === 12) return 'bare';
+  if (n === 14 && text.charCodeAt(4) === 46 && text.charCodeAt(9) === 46) return 'dot';
+  if ((n + 1) % 3 !== 0) return undefined;
+  const pairs = (n + 1) / 3;
+  const sep = text.charCodeAt(2);
+  if (sep === 58) return pairs >= 6 && pairs <= 20 ? 'colon' : undefined;
+  if (sep === 45) return pairs === 6 || pairs === 8 ? 'dash' : undefined;
+  return undefined;
+}
+
+export function parseMac(text: string): ParsedMac | undefined {
+  const style = styleOf(text);
+  if (style === undefined) return undefined;
+  const bytes: number[] = [];
+  let upper = false;
+  let high = -1;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    const separator =
+      style === 'colon' || style === 'dash' ? i % 3 === 2 : style === 'dot' && (i === 4 || i === 9);
+    if (separator) {
+      if (c !== (style === 'colon' ? 58 : style === 'dash' ? 45 : 46)) return undefined;
+      continue;
+    }
+    const d = hexDigit(c);
+    if (d < 0) return undefined;
+    if (c >= 65 && c <= 70) upper = true;
+    if (high < 0) high = d;
+    else {
+      bytes.push((high << 4) | d);
+      high = -1;
+    }
+  }
+  return { bytes, style, upper };
+}
+
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export function macHex(bytes: readonly number[]): string {
-  return bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+  let out = '';
+  for (const b of bytes) out += HEX_PAIRS[b]!;
+  return out;
 }
 
 export function renderMac(bytes: readonly number[], style: MacStyle, upper: boolean): string {
-  const hex = macHex(bytes);
-  const pairs = hex.match(/../g) ?? [];
-  let out: string;
-  if (style === 'colon') out = pairs.join(':');
-  else if (style === 'dash') out = pairs.join('-');
-  else if (style === 'dot') out = `${hex.slice(0, 4)}.${hex.slice(4, 8)}.${hex.slice(8, 12)}`;
-  else out = hex;
+  let out = '';
+  if (style === 'colon' || style === 'dash') {
+    const sep = style === 'colon' ? ':' : '-';
+    for (let i = 0; i < bytes.length; i += 1) out += (i === 0 ? '' : sep) + HEX_PAIRS[bytes[i]!]!;
+  } else {
+    const hex = macHex(bytes);
+    out = style === 'dot' ? `${hex.slice(0, 4)}.${hex.slice(4, 8)}.${hex.slice(8, 12)}` : hex;
+  }
   return upper ? out.toUpperCase() : out;
 }
 

@@ -72,11 +72,51 @@ export class Pseudonymizer implements TokenSource {
     this.labels = new TokenTable(secret, 'label', (t) => t);
   }
 
+  // Replacements already written, by method and original spelling. A value is replaced every
+  // time it occurs (a log names one host on every line), and its replacement never changes once
+  // made: the tables below remember every draw, success or failure, and `record` has already
+  // noted it. So each distinct spelling is parsed, digested and rendered once.
+  private readonly written = new Map<string, Map<string, string>>();
+
   mapping(): MappingEntry[] {
     return [...this.entries.values()];
   }
 
+  private once(kind: string, text: string, make: () => string): string {
+    let done = this.written.get(kind);
+    if (done === undefined) {
+      done = new Map();
+      this.written.set(kind, done);
+    }
+    let out = done.get(text);
+    if (out === undefined) {
+      out = make();
+      done.set(text, out);
+    }
+    return out;
+  }
+
   ipv4(text: string): string {
+    return this.once('ipv4', text, () => this.ipv4Uncached(text));
+  }
+
+  ipv6(text: string): string {
+    return this.once('ipv6', text, () => this.ipv6Uncached(text));
+  }
+
+  mac(text: string): string {
+    return this.once('mac', text, () => this.macUncached(text));
+  }
+
+  guid(text: string): string {
+    return this.once('guid', text, () => this.guidUncached(text));
+  }
+
+  label(category: LabelCategory, text: string): string {
+    return this.once(category, text, () => this.labelUncached(category, text));
+  }
+
+  private ipv4Uncached(text: string): string {
     const { address, suffix, length } = splitPrefixLength(text);
     const p = parseIPv4(address);
     if (p === undefined || isKeptIPv4(p.value)) return text;
@@ -91,7 +131,7 @@ export class Pseudonymizer implements TokenSource {
     return this.record('ipv4', text, written + suffix);
   }
 
-  ipv6(text: string): string {
+  private ipv6Uncached(text: string): string {
     const { address, suffix, length } = splitPrefixLength(text);
     const p = parseIPv6(address);
     if (p === undefined) return text;
@@ -147,7 +187,7 @@ export class Pseudonymizer implements TokenSource {
     return token === undefined ? undefined : [0xff00 | (token >> 16), token & 0xffff];
   }
 
-  mac(text: string): string {
+  private macUncached(text: string): string {
     const p = parseMac(text);
     if (p === undefined) return text;
     const plan = macPlan(p.bytes);
@@ -168,7 +208,7 @@ export class Pseudonymizer implements TokenSource {
     return this.macs.get(macHex(bytes), '', (s) => macToken(s, bytes.length));
   }
 
-  guid(text: string): string {
+  private guidUncached(text: string): string {
     const p = parseGuid(text);
     if (p === undefined || isKeptGuid(p.hex)) return text;
     const token = this.guids.get(p.hex, '', guidToken);
@@ -176,7 +216,7 @@ export class Pseudonymizer implements TokenSource {
     return this.record('guid', text, renderGuid(token, p.dashed, p.upper));
   }
 
-  label(category: LabelCategory, text: string): string {
+  private labelUncached(category: LabelCategory, text: string): string {
     const structured = this.structuredName(category, text);
     if (structured !== undefined) return this.record(category, text, structured);
     const key = labelKey(category, text);

@@ -11,6 +11,7 @@ import { looksLikeImds, patternFindings } from './detect.js';
 import { type Discovered, discoveredValues } from './discovered.js';
 import { type Finding, PRIORITY, resolveOverlaps, type TokenSource } from './finding.js';
 import { KnownValues } from './known-values.js';
+import { LeakScanner } from './leak-scan.js';
 import type { LiteralHit } from './literals.js';
 import { Pseudonymizer } from './pseudonymizer.js';
 import { applyReplacements, type Replacement } from './realign.js';
@@ -23,6 +24,10 @@ export interface RedactorOptions {
   // Categories left readable (`--keep hostname`): their values are neither replaced nor listed
   // by `sensitiveValues()`. Secrets cannot be kept.
   readonly keep?: readonly Category[];
+  // Default true: `observe` keeps what it found in a text (up to 8 M characters of text in all)
+  // so that redacting the same text does not find it again. A redactor that only observes, and
+  // leaves the redacting to another one, passes false: it would hold them for nothing.
+  readonly reuseFindings?: boolean;
 }
 
 export interface RedactedText {
@@ -56,6 +61,10 @@ export interface Redactor {
   mapping(): MappingEntry[];
   // Every sensitive value discovered or seen so far, for `scanForLeaks`.
   sensitiveValues(): SensitiveValue[];
+  // A scanner for those same values, as `new LeakScanner(sensitiveValues())` would be, reusing
+  // the redactor's own matcher when it is the one they would build (nothing kept): with tens of
+  // thousands of values, building it is most of a small input's scan.
+  leakScanner(): LeakScanner;
 }
 
 // 128 bits: the pseudonyms are only as private as this key.
@@ -81,13 +90,28 @@ function replaceLiteral(tokens: TokenSource, category: Category, original: strin
   }
 }
 
+// One replace function per category, shared by every literal finding of it: a text holds a
+// literal hit for nearly every value in it, and a closure per hit was garbage per hit. They also
+// tell literal findings from pattern findings, whose replace functions are their detectors' own.
+const LITERAL_REPLACE = new Map<Category, Finding['replace']>();
+const LITERAL_REPLACERS = new Set<Finding['replace']>();
+function literalReplace(category: Category): Finding['replace'] {
+  let replace = LITERAL_REPLACE.get(category);
+  if (replace === undefined) {
+    replace = (t, o) => replaceLiteral(t, category, o);
+    LITERAL_REPLACE.set(category, replace);
+    LITERAL_REPLACERS.add(replace);
+  }
+  return replace;
+}
+
 function literalFinding(hit: LiteralHit): Finding {
   return {
     start: hit.start,
     end: hit.end,
     category: hit.category,
     priority: PRIORITY.known,
-    replace: (t, o) => replaceLiteral(t, hit.category, o),
+    replace: literalReplace(hit.category),
   };
 }
 
@@ -104,42 +128,64 @@ export function createRedactor(options: RedactorOptions): Redactor {
 
   const learn = (findings: readonly Finding[]): void => {
     for (const f of findings)
-      for (const v of f.learn ?? []) if (!pseudonyms.isToken(v.value)) known.add(v);
+      for (const v of f.learn ?? [])
+        if (!known.hasSeen(v) && !pseudonyms.isToken(v.value)) known.add(v);
   };
-  // Every file is scanned twice, observed then redacted; the pattern
-  // findings depend on the text and on whether it is an IMDS document
-  // alone, so the second pass reuses the first's (half the regex work).
+  // Every file is scanned twice, observed then redacted; the pattern findings depend on the text
+  // and on whether it is an IMDS document alone, so the second pass reuses the first's (half the
+  // regex work). `observe` stores them and redaction takes them back: a text redacted without
+  // being observed first (the pieces of a large log) is neither looked up nor kept.
+  const reuse = options.reuseFindings ?? true;
   const seen = new Map<string, Finding[]>();
   let seenChars = 0;
-  const findingsOf = (text: string, file?: string): Finding[] => {
+  const keyOf = (text: string, imds: boolean): string => `${imds ? 'i' : '-'}${text}`;
+  // A text observed twice (observe, then redactFiles) is found once.
+  const observe = (text: string, file?: string): void => {
     const imds = looksLikeImds(text, file);
-    const key = `${imds ? 'i' : '-'}${text}`;
-    let found = seen.get(key);
-    if (!found) {
+    const key = reuse ? keyOf(text, imds) : undefined;
+    let found = key === undefined ? undefined : seen.get(key);
+    if (found === undefined) {
       found = patternFindings(text, imds);
-      if (seenChars + text.length <= SEEN_MAX_CHARS) {
+      if (key !== undefined && seenChars + text.length <= SEEN_MAX_CHARS) {
         seen.set(key, found);
         seenChars += text.length;
       }
     }
-    return found;
+    learn(found);
   };
+  const findingsOf = (text: string, file?: string): Finding[] => {
+    const imds = looksLikeImds(text, file);
+    if (seen.size > 0) {
+      const key = keyOf(text, imds);
+      const found = seen.get(key);
+      if (found !== undefined) {
+        seen.delete(key);
+        seenChars -= text.length;
+        return found;
+      }
+    }
+    return patternFindings(text, imds);
+  };
+
+  const sensitiveValues = (): SensitiveValue[] =>
+    known.values().filter((v) => !keep.has(v.category));
 
   const redactText = (text: string, file?: string): RedactedText => {
     const found = findingsOf(text, file);
     learn(found);
-    const literal = known.matcher().find(text).map(literalFinding);
-    const isLiteral = new Set<Finding>(literal);
     const counts = emptyCounts();
     const replacements: Replacement[] = [];
     // A kept category steps aside before overlaps are resolved, so an address inside a kept
     // host name (`ip-10-1-2-3`) is still replaced.
-    const candidates = [...found, ...literal].filter((f) => !keep.has(f.category));
+    const candidates: Finding[] = [];
+    for (const f of found) if (!keep.has(f.category)) candidates.push(f);
+    for (const hit of known.matcher().find(text))
+      if (!keep.has(hit.category)) candidates.push(literalFinding(hit));
     for (const f of resolveOverlaps(candidates, text.length)) {
       const original = text.slice(f.start, f.end);
       // A pattern's match that is our own token (a path or name built from one) is already
       // redacted. A known original is replaced even when it spells a token (a short name can).
-      if (!isLiteral.has(f) && pseudonyms.isToken(original)) continue;
+      if (!LITERAL_REPLACERS.has(f.replace) && pseudonyms.isToken(original)) continue;
       const replacement = f.replace(pseudonyms, original);
       if (replacement === original) continue;
       counts[f.category] += 1;
@@ -154,14 +200,14 @@ export function createRedactor(options: RedactorOptions): Redactor {
   };
 
   return {
-    observe: (text, file) => learn(findingsOf(text, file)),
+    observe,
     redactText,
     redactBuffer: (buf, file) => {
       const r = redactText(buf.toString('latin1'), file);
       return { buffer: Buffer.from(r.text, 'latin1'), counts: r.counts };
     },
     redactFiles: (files) => {
-      for (const f of files) learn(findingsOf(f.text, f.path));
+      for (const f of files) observe(f.text, f.path);
       const counts = emptyCounts();
       const out = files.map((f) => {
         const r = redactText(f.text, f.path);
@@ -174,6 +220,8 @@ export function createRedactor(options: RedactorOptions): Redactor {
       pseudonyms
         .mapping()
         .sort((a, b) => byText(a.category, b.category) || byText(a.original, b.original)),
-    sensitiveValues: () => known.values().filter((v) => !keep.has(v.category)),
+    sensitiveValues,
+    leakScanner: () =>
+      new LeakScanner(keep.size === 0 && known.isCanonical() ? known.matcher() : sensitiveValues()),
   };
 }

@@ -5,8 +5,9 @@
 // long one). The other edges go to an open-addressing hash table. Both live in typed arrays: no
 // object per node, linear to build.
 export class TrieEdges {
-  private readonly firstSymbol: Int32Array;
-  private readonly firstChild: Int32Array;
+  // Read directly by the automaton's search loop, whose states nearly always follow a first edge.
+  readonly firstSymbol: Int32Array;
+  readonly firstChild: Int32Array;
   private readonly branching: Uint8Array; // 1: the node has edges in the hash table too
   private from = new Int32Array(0);
   private symbol = new Int32Array(0);

@@ -102,15 +102,13 @@ try {
   const tarball = join(small, name);
   const ours = redact(tarball, join(dir, 'out-small')).ms;
   let sosMs;
+  // sos clean wants its scratch directory to exist.
   mkdirSync(join(dir, 'sos-clean'), { recursive: true });
   const t0 = performance.now();
-  const s =
-    (mkdirSync(join(dir, 'sos-clean'), { recursive: true }),
-    spawnSync('sos', ['clean', '--batch', '--tmp-dir', join(dir, 'sos-clean'), tarball], {
-      encoding: 'utf8',
-      timeout: 300_000,
-    }));
-  mkdirSync(join(dir, 'sos-clean'), { recursive: true });
+  const s = spawnSync('sos', ['clean', '--batch', '--tmp-dir', join(dir, 'sos-clean'), tarball], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   if (s.status === 0) sosMs = performance.now() - t0;
   console.log(
     `real sos report (-o networking): collect redact ${ours.toFixed(0)} ms, sos clean ${sosMs === undefined ? `failed (${(s.stderr || s.stdout || '').trim().split('\n').at(-1)})` : `${sosMs.toFixed(0)} ms, ratio ${(sosMs / ours).toFixed(1)}x`}`,

@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cutAt, LineChunker } from '../../../bundles/redact-input/text-chunks.js';
+
+// cutAt as it was before its forward pre-check for a key block: the reference.
+function referenceCutAt(text: string, limit: number, final: boolean): number {
+  const MAX_CHARS = 16 << 20;
+  if (text.length <= limit) return final ? text.length : 0;
+  const roomLeft = !final && text.length <= MAX_CHARS;
+  let cut = text.lastIndexOf('\n', limit - 1) + 1;
+  if (cut === 0) {
+    if (roomLeft) return 0;
+    cut = limit;
+  }
+  const begin = text.lastIndexOf('-----BEGIN ', cut - 1);
+  if (begin < 0) return cut;
+  const end = text.indexOf('-----END ', begin);
+  if (end >= 0 && end < cut) return cut;
+  const lineStart = text.lastIndexOf('\n', begin - 1) + 1;
+  if (lineStart > 0) return lineStart;
+  const after = end < 0 ? -1 : text.indexOf('\n', end);
+  if (after >= 0) return after + 1;
+  if (final) return text.length;
+  return roomLeft ? 0 : cut;
+}
+
+const text = fc
+  .array(fc.constantFrom('a', 'bc ', '\n', '-----BEGIN ', '-----END ', 'KEY-----\n'), {
+    maxLength: 40,
+  })
+  .map((a) => a.join(''));
+
+describe('text pieces', () => {
+  it('cutAt cuts where the reference cut', () => {
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 60 }), fc.boolean(), (t, limit, final) => {
+        expect(cutAt(t, limit, final)).toBe(referenceCutAt(t, limit, final));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('LineChunker gives back the whole text in non-empty pieces, however it is fed', () => {
+    fc.assert(
+      fc.property(
+        text,
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1 }),
+        (t, limit, sizes) => {
+          const chunker = new LineChunker(limit);
+          const pieces: string[] = [];
+          for (let at = 0, k = 0; at < t.length; k += 1) {
+            const n = sizes[k % sizes.length]!;
+            pieces.push(...chunker.push(Buffer.from(t.slice(at, at + n), 'latin1')));
+            at += n;
+          }
+          pieces.push(...chunker.end());
+          expect(pieces.join('')).toBe(t);
+          for (const p of pieces) expect(p).not.toBe('');
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});

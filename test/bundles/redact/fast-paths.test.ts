@@ -1,0 +1,221 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type Finding, PRIORITY, resolveOverlaps } from '../../../bundles/redact/finding.js';
+import { parseIPv6 } from '../../../bundles/redact/ipv6.js';
+import { LeakScanner, scanForLeaks } from '../../../bundles/redact/leak-scan.js';
+import { type MacStyle, macHex, parseMac, renderMac } from '../../../bundles/redact/mac.js';
+import { Pseudonymizer } from '../../../bundles/redact/pseudonymizer.js';
+import { createRedactor } from '../../../bundles/redact/redactor.js';
+import { SECRET_A } from './helpers.js';
+
+// The fast paths replaced simpler code that is kept here as the reference: each must give
+// exactly what that code gave, on random input over the characters that matter.
+
+const COLON = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5,19}$/;
+const DASH = /^[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}(?:(?:-[0-9A-Fa-f]{2}){2})?$/;
+const DOT = /^[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}$/;
+const BARE = /^[0-9A-Fa-f]{12}$/;
+
+function referenceParseMac(text: string) {
+  let style: MacStyle;
+  if (COLON.test(text)) style = 'colon';
+  else if (DASH.test(text)) style = 'dash';
+  else if (DOT.test(text)) style = 'dot';
+  else if (BARE.test(text)) style = 'bare';
+  else return undefined;
+  const hex = text.replace(/[:.-]/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < hex.length; i += 2) bytes.push(Number.parseInt(hex.slice(i, i + 2), 16));
+  return { bytes, style, upper: /[A-F]/.test(text) };
+}
+
+function referenceRenderMac(bytes: readonly number[], style: MacStyle, upper: boolean): string {
+  const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+  const pairs = hex.match(/../g) ?? [];
+  let out: string;
+  if (style === 'colon') out = pairs.join(':');
+  else if (style === 'dash') out = pairs.join('-');
+  else if (style === 'dot') out = `${hex.slice(0, 4)}.${hex.slice(4, 8)}.${hex.slice(8, 12)}`;
+  else out = hex;
+  return upper ? out.toUpperCase() : out;
+}
+
+// The greedy selection over the whole text, as it was before findings were grouped.
+function referenceResolve(findings: readonly Finding[], textLength: number): Finding[] {
+  const ranked = [...findings]
+    .filter((f) => f.end > f.start)
+    .sort(
+      (a, b) => b.end - b.start - (a.end - a.start) || a.priority - b.priority || a.start - b.start,
+    );
+  const taken = new Uint8Array(textLength);
+  const accepted: Finding[] = [];
+  for (const f of ranked) {
+    let free = true;
+    for (let i = f.start; i < f.end && free; i += 1) free = taken[i] === 0;
+    if (!free) continue;
+    taken.fill(1, f.start, f.end);
+    accepted.push(f);
+  }
+  return accepted.sort((a, b) => a.start - b.start);
+}
+
+const macText = (() => {
+  const hex = fc.constantFrom(...'0aF9cE');
+  const sep = fc.constantFrom(':', '-', '.', 'x');
+  return fc.oneof(
+    // Well-formed shapes, maybe with one character changed.
+    fc
+      .tuple(
+        fc.integer({ min: 4, max: 21 }),
+        sep,
+        fc.array(fc.tuple(hex, hex), { minLength: 21, maxLength: 21 }),
+      )
+      .map(([n, s, pairs]) =>
+        pairs
+          .slice(0, n)
+          .map(([a, b]) => a + b)
+          .join(s),
+      ),
+    fc.array(fc.oneof(hex, sep), { minLength: 10, maxLength: 16 }).map((a) => a.join('')),
+  );
+})();
+
+describe('fast paths give what the reference code gave', () => {
+  it('parseMac, macHex and renderMac', () => {
+    fc.assert(
+      fc.property(macText, (text) => {
+        const p = parseMac(text);
+        expect(p).toEqual(referenceParseMac(text));
+        if (p === undefined) return;
+        expect(macHex(p.bytes)).toBe(p.bytes.map((b) => b.toString(16).padStart(2, '0')).join(''));
+        for (const style of ['colon', 'dash', 'dot', 'bare'] as const)
+          for (const upper of [false, true])
+            expect(renderMac(p.bytes, style, upper)).toBe(
+              referenceRenderMac(p.bytes, style, upper),
+            );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('parseIPv6 refuses wrong group counts before parsing, and nothing else', () => {
+    const part = fc.constantFrom('0', 'fe80', 'A', '12', '1.2.3.4', '10.0.0.1', '');
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 10 }), (parts) => {
+        const text = parts.join(':');
+        const p = parseIPv6(text);
+        // Whatever parses has 8 groups: a colon run of the right length, or `::`.
+        if (p !== undefined) expect(p.groups).toHaveLength(8);
+        // A full 8-group spelling is still accepted.
+        if (
+          !text.includes('::') &&
+          parts.length === 8 &&
+          parts.every((x) => /^[0-9a-f]+$/i.test(x))
+        )
+          expect(p).toBeDefined();
+      }),
+      { numRuns: 2000 },
+    );
+    expect(parseIPv6('12:00:01')).toBeUndefined();
+    expect(parseIPv6('00:0d:3a:12:34:56')).toBeUndefined();
+    expect(parseIPv6('::ffff:10.1.2.3')?.v4Text).toBe('10.1.2.3');
+    expect(parseIPv6('0:0:0:0:0:ffff:10.1.2.3')?.v4Text).toBe('10.1.2.3');
+    expect(parseIPv6('2603:1030:40c:a:0:0:0:17')?.groups).toHaveLength(8);
+  });
+
+  it('resolveOverlaps: grouping overlaps gives the greedy choice over the whole text', () => {
+    const finding = fc
+      .tuple(
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.constantFrom(...Object.values(PRIORITY)),
+      )
+      .map(
+        ([start, length, priority]): Finding => ({
+          start,
+          end: Math.min(start + length, 64),
+          category: 'ipv4',
+          priority,
+          replace: () => '',
+        }),
+      );
+    fc.assert(
+      fc.property(fc.array(finding, { maxLength: 40 }), (findings) => {
+        expect(resolveOverlaps(findings, 64)).toEqual(referenceResolve(findings, 64));
+      }),
+      { numRuns: 2000 },
+    );
+    // A long chain of overlapping findings (the large-group path).
+    const chain = Array.from(
+      { length: 500 },
+      (_, i): Finding => ({
+        start: i * 3,
+        end: i * 3 + 4 + (i % 3),
+        category: 'mac',
+        priority: PRIORITY.pattern,
+        replace: () => '',
+      }),
+    );
+    expect(resolveOverlaps(chain, 2000)).toEqual(referenceResolve(chain, 2000));
+  });
+
+  it('the pseudonymizer gives every spelling the same replacement, first time or not', () => {
+    const calls: Array<[string, (p: Pseudonymizer) => string]> = [
+      ['10.1.2.3', (p) => p.ipv4('10.1.2.3')],
+      ['10.1.2.0/24', (p) => p.ipv4('10.1.2.0/24')],
+      ['00:0d:3a:12:34:56', (p) => p.mac('00:0d:3a:12:34:56')],
+      ['000D.3A12.3456', (p) => p.mac('000D.3A12.3456')],
+      ['2603:1030:40c:a::17', (p) => p.ipv6('2603:1030:40c:a::17')],
+      ['fe80::20d:3aff:fe12:3456', (p) => p.ipv6('fe80::20d:3aff:fe12:3456')],
+      ['::ffff:10.1.2.3', (p) => p.ipv6('::ffff:10.1.2.3')],
+      ['web0001', (p) => p.label('hostname', 'web0001')],
+      [
+        'aks-nodepool1-31754206-vmss000001',
+        (p) => p.label('hostname', 'aks-nodepool1-31754206-vmss000001'),
+      ],
+    ];
+    const used = new Pseudonymizer(SECRET_A);
+    const first = calls.map(([, call]) => call(used));
+    // Asked again, in reverse order, and by a pseudonymizer that never saw the others.
+    for (const [i, [original, call]] of [...calls.entries()].reverse()) {
+      expect(call(used), original).toBe(first[i]);
+      expect(call(new Pseudonymizer(SECRET_A)), original).toBe(first[i]);
+      expect(first[i], original).not.toBe(original);
+    }
+    // The map holds each original once, however often it was replaced.
+    expect(used.mapping().filter((e) => e.original === 'web0001')).toHaveLength(1);
+  });
+
+  it('LeakScanner finds what scanForLeaks finds, and a redactor hands over its own matcher', () => {
+    const text =
+      'host web0001 at 10.1.2.3 (ip-10-1-2-3), mac 00:0D:3A:12:34:56, password=hunter22\n' +
+      'alice logged in from 2603:1030:40c:a::17\n';
+    const r = createRedactor({
+      secret: SECRET_A,
+      discovered: { hostnames: ['web0001'], users: ['alice'] },
+    });
+    r.observe(text);
+    const files = [
+      { path: 'a', text },
+      { path: 'b', text: r.redactText(text).text },
+    ];
+    const expected = scanForLeaks(files, r.sensitiveValues());
+    expect(expected.filter((l) => l.path === 'b')).toEqual([]);
+    expect(expected.map((l) => l.category).sort()).toEqual(
+      ['hostname', 'ipv4', 'ipv6', 'mac', 'secret', 'user'].sort(),
+    );
+    for (const scanner of [new LeakScanner(r.sensitiveValues()), r.leakScanner()]) {
+      for (const f of files) scanner.scan(f);
+      expect(scanner.leaks()).toEqual(expected);
+    }
+    // With a category kept, the scanner is built from the values that are not.
+    const kept = createRedactor({
+      secret: SECRET_A,
+      discovered: { hostnames: ['web0001'] },
+      keep: ['hostname'],
+    });
+    const scanner = kept.leakScanner();
+    scanner.scan({ path: 'a', text: 'web0001' });
+    expect(scanner.leaks()).toEqual([]);
+  });
+});
