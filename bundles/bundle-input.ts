@@ -2,6 +2,7 @@ import type { RawFile } from '../collectors/model.js';
 import type { BundleEntry } from './entries.js';
 import type { HostIdentity } from './identity-build.js';
 import type { Manifest, ManifestHost } from './manifest.js';
+import type { Category } from './redact/categories.js';
 
 // Everything a bundle is made of, before redaction, and what writing it
 // returns. write-bundle.ts owns the order of the phases.
@@ -38,6 +39,8 @@ export interface BundleInput {
   outDir: string;
   redact: boolean;
   keywords: string[];
+  // --keep: categories left readable; secrets never are.
+  keep?: readonly Category[];
   hosts: BundleHost[];
   // Top-level files: summary.md, summary.json, repro/…, logs/…
   files: BundleEntry[];

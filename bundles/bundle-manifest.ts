@@ -39,6 +39,7 @@ export function bundleManifest(
       counts: o.redactedFiles.totals,
       keywords: input.keywords.length,
       ...(o.shared ? { shared: [o.shared] } : {}),
+      ...(input.keep?.length ? { kept: [...input.keep] } : {}),
     },
     files: o.redactedFiles.files,
   };

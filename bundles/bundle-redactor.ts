@@ -18,6 +18,7 @@ export async function bundleRedactor(input: BundleInput): Promise<Redactor> {
   const redactor = createRedactor({
     secret: await caseSecret(input.caseId),
     discovered: mergeDiscovered(...discovered),
+    ...(input.keep?.length ? { keep: input.keep } : {}),
   });
   // The redactor keeps these findings for the redaction pass.
   for (const h of input.hosts) {

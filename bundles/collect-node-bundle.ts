@@ -15,7 +15,7 @@ import type { BundleOutcome } from './write-parts.js';
 export interface NodeBundleOptions
   extends Pick<
     BundleInput,
-    'caseId' | 'note' | 'command' | 'outDir' | 'redact' | 'keywords' | 'debug'
+    'caseId' | 'note' | 'command' | 'outDir' | 'redact' | 'keywords' | 'keep' | 'debug'
   > {
   specs: string[];
   open: Opener;
@@ -81,6 +81,7 @@ export async function collectNodeBundle(o: NodeBundleOptions): Promise<BundleOut
         createdAt,
         logs,
         redacted: o.redact,
+        ...(o.keep?.length ? { kept: o.keep } : {}),
         ...(shared ? { shared } : {}),
       }),
     o.share,
@@ -92,6 +93,7 @@ export async function collectNodeBundle(o: NodeBundleOptions): Promise<BundleOut
     outDir: o.outDir,
     redact: o.redact,
     keywords: o.keywords,
+    ...(o.keep?.length ? { keep: o.keep } : {}),
     createdAt,
     ...(identity ? { identity } : {}),
     ...(o.debug ? { debug: o.debug } : {}),

@@ -50,6 +50,7 @@ export function compareSummary(
       : {}),
     status,
     redacted: meta.redacted,
+    ...(meta.kept?.length ? { kept: [...meta.kept] } : {}),
     ...(meta.shared ? { shared: meta.shared } : {}),
     findings: s?.findings ?? [],
     checked: s?.checked ?? [],

@@ -47,6 +47,8 @@ export interface Manifest {
     keywords: number;
     // Files the operator chose to share in clear (--share-identity).
     shared?: string[];
+    // Categories the operator left readable (--keep): verify does not count them as leaks.
+    kept?: string[];
   };
   files: ManifestFile[];
 }

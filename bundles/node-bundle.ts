@@ -57,6 +57,8 @@ export function nodeBundleParts(
     createdAt: Date;
     logs: string[];
     redacted: boolean;
+    // --keep: categories left readable.
+    kept?: readonly string[];
     shared?: SharedNote;
   },
 ) {
@@ -79,6 +81,7 @@ export function nodeBundleParts(
     ...(meta.note ? { note: meta.note } : {}),
     status: hosts.every((h) => h.status === 'complete') ? 'complete' : 'partial',
     redacted: meta.redacted,
+    ...(meta.kept?.length ? { kept: [...meta.kept] } : {}),
     ...(meta.shared ? { shared: meta.shared } : {}),
     findings: findings.map(toSummaryFinding),
     checked,

@@ -3,6 +3,7 @@ import { DropkitError } from '../kit/errors.js';
 import { resolveUnder } from '../kit/safe-path.js';
 import { readTarGz } from './archive.js';
 import { IDENTITY_JSON, identityAllowance } from './identity-json.js';
+import type { Category } from './redact/categories.js';
 import { type Leak, type Redactor, scanForLeaks, writeMapFile } from './redact/index.js';
 
 // The bytes that would ship, as read back from the file: their size and
@@ -25,7 +26,14 @@ function leakError(leaks: Leak[]): DropkitError {
 
 export async function readBackAndScan(
   file: string,
-  o: { outDir: string; name: string; redactor: Redactor | undefined; lap: (phase: string) => void },
+  o: {
+    outDir: string;
+    name: string;
+    redactor: Redactor | undefined;
+    // --keep: those categories are readable on purpose, not leaks.
+    keep: ReadonlySet<Category>;
+    lap: (phase: string) => void;
+  },
 ): Promise<{ bytes: number; sha256: string; mapFile?: string }> {
   try {
     const back = await readTarGz(file);
@@ -36,7 +44,7 @@ export async function readBackAndScan(
       identityAllowance(
         back.entries.find((e) => e.path.split('/').slice(1).join('/') === IDENTITY_JSON),
       ),
-    );
+    ).filter((l) => !o.keep.has(l.category));
     if (leaks.length) throw leakError(leaks);
     o.lap('read back and leak scan');
     const mapFile = resolveUnder(o.outDir, `${o.name}.map.json`);

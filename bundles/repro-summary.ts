@@ -28,6 +28,8 @@ export interface ReproMeta {
   createdAt: Date;
   command: string[];
   redacted: boolean;
+  // --keep: categories left readable.
+  kept?: readonly string[];
   shared?: SharedNote;
 }
 
@@ -163,6 +165,7 @@ export function reproSummary(
       : {}),
     status: run.status,
     redacted: meta.redacted,
+    ...(meta.kept?.length ? { kept: [...meta.kept] } : {}),
     ...(meta.shared ? { shared: meta.shared } : {}),
     findings: d.findings.map(toSummaryFinding),
     checked: d.checked,

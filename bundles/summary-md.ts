@@ -120,7 +120,11 @@ export function renderSummaryMd(
     '---',
     `Raw outputs are under \`${where}raw/\`, parsed ones in \`${where}snapshot.json\`; \`manifest.json\` lists every file with its sha256 and source. ${
       s.redacted
-        ? 'Addresses, MACs, host and user names are pseudonymised consistently across the case.'
+        ? `Addresses, MACs, host and user names are pseudonymised consistently across the case.${
+            s.kept?.length
+              ? ` Left readable at the operator's request (--keep): ${s.kept.map(field).join(', ')}.`
+              : ''
+          }`
         : 'Redaction was OFF: addresses, names and any secrets the hosts printed are as they were.'
     }`,
   );

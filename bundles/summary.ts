@@ -78,6 +78,8 @@ export interface Summary {
   status: 'complete' | 'partial';
   // Whether addresses, names and secrets were pseudonymised (--no-redact).
   redacted: boolean;
+  // --keep: redaction categories the operator left readable.
+  kept?: string[];
   // Causes found, most severe first; empty when nothing moved.
   findings: SummaryFinding[];
   // What the diagnosis looked at, printed when there is no finding.

@@ -98,7 +98,12 @@ export function verifyEntries(
           : undefined,
       ),
     );
-    for (const l of leaks) problems.push(`${l.path}: possible unredacted ${l.category}`);
+    // --keep: the operator left these readable on purpose; the manifest says
+    // so, and the report shows it. Secrets can never be kept.
+    const kept = new Set(Array.isArray(manifest?.redaction?.kept) ? manifest.redaction.kept : []);
+    for (const l of leaks)
+      if (l.category === 'secret' || !kept.has(l.category))
+        problems.push(`${l.path}: possible unredacted ${l.category}`);
   }
   return {
     ok: problems.length === 0,

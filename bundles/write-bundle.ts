@@ -86,7 +86,13 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
     createdAt,
   );
   lap('archive');
-  const back = await readBackAndScan(file, { outDir, name, redactor, lap });
+  const back = await readBackAndScan(file, {
+    outDir,
+    name,
+    redactor,
+    keep: new Set(input.keep ?? []),
+    lap,
+  });
   lap('map');
   return {
     file,

@@ -4,6 +4,7 @@ import type { BundleHost, WrittenBundle } from './bundle-input.js';
 import type { BundleEntry } from './entries.js';
 import type { HostIdentity } from './identity-build.js';
 import type { BundleKind } from './manifest.js';
+import type { Category } from './redact/categories.js';
 import type { Summary } from './summary.js';
 import { writeBundle } from './write-bundle.js';
 
@@ -24,6 +25,7 @@ export interface WriteOptions {
   outDir: string;
   redact: boolean;
   keywords: string[];
+  keep?: readonly Category[];
   createdAt: Date;
   // --share-identity, agreed: identity.json in clear.
   identity?: HostIdentity[];
@@ -65,6 +67,7 @@ export async function writeParts(
     outDir: o.outDir,
     redact: o.redact,
     keywords: o.keywords,
+    ...(o.keep?.length ? { keep: o.keep } : {}),
     hosts: parts.hosts,
     files: parts.files,
     createdAt: o.createdAt,

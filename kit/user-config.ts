@@ -35,9 +35,12 @@ const KEYS: Record<string, { option: string; kind: Kind }> = {
 
 const CAPS = new Set(['max-duration', 'max-rate', 'max-duration-seconds']);
 
+// `check`: the caller's own rule for one value of an option (the CLI knows
+// which redaction categories may be kept): why it is refused, or undefined.
 export function parseUserConfig(
   text: string,
   file: string,
+  check: (option: string, value: string) => string | undefined = () => undefined,
 ): { config: UserConfig; problems: ConfigProblem[] } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -76,9 +79,11 @@ export function parseUserConfig(
       const items = isSeq(v) ? v.items : [v];
       const out: string[] = [];
       for (const it of items)
-        if (isScalar(it) && (typeof it.value === 'string' || typeof it.value === 'number'))
-          out.push(String(it.value));
-        else at(where, key, 'must be a string or a list of strings');
+        if (isScalar(it) && (typeof it.value === 'string' || typeof it.value === 'number')) {
+          const why = check(spec.option, String(it.value));
+          if (why) at(it.range?.[0] ?? where, key, why);
+          else out.push(String(it.value));
+        } else at(where, key, 'must be a string or a list of strings');
       if (out.length === items.length) values.set(spec.option, out);
     } else if (spec.kind === 'string') {
       if (isScalar(v) && typeof v.value === 'string' && v.value !== '')

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Category } from '../../bundles/redact/categories.js';
 import { terminalField as field } from '../terminal-text.js';
 import {
   action,
@@ -11,6 +12,7 @@ import {
   positiveInt,
   printInfo,
 } from './common.js';
+import { KEEP_FLAGS, keepCategory, keepHelp } from './keep-option.js';
 import { reportBundle } from './print-bundle.js';
 import { addShareOptions, checkShareOpts, shareRequest } from './share-identity.js';
 
@@ -22,6 +24,7 @@ interface BundleOpts {
   note?: string;
   redact: boolean;
   redactKeyword: string[];
+  keep: Category[];
   traceDrops?: number;
   json?: boolean;
   shareIdentity?: boolean;
@@ -53,6 +56,7 @@ export function registerBundle(program: Command): void {
       collect,
       [],
     )
+    .option(KEEP_FLAGS, keepHelp(), keepCategory, [] as Category[])
     .option(
       '--trace-drops <seconds>',
       'trace skb:kfree_skb drop reasons for this long first (root, tracefs)',
@@ -100,6 +104,7 @@ async function runBundle(opts: BundleOpts, cmd: Command): Promise<number> {
     outDir: opts.out,
     redact: opts.redact,
     keywords: opts.redactKeyword,
+    keep: opts.keep,
     ...(opts.shareIdentity ? { share: shareRequest(opts, [])! } : {}),
     // Lines carry host names and host errors: one field each.
     ...(opts.json ? {} : { onLog: (l: string) => printInfo(`${field(l)}\n`) }),

@@ -115,6 +115,7 @@ async function runCompareCommand(o: CompareOpts, cmd: Command): Promise<number> 
     createdAt,
     command,
     redacted: o.redact,
+    kept: o.keep,
   };
   // The hosts are the same in every run: the first run's roles and data
   // interfaces name them.
@@ -131,6 +132,7 @@ async function runCompareCommand(o: CompareOpts, cmd: Command): Promise<number> 
       outDir: o.out,
       redact: o.redact,
       keywords: o.redactKeyword,
+      keep: o.keep,
       ...(identity ? { identity } : {}),
     },
     cr,

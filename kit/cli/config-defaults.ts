@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { keepCategory } from './keep-option.js';
 
 // The config file's values as option defaults, just before a command runs
 // (a preAction hook): an option given on the command line keeps its value,
@@ -28,7 +29,15 @@ export async function applyUserConfig(program: Command, action: Command): Promis
   }
   // The YAML parser loads only when there is a file: not on every start.
   const { parseUserConfig } = await import('../user-config.js');
-  const { config, problems } = parseUserConfig(text, file);
+  const { config, problems } = parseUserConfig(text, file, (option, value) => {
+    if (option !== 'keep') return undefined;
+    try {
+      keepCategory(value, []);
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  });
   if (problems.length)
     action.error(
       `error: ${problems

@@ -1,9 +1,10 @@
-import { type Command, InvalidArgumentError } from 'commander';
-import { CATEGORIES, type Category, isCategory } from '../../bundles/redact/categories.js';
+import type { Command } from 'commander';
+import type { Category } from '../../bundles/redact/categories.js';
 import { createProgress, progressMode } from '../progress.js';
 import { terminalField as field } from '../terminal-text.js';
 import { thousands } from '../thousands.js';
 import { action, collect, examples, interrupt, printErr, printJson, printOut } from './common.js';
+import { KEEP_FLAGS, keepCategory, keepHelp } from './keep-option.js';
 
 // `collect redact`: what other tools collected (sos reports, directories, logs), through the
 // bundle's redactor and leak scan, keyed by the same case.
@@ -25,12 +26,7 @@ export function registerRedact(program: Command): void {
       collect,
       [] as string[],
     )
-    .option(
-      '--keep <category>',
-      `leave one category readable (repeatable): ${keepable().join(', ')}`,
-      keepCategory,
-      [] as Category[],
-    )
+    .option(KEEP_FLAGS, keepHelp(), keepCategory, [] as Category[])
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
@@ -49,18 +45,6 @@ ${examples([
 ])}`,
     )
     .action(action(runRedact));
-}
-
-function keepable(): string[] {
-  return CATEGORIES.filter((c) => c !== 'secret');
-}
-
-function keepCategory(value: string, previous: Category[]): Category[] {
-  if (!isCategory(value) || value === 'secret')
-    throw new InvalidArgumentError(
-      `unknown category "${value}": use one of ${keepable().join(', ')} (secrets are always redacted)`,
-    );
-  return [...previous, value];
 }
 
 interface RedactOpts {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { checkCaseId } from '../../bundles/case-secret.js';
+import type { Category } from '../../bundles/redact/categories.js';
 import { type Caps, loadProfile, ProfileError } from '../../repro/profile.js';
 import type { Profile } from '../../repro/profile-types.js';
 import type { RunOptions } from '../../repro/run/run.js';
@@ -15,6 +16,7 @@ import {
   positiveInt,
   tcpPort,
 } from './common.js';
+import { KEEP_FLAGS, keepCategory, keepHelp } from './keep-option.js';
 import { addShareOptions, checkShareOpts, type ShareOpts } from './share-identity.js';
 
 // What `repro run` and `repro compare` share: the pair, the profile and its
@@ -35,6 +37,7 @@ export interface ReproOpts extends ShareOpts {
   maxRate?: string;
   redact: boolean;
   redactKeyword: string[];
+  keep: Category[];
   json?: boolean;
 }
 
@@ -63,6 +66,7 @@ export function addReproOptions(c: Command): Command {
     )
     .option('--no-redact', 'do NOT redact addresses, names and secrets')
     .option('--redact-keyword <word>', 'also redact this word everywhere (repeatable)', collect, [])
+    .option(KEEP_FLAGS, keepHelp(), keepCategory, [] as Category[])
     .option('--json', 'print the result as JSON; no live progress');
   return addShareOptions(c);
 }

@@ -35,6 +35,7 @@ async function runVerify(file: string, opts: { json?: boolean; sha256?: string }
       file: r.file,
       kind: r.kind,
       ok: r.ok,
+      ...(r.manifest?.redaction?.kept?.length ? { kept: r.manifest.redaction.kept } : {}),
       files: r.files,
       sha256: r.sha256,
       problems: r.problems,
@@ -48,7 +49,11 @@ async function runVerify(file: string, opts: { json?: boolean; sha256?: string }
         ? `INVALID: ${field(file)}: ${r.problems.length} problem(s)\n`
         : r.kind === 'redacted'
           ? `OK: ${field(file)}: ${r.files} files redacted by collect redact: paths and links stay inside it, no original value of its map and no leak pattern\n`
-          : `OK: ${field(file)}: ${r.files} files, every sha256 matches the manifest, no leak pattern\n`,
+          : `OK: ${field(file)}: ${r.files} files, every sha256 matches the manifest, no leak pattern${
+              r.manifest?.redaction?.kept?.length
+                ? ` (left readable on purpose, --keep: ${r.manifest.redaction.kept.map(field).join(', ')})`
+                : ''
+            }\n`,
     );
   }
   return r.ok ? EXIT.OK : EXIT.INVALID;

@@ -79,4 +79,19 @@ describe('the config file under the CLI', () => {
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/cannot read the config file/);
   });
+
+  it('keep: applies to collect bundle as --keep would; a category that cannot be kept is refused', async () => {
+    const out = join(home, 'kept');
+    mkdirSync(out, { recursive: true });
+    const env = { XDG_CONFIG_HOME: home };
+    writeConfig(`keep: [ipv4]\n`);
+    const r = await cli('collect', ['bundle', '--local', '--json', '--out', out], env);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const v = await cli('collect', ['verify', JSON.parse(r.stdout).file, '--json']);
+    expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, kept: ['ipv4'] });
+    const file = writeConfig('keep:\n  - hostname\n  - secret\n');
+    const bad = await cli('collect', ['bundle', '--local', '--out', out], env);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain(`${file}:3: keep: unknown category "secret"`);
+  });
 });
