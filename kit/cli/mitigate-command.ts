@@ -4,37 +4,61 @@ import type { PlannedFixes } from '../../repro/mitigate/plan.js';
 import { PLATFORMS, type Platform, type PlatformOutput } from '../../repro/persist/types.js';
 import { DropkitError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { action, examples, interrupt, printErr, printInfo, printJson, printOut } from './common.js';
+import {
+  action,
+  collect,
+  examples,
+  type GlobalOptions,
+  interrupt,
+  printErr,
+  printInfo,
+  printJson,
+  printOut,
+} from './common.js';
 import { table } from './table.js';
 
-interface MitigateOptions {
-  platform: Platform;
+export interface MitigateOptions {
+  platform?: Platform;
   out?: string;
   ring?: number;
   json?: boolean;
+  apply?: boolean;
+  rollback?: boolean;
+  node: string[];
+  yes?: boolean;
 }
 
+// The platforms whose files a plain Linux host takes as they are.
+const APPLICABLE: readonly Platform[] = ['linux', 'networkd'];
+
 // `repro mitigate`: the fixes of an analysis, as the files that make them
-// permanent on one platform. Writes files on this machine only: no host is
-// touched.
+// permanent on one platform, written here; or, with --apply, installed and
+// applied on plain Linux hosts over SSH (a dry run unless --yes), with a
+// rollback recorded on each host for --rollback.
 export function registerMitigate(program: Command): void {
   program
     .command('mitigate')
     .description(
-      'write the files that make the fixes of a bundle or snapshot permanent, for one platform (no host is changed)',
+      'write the files that make the fixes of a bundle or snapshot permanent, for one platform; --apply installs them on hosts',
     )
-    .argument('<path>', 'a bundle, snapshot directory or sos report, as collect analyze takes')
+    .argument('[path]', 'a bundle, snapshot directory or sos report, as collect analyze takes')
     .argument('[after]', 'a later capture of the same host(s): fix what rose between the two')
-    .addOption(
-      new Option('--platform <name>', 'where the fix must live')
-        .choices(PLATFORMS)
-        .makeOptionMandatory(),
-    )
+    .addOption(new Option('--platform <name>', 'where the fix must live').choices(PLATFORMS))
     .option(
       '--out <dir>',
       'a new or empty directory for the files (default: ./dropkit-mitigate-PLATFORM)',
     )
     .option('--ring <n>', 'RX ring size to keep (default: the preset maximum)', positiveInt)
+    .option(
+      '--apply',
+      'install the files and apply the fixes on --node hosts (linux, networkd); a dry run without --yes',
+    )
+    .option('--rollback', 'undo an earlier --apply on --node hosts; a dry run without --yes')
+    .option('--node <host>', 'a host for --apply or --rollback (repeatable)', collect, [])
+    .option(
+      '--yes',
+      'change the hosts (without it, --apply and --rollback only show what they would do)',
+    )
     .option('--json', 'print the plan and the files as JSON')
     .addHelpText(
       'after',
@@ -42,6 +66,9 @@ export function registerMitigate(program: Command): void {
         'repro mitigate bundle.tar.gz --platform linux',
         'repro mitigate bundle.tar.gz --platform aks --out aks-fix/',
         'repro mitigate before/ after/ --platform networkd',
+        'repro mitigate bundle.tar.gz --platform linux --apply --node vmB          # dry run',
+        'repro mitigate bundle.tar.gz --platform linux --apply --node vmB --yes',
+        'repro mitigate --rollback --node vmB --yes',
       ]),
     )
     .action(action(runMitigate));
@@ -54,10 +81,29 @@ function positiveInt(v: string): number {
 }
 
 async function runMitigate(
-  path: string,
+  path: string | undefined,
   after: string | undefined,
   opts: MitigateOptions,
+  cmd: Command,
 ): Promise<number> {
+  const usage = (m: string): never => cmd.error(`error: ${m}`, { exitCode: EXIT.USAGE });
+  if ((opts.apply || opts.rollback) && !opts.node.length)
+    usage(`--${opts.apply ? 'apply' : 'rollback'} needs the hosts: --node HOST (repeatable)`);
+  if (opts.apply && opts.rollback) usage('--apply and --rollback: one or the other');
+  if (!opts.apply && !opts.rollback && opts.node.length)
+    usage('--node goes with --apply or --rollback');
+  if (opts.rollback) {
+    if (path) usage('--rollback takes no path: it undoes what the host recorded');
+    const { runRollback } = await import('./mitigate-apply.js');
+    return runRollback(opts, cmd.optsWithGlobals() as GlobalOptions);
+  }
+  if (!path) return usage('a bundle, snapshot directory or sos report is required');
+  const platform =
+    opts.platform ?? usage('--platform is required (linux, networkd, … aks, eks, gke)');
+  if (opts.apply && !APPLICABLE.includes(platform))
+    usage(
+      `--apply installs plain Linux files: --platform ${APPLICABLE.join(' or ')} (${platform}'s files go through its own tools; see their README)`,
+    );
   const [{ analyzePaths }, { planFromFindings }, { generate }, { ringTarget }, { writeNewTree }] =
     await Promise.all([
       import('../../collectors/offline/analyze-paths.js'),
@@ -83,8 +129,12 @@ async function runMitigate(
         ? planned.skipped.join('\n')
         : 'collect analyze shows what the capture holds; a capture without drops needs no fix',
     });
-  const output = generate(opts.platform, plan);
-  const out = opts.out ?? `dropkit-mitigate-${opts.platform}`;
+  const output = generate(platform, plan);
+  if (opts.apply) {
+    const { runApply } = await import('./mitigate-apply.js');
+    return runApply(output, planned, opts, cmd.optsWithGlobals() as GlobalOptions);
+  }
+  const out = opts.out ?? `dropkit-mitigate-${platform}`;
   await writeNewTree(
     out,
     output.files.map((f) => ({ path: f.path, bytes: f.content })),
@@ -111,7 +161,7 @@ async function runMitigate(
   if (opts.json) {
     printJson({
       ok: true,
-      platform: opts.platform,
+      platform,
       out,
       fixes,
       files: output.files.map((f) => ({
@@ -125,7 +175,7 @@ async function runMitigate(
     });
     return EXIT.OK;
   }
-  printOut(report(opts.platform, out, fixes, output, planned));
+  printOut(report(platform, out, fixes, output, planned));
   printInfo(`nothing was changed on any host: ${out}/README.md says how to apply and roll back\n`);
   return EXIT.OK;
 }

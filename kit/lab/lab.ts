@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { DropkitError } from '../errors.js';
 import { currentLabId, STATE_ROOT } from './current.js';
 import { restoreImpairments } from './impair.js';
 import { clientSshConfig, type LabId, labLayout } from './layout.js';
 import { buildNetwork, linkExists, netnsList, pidAlive, removeNetwork } from './netns.js';
-import { ensureKey, startSshd, writeKnownHosts } from './sshd.js';
+import { ensureKey, LAB_RECORD_DIR, startSshd, writeKnownHosts } from './sshd.js';
 import { type LabState, readState, writeState } from './state.js';
-import { which } from './sys.js';
+import { sys, which } from './sys.js';
 
 const REQUIRED_TOOLS: Record<string, string> = {
   ip: 'iproute2',
@@ -158,6 +158,30 @@ async function otherLabsUp(id: LabId): Promise<boolean> {
   );
 }
 
+// A `repro mitigate --apply` left on a lab host (a test that failed, a
+// user's try): its recorded rollback sets the values back (netdev_max_backlog
+// is the machine's own). It runs in the host's network namespace, as the
+// script requires; the files it would remove were in the host's own /etc,
+// which goes with the lab's state.
+async function rollbackMitigations(
+  stateDir: string,
+  state: LabState,
+  log: (l: string) => void,
+): Promise<void> {
+  for (const host of state.layout.hosts) {
+    const dir = `${stateDir}/${host.alias}/var-lib-dropkit`;
+    const records = (await readdir(dir).catch(() => [] as string[])).filter((f) =>
+      /^mitigate-\d+\.sh$/.test(f),
+    );
+    for (const f of records) {
+      log(`rolling back repro mitigate on ${host.alias}`);
+      await sys('ip', ['netns', 'exec', host.netns, 'sh', `${dir}/${f}`]).catch((e: unknown) =>
+        log(`${host.alias}: the rollback failed: ${(e as Error).message}`),
+      );
+    }
+  }
+}
+
 export async function labDown(
   opts: { id?: LabId; log?: (l: string) => void } = {},
 ): Promise<{ removed: boolean }> {
@@ -170,6 +194,7 @@ export async function labDown(
   }
   // Restore first: the RPS masks live inside the namespaces we are about to delete.
   await restoreImpairments(state, log);
+  await rollbackMitigations(id.stateDir, state, log);
   for (const [alias, pid] of Object.entries(state.sshdPids)) {
     if (await pidAlive(pid, 'sshd')) {
       log(`stopping sshd for ${alias}`);
@@ -182,6 +207,9 @@ export async function labDown(
   }
   await removeNetwork(state.layout, await otherLabsUp(id));
   await rm(id.stateDir, { recursive: true, force: true });
+  // The folder the hosts' own /var/lib/dropkit was mounted on, when no other
+  // lab uses it and it is empty (rmdir refuses anything else).
+  if (!(await otherLabsUp(id))) await rmdir(LAB_RECORD_DIR).catch(() => undefined);
   log(`lab "${id.name}" removed`);
   return { removed: true };
 }

@@ -6,6 +6,8 @@ import { sys } from './sys.js';
 import { prepareLabUsers } from './user.js';
 
 export const SSHD = '/usr/sbin/sshd';
+// repro/mitigate/host-apply.ts's RECORD_DIR (the lab sits below repro).
+export const LAB_RECORD_DIR = '/var/lib/dropkit';
 
 export async function ensureKey(path: string, comment: string): Promise<string> {
   if (!existsSync(path)) {
@@ -38,6 +40,22 @@ export async function startSshd(dir: string, host: LabHost): Promise<number> {
   const sudoRun = `${hostDir}/run-sudo`;
   await mkdir(sudoRun, { recursive: true, mode: 0o711 });
   binds.push({ source: sudoRun, target: '/run/sudo' });
+  // Where `repro mitigate --apply` installs and records (sysctl.d, udev
+  // rules, /var/lib/dropkit): each host gets its own, in the lab's state, so
+  // neither a test nor a user's try ever writes the machine's /etc. A target
+  // the machine lacks is made only under /var/lib (an empty folder to mount
+  // on); /etc is never written.
+  for (const [target, name] of [
+    ['/etc/sysctl.d', 'etc-sysctl.d'],
+    ['/etc/udev/rules.d', 'etc-udev-rules.d'],
+    [LAB_RECORD_DIR, 'var-lib-dropkit'],
+  ] as const) {
+    if (target === LAB_RECORD_DIR) await mkdir(target, { recursive: true, mode: 0o755 });
+    else if (!existsSync(target)) continue;
+    const own = `${hostDir}/${name}`;
+    await mkdir(own, { recursive: true, mode: 0o755 });
+    binds.push({ source: own, target });
+  }
   await rm(`${hostDir}/sshd.pid`, { force: true });
   // Positional parameters of the script below: $1-$4 fixed, then one per bind.
   const FIXED = 4;

@@ -33,8 +33,14 @@ function line(s: SettingValue): string {
   return `file ${shellQuote(t.path)} ${shellQuote(s.value)} ${shellQuote(String(t.ns ?? ''))} ${shellQuote(s.label)}`;
 }
 
+// The helpers and one line per setting, without the final exit: for scripts
+// that do more around them (repro mitigate installs files first).
+export function settingsBody(settings: readonly SettingValue[]): string {
+  return `${HELPERS}${settings.map(line).join('\n')}\n`;
+}
+
 export function applyScript(settings: readonly SettingValue[]): string {
-  return `${HELPERS}${settings.map(line).join('\n')}\nexit $rc\n`;
+  return `${settingsBody(settings)}exit $rc\n`;
 }
 
 export interface RestoreScriptInput {
