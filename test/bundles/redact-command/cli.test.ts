@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -46,5 +46,26 @@ describe('collect redact (built CLI)', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/binary \(NUL bytes\): nothing to redact/);
     expect(readdirSync(dir).sort()).toEqual(before);
+  });
+
+  // Ctrl-C halfway: standard input is held open, so the run is certainly
+  // still reading when the signal comes, whatever the machine's speed. The
+  // input is larger than a pipe holds, so its write completes only once the
+  // CLI is reading it: its signal handlers are in place by then.
+  it('Ctrl-C halfway: exit 130, nothing written, no partial file or map left', async () => {
+    const out = join(dir, 'interrupted');
+    const child = execa(
+      'node',
+      [join(process.cwd(), 'dist/bin/collect.js'), 'redact', '-', '--out', out],
+      { reject: false, cwd: dir, env },
+    );
+    const line = 'Dec  7 12:00:00 web0001 kernel: SRC=10.1.2.3 MAC=00:0d:3a:00:00:01\n';
+    await new Promise((r) => child.stdin!.write(line.repeat(4000), r));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(r.stderr).toMatch(/interrupted: nothing was written/);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 });
