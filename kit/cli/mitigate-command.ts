@@ -10,6 +10,7 @@ import {
   examples,
   type GlobalOptions,
   interrupt,
+  positiveInt,
   printErr,
   printInfo,
   printJson,
@@ -72,12 +73,6 @@ export function registerMitigate(program: Command): void {
       ]),
     )
     .action(action(runMitigate));
-}
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n < 1) throw new Error(`not a positive integer: ${v}`);
-  return n;
 }
 
 async function runMitigate(

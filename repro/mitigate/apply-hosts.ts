@@ -147,7 +147,7 @@ function failed(
 ): DropkitError {
   return new DropkitError({
     code: 'COMMAND_FAILED',
-    message: `${stderr.trim().split('\n').slice(0, 3).join('; ') || `exit ${code}`}`,
+    message: stderr.trim().split('\n').slice(0, 3).join('; ') || `exit ${code}`,
     host,
     step,
     ...(hint ? { hint } : {}),

@@ -4,6 +4,7 @@ import { shellQuote } from '../../kit/shell-quote.js';
 import { settingsBody } from '../mitigations/host-script.js';
 import { isPlainNumber, type SettingValue } from '../mitigations/settings.js';
 import { ringTarget } from '../persist/ring-target.js';
+import { MARK } from '../persist/text.js';
 import type { FixPlan, GeneratedFile } from '../persist/types.js';
 
 // `repro mitigate --apply` on one plain Linux host: what is there now (one
@@ -32,8 +33,6 @@ export interface Inspected {
   // NICs whose driver a ring fix names: the ring as `ethtool -g` reads it.
   rings: Array<{ iface: string; driver: string; current: number; max: number }>;
 }
-
-const MARK = 'Written by dropkit';
 
 function sysctlPath(name: string): string {
   return `/proc/sys/${name.replaceAll('.', '/')}`;
