@@ -12,6 +12,7 @@ import {
   type UnknownCause,
   wantsFinalPass,
 } from './config-conditions.js';
+import { type IgnoredSetting, ignoredSettings } from './config-ignored.js';
 import type { ParsedConfig, SshConfigOption } from './config-parse.js';
 import { FirstWins } from './config-store.js';
 import { expandTilde, expandTokens } from './config-tokens.js';
@@ -20,6 +21,7 @@ import {
   canonicalizeMode,
   canonicalizeSetting,
   proxyCommandSetting,
+  proxyExpansionSetting,
   type UnsupportedSetting,
   undecidedSetting,
 } from './config-unsupported.js';
@@ -32,6 +34,7 @@ import {
   type StrictHostKeyChecking,
 } from './config-values.js';
 import { parsePort } from './host-spec.js';
+import { expandProxyCommand, isProxyCommandNone } from './proxy-command.js';
 
 export interface ResolveEnv {
   home: string;
@@ -55,8 +58,10 @@ export interface ResolvedHost {
   /** Only files named in the config; OpenSSH's default id_* files are not added here. */
   identityFiles: string[];
   proxyJump?: string[];
-  /** Set when ProxyCommand won over ProxyJump; dropkit cannot run it but should say so. */
+  /** Set when ProxyCommand won over ProxyJump: as configured (what `ssh -G` prints). */
   proxyCommand?: string;
+  /** The same with its %-tokens expanded: the command line dropkit runs. */
+  proxyCommandLine?: string;
   connectTimeoutSec?: number;
   userKnownHostsFiles: string[];
   globalKnownHostsFiles: string[];
@@ -69,6 +74,8 @@ export interface ResolvedHost {
   matchedAlias: boolean;
   /** Settings that change where or how OpenSSH would connect and dropkit cannot honour. */
   unsupported: UnsupportedSetting[];
+  /** Settings ssh would act on and dropkit goes on without: the user must be told. */
+  ignored: IgnoredSetting[];
 }
 
 export const DEFAULT_USER_KNOWN_HOSTS = ['~/.ssh/known_hosts', '~/.ssh/known_hosts2'];
@@ -141,11 +148,7 @@ function applyOption(opt: SshConfigOption, state: EvalState): void {
       return;
     }
     case 'proxycommand':
-      store.offer(
-        'proxycommand',
-        opt.rest.toLowerCase() === 'none' ? undefined : [opt.rest],
-        origin,
-      );
+      store.offer('proxycommand', isProxyCommandNone(opt.rest) ? undefined : [opt.rest], origin);
       return;
     case 'connecttimeout':
     case 'serveraliveinterval':
@@ -207,7 +210,10 @@ export function resolveHost(
   runPass(configs, state);
   // ssh.c decides canonicalization, and whether to re-read the config, from the first pass.
   const hostName = effectiveHostName(state);
-  const proxied = (state.store.get('proxyjump')?.length ?? 0) > 0;
+  // A name a jump host or a ProxyCommand will resolve (ssh.c resolve_canonicalize()).
+  const proxied =
+    (state.store.get('proxyjump')?.length ?? 0) > 0 ||
+    state.store.get('proxycommand') !== undefined;
   const canonical = canonicalizeSetting(state.store, hostName, proxied);
   const finalPass =
     canonicalizeMode(state.store) !== undefined ||
@@ -230,7 +236,8 @@ function firstArg(store: FirstWins, key: string): string | undefined {
   return store.get(key)?.[0];
 }
 
-function finish(state: EvalState, unsupported: UnsupportedSetting[]): ResolvedHost {
+function finish(state: EvalState, refused: UnsupportedSetting[]): ResolvedHost {
+  const unsupported = [...refused];
   const { store, env, alias } = state;
   const hostName = effectiveHostName(state);
   const configUser = firstArg(store, 'user');
@@ -266,14 +273,29 @@ function finish(state: EvalState, unsupported: UnsupportedSetting[]): ResolvedHo
       parseStrictHostKeyChecking(firstArg(store, 'stricthostkeychecking') ?? 'ask') ?? 'ask',
     matchedAlias: state.matchedAlias,
     unsupported,
+    ignored: ignoredSettings(store),
   };
   if (user !== undefined) result.user = user;
   const jump = store.get('proxyjump');
   if (jump !== undefined) result.proxyJump = jump;
-  const command = firstArg(store, 'proxycommand');
-  if (command !== undefined) result.proxyCommand = command;
   const keyAlias = firstArg(store, 'hostkeyalias');
   if (keyAlias !== undefined) result.hostKeyAlias = keyAlias;
+  const command = firstArg(store, 'proxycommand');
+  if (command !== undefined) {
+    result.proxyCommand = command;
+    const expanded = expandProxyCommand(command, {
+      hostName,
+      alias,
+      port,
+      user: user ?? env.user,
+      ...(keyAlias !== undefined ? { hostKeyAlias: keyAlias } : {}),
+    });
+    if (expanded.ok) result.proxyCommandLine = expanded.command;
+    else {
+      const refusal = proxyExpansionSetting(store, expanded.reason);
+      if (refusal) unsupported.push(refusal);
+    }
+  }
   const connectTimeout = parseTimeSpec(firstArg(store, 'connecttimeout') ?? '');
   if (connectTimeout !== undefined) result.connectTimeoutSec = connectTimeout;
   const aliveInterval = parseTimeSpec(firstArg(store, 'serveraliveinterval') ?? '');

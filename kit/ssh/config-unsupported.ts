@@ -1,5 +1,5 @@
 // Settings that would make OpenSSH connect somewhere else, or by another route, than dropkit
-// would. dropkit cannot honour them yet, and ignoring them would mean a silent direct
+// would. dropkit cannot honour them, and ignoring them would mean a silent direct
 // connection (offering the user's name and keys to whatever answers there), so the caller
 // refuses the host instead. Pure: it only reads what the resolver obtained.
 
@@ -21,11 +21,46 @@ export interface UnsupportedSetting {
   hint: string;
 }
 
-const PROXY_HINT = 'use ProxyJump instead (dropkit supports it), or run dropkit from the bastion';
 const MATCH_HINT =
   'narrow the Match line so that it clearly excludes this host (e.g. add "host" criteria), or move its settings into a Host block';
 
+/**
+ * The forms of ProxyCommand dropkit cannot run: `ProxyCommand -` (ssh's own stdin and
+ * stdout are the connection) and ProxyUseFdpass (the command hands a socket back over a
+ * Unix socket pair). Any other command is run (kit/transport/proxy-process.ts).
+ */
 export function proxyCommandSetting(store: FirstWins): UnsupportedSetting | undefined {
+  const command = store.get('proxycommand')?.[0];
+  const origin = store.origin('proxycommand');
+  if (command === undefined || origin === undefined) return undefined;
+  if (command === '-') {
+    return {
+      option: 'ProxyCommand',
+      value: command,
+      origin,
+      reason: 'dropkit cannot use its own stdin and stdout as the connection',
+      hint: 'give a command that connects, e.g. "ssh -W %h:%p bastion", or use ProxyJump',
+    };
+  }
+  const fdpass = store.get('proxyusefdpass')?.[0]?.toLowerCase();
+  const fdpassOrigin = store.origin('proxyusefdpass');
+  if ((fdpass === 'yes' || fdpass === 'true') && fdpassOrigin !== undefined) {
+    return {
+      option: 'ProxyUseFdpass',
+      value: fdpass,
+      origin: fdpassOrigin,
+      reason: 'dropkit cannot take a socket passed back by the ProxyCommand',
+      hint: 'set "ProxyUseFdpass no" for this host: dropkit then talks through the command\'s stdin and stdout',
+    };
+  }
+  return undefined;
+}
+
+/** A ProxyCommand whose %-tokens ssh would refuse to expand. */
+export function proxyExpansionSetting(
+  store: FirstWins,
+  reason: string,
+): UnsupportedSetting | undefined {
   const command = store.get('proxycommand')?.[0];
   const origin = store.origin('proxycommand');
   if (command === undefined || origin === undefined) return undefined;
@@ -33,8 +68,8 @@ export function proxyCommandSetting(store: FirstWins): UnsupportedSetting | unde
     option: 'ProxyCommand',
     value: command,
     origin,
-    reason: 'dropkit cannot run a ProxyCommand yet and will not connect directly instead',
-    hint: PROXY_HINT,
+    reason: `${reason} (ssh refuses it too; tokens are %h %n %p %r %k and %%)`,
+    hint: 'write a literal percent sign as "%%"',
   };
 }
 

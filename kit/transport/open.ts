@@ -1,3 +1,4 @@
+import { terminalField } from '../terminal-text.js';
 import { LocalTransport } from './local.js';
 import type { Transport } from './types.js';
 
@@ -6,6 +7,18 @@ export interface OpenOptions {
   acceptNewHostKey?: boolean;
   connectTimeoutMs?: number;
   debug?: (line: string) => void;
+  // Where ssh config warnings go; stderr, each line once, when not given.
+  warn?: (line: string) => void;
+}
+
+// A config warning is about a file line or a host's setting, and the line says
+// which: a run that connects to many hosts (or to one several times) shows
+// each once.
+const warned = new Set<string>();
+function warnOnce(line: string): void {
+  if (warned.has(line)) return;
+  warned.add(line);
+  process.stderr.write(`warning: ${terminalField(line)}\n`);
 }
 
 export async function openTransport(spec: string | 'local', opts: OpenOptions): Promise<Transport> {
@@ -15,7 +28,11 @@ export async function openTransport(spec: string | 'local', opts: OpenOptions): 
   // The caller's config files come first (the CLI adds the lab's while it is
   // up: the transport knows nothing of the lab); resolveTarget then reads
   // ~/.ssh/config and /etc/ssh/ssh_config, as OpenSSH does.
-  return connectSsh(spec, { ...opts, configFiles: opts.sshConfig ?? [] });
+  return connectSsh(spec, {
+    ...opts,
+    warn: opts.warn ?? warnOnce,
+    configFiles: opts.sshConfig ?? [],
+  });
 }
 
 // Opens one host's connection: openTransport in the CLI, a fake in tests.

@@ -21,7 +21,10 @@ export interface SshTarget {
   resolved: ResolvedHost;
   user: string;
   port: number;
+  // Problems in the config files (a line ignored), the same for every host.
   warnings: string[];
+  // This host's settings that ssh would act on and dropkit goes on without.
+  hostWarnings: string[];
 }
 
 export interface ResolveOptions {
@@ -67,6 +70,19 @@ function refusal(name: string, found: UnsupportedSetting[], hop?: string): Dropk
   });
 }
 
+// A hop after the first is reached with `ssh -J`, which overrides its own
+// ProxyJump and ProxyCommand (readconf.c skips ProxyCommand once a jump host is
+// set): neither is used, so neither can be refused.
+function overriddenByJump(r: ResolvedHost): void {
+  delete r.proxyCommand;
+  delete r.proxyCommandLine;
+  r.unsupported = withoutProxyCommand(r.unsupported);
+}
+
+function withoutProxyCommand(found: UnsupportedSetting[]): UnsupportedSetting[] {
+  return found.filter((u) => u.option !== 'ProxyCommand' && u.option !== 'ProxyUseFdpass');
+}
+
 // A user or port in the spec beats the config, like `ssh -l`/`-p`, and is what
 // `Match user` and %r/%p see.
 function resolveSpec(configs: ParsedConfig[], spec: HostSpec): ResolvedHost {
@@ -81,16 +97,19 @@ function resolveSpec(configs: ParsedConfig[], spec: HostSpec): ResolvedHost {
 // a refusal comes before any connection is made.
 function checkedJumpChain(name: string, configs: ParsedConfig[], hops: string[]): string[] {
   const resolved = new Map<string, ResolvedHost>();
-  const resolveHop = (hop: string): ResolvedHost => {
+  const resolveHop = (hop: string, first: boolean): ResolvedHost => {
     let r = resolved.get(hop);
     if (r === undefined) {
       r = resolveSpec(configs, parseSpec(hop, name));
-      if (r.unsupported.length > 0) throw refusal(name, r.unsupported, hop);
       resolved.set(hop, r);
     }
+    // Only the first hop is reached with its own ProxyCommand (ssh -J).
+    const unsupported = first ? r.unsupported : withoutProxyCommand(r.unsupported);
+    if (unsupported.length > 0) throw refusal(name, unsupported, hop);
     return r;
   };
-  const chain = jumpChain(hops, (hop) => resolveHop(hop).proxyJump);
+  // jumpChain asks only about the hop that is first at the time.
+  const chain = jumpChain(hops, (hop) => resolveHop(hop, true).proxyJump);
   if (!chain.ok) {
     throw new DropkitError({
       code: 'CONNECT_FAILED',
@@ -100,7 +119,7 @@ function checkedJumpChain(name: string, configs: ParsedConfig[], hops: string[])
       hint: 'exclude the jump hosts from the block that sets ProxyJump, e.g. "Host * !bastion"',
     });
   }
-  for (const hop of chain.hops) resolveHop(hop);
+  for (const [i, hop] of chain.hops.entries()) resolveHop(hop, i === 0);
   return chain.hops;
 }
 
@@ -114,15 +133,17 @@ export async function resolveTarget(spec: string, opts: ResolveOptions): Promise
     systemConfig: opts.systemConfig ?? SYSTEM_SSH_CONFIG,
   });
   const resolved = resolveSpec(configs, parsed);
+  if (opts.viaJump) overriddenByJump(resolved);
   if (resolved.unsupported.length > 0) throw refusal(spec, resolved.unsupported);
   // Hops after the first are reached with `-J`, which overrides their own
   // ProxyJump; only the target and the first hop have chains of their own.
   if (!opts.viaJump && resolved.proxyJump?.length) {
     resolved.proxyJump = checkedJumpChain(spec, configs, resolved.proxyJump);
   }
-  // A name we connect to ourselves must resolve here; behind a ProxyJump it
-  // is the jump host's business.
-  const direct = !opts.viaJump && !resolved.proxyJump?.length;
+  // A name we connect to ourselves must resolve here; behind a ProxyJump or a
+  // ProxyCommand it is the jump host's or the command's business.
+  const direct =
+    !opts.viaJump && !resolved.proxyJump?.length && resolved.proxyCommandLine === undefined;
   if (direct && !resolved.matchedAlias && !isIP(resolved.hostName)) {
     try {
       await lookup(resolved.hostName);
@@ -142,5 +163,8 @@ export async function resolveTarget(spec: string, opts: ResolveOptions): Promise
     user: parsed.user ?? resolved.user ?? userInfo().username,
     port: parsed.port ?? resolved.port,
     warnings,
+    hostWarnings: resolved.ignored.map(
+      (i) => `${i.option} at ${i.origin.file}:${i.origin.line} is ignored: ${i.effect}`,
+    ),
   };
 }

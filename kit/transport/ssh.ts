@@ -19,8 +19,9 @@ export class SshTransport implements Transport {
   constructor(
     readonly info: ConnectionInfo,
     private readonly client: Client,
-    // Jump-host connections, closed after this one.
-    private readonly hops: Client[],
+    // What ends after this connection, oldest first: jump-host connections
+    // and ProxyCommand processes.
+    private readonly linked: ReadonlyArray<{ end(): void }>,
   ) {
     client.on('close', () => {
       if (!this.closed) {
@@ -153,6 +154,6 @@ export class SshTransport implements Transport {
         this.client.end();
       });
     }
-    for (const hop of [...this.hops].reverse()) hop.end();
+    for (const l of [...this.linked].reverse()) l.end();
   }
 }

@@ -169,3 +169,55 @@ describe.skipIf(!existsSync(SSH))('resolveHost agrees with ssh -G on the final p
     }
   });
 });
+
+// ProxyCommand against ProxyJump, "none" in either, and canonicalisation, which
+// ssh leaves to the proxy.
+const PROXY_CONFIG = `
+Host cmdnone
+  ProxyCommand none
+Host jumpnone
+  ProxyJump none
+Host cmdnone jumpnone
+  ProxyCommand ssh -W %h:%p gw
+Host cmdnone
+  ProxyJump later
+Host canon
+  CanonicalizeHostname yes
+  CanonicalDomains example.com
+  ProxyCommand nc %h %p
+Host upper
+  ProxyCommand NONE
+Host cmdfirst
+  ProxyCommand connect -S proxy:1080 %h %p
+  ProxyJump never
+Host *
+  ProxyCommand fallback %n
+`;
+
+describe.skipIf(!existsSync(SSH))('resolveHost agrees with ssh -G on ProxyCommand', () => {
+  let dir: string;
+  let configFile: string;
+  const local = userInfo();
+  const env = { home: local.homedir, user: local.username };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'dropkit-sshg-proxy-'));
+    configFile = path.join(dir, 'config');
+    await writeFile(configFile, PROXY_CONFIG);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each(['cmdnone', 'jumpnone', 'canon', 'upper', 'cmdfirst', 'other'])('%s', async (alias) => {
+    const { configs, warnings } = await loadSshConfig([configFile], { home: env.home });
+    expect(warnings).toEqual([]);
+    const resolved = resolveHost(configs, alias, env);
+    expect(resolved.unsupported).toEqual([]);
+    const ours = asSshG(resolved, env.user);
+    const theirs = sshG(configFile, alias);
+    for (const [key, value] of Object.entries(ours)) {
+      expect({ key, value: theirs.get(key) }).toEqual({ key, value });
+    }
+  });
+});

@@ -22,6 +22,7 @@ describe('resolveHost', () => {
       strictHostKeyChecking: 'ask',
       matchedAlias: false,
       unsupported: [],
+      ignored: [],
     });
   });
 
@@ -156,6 +157,42 @@ describe('resolveHost', () => {
     // "ProxyJump none" only pins ProxyJump; a later ProxyCommand still applies (readconf.c).
     const noneThenCmd = 'Host a\n  ProxyJump none\nHost *\n  ProxyCommand nc %h %p';
     expect(resolve(noneThenCmd, 'a')).toMatchObject({ proxyCommand: 'nc %h %p' });
+    // "ProxyCommand none" is obtained like any value: a later ProxyJump is not taken.
+    const cmdNoneThenJump = 'Host a\n  ProxyCommand none\nHost *\n  ProxyJump j';
+    expect(resolve(cmdNoneThenJump, 'a')).not.toHaveProperty('proxyJump');
+    expect(resolve(cmdNoneThenJump, 'a')).not.toHaveProperty('proxyCommand');
+  });
+
+  it('expands the ProxyCommand tokens with the final host name, port and user', () => {
+    const text = [
+      'Host db',
+      '  HostName DB.Internal.Example',
+      '  User admin',
+      '  Port 2201',
+      '  ProxyCommand ssh -W %h:%p -l %r gw # for %n, 100%%',
+    ].join('\n');
+    const r = resolve(text, 'db');
+    expect(r.proxyCommand).toBe('ssh -W %h:%p -l %r gw # for %n, 100%%');
+    expect(r.proxyCommandLine).toBe('ssh -W db.internal.example:2201 -l admin gw # for db, 100%');
+    // A user and port given with the host beat the config, in %r and %p too.
+    const given = resolveHost([parseSshConfig(text, 'cfg')], 'db', env, { user: 'u', port: 7 });
+    expect(given.proxyCommandLine).toBe('ssh -W db.internal.example:7 -l u gw # for db, 100%');
+    // No User anywhere: %r is the local user, as ssh fills it in.
+    expect(resolve('Host x\n  ProxyCommand connect %r@%h', 'x').proxyCommandLine).toBe(
+      'connect me@x',
+    );
+    // %k is the HostKeyAlias, else the host as typed.
+    const keyed = 'Host k\n  HostKeyAlias kk\n  ProxyCommand p %k\nHost n\n  ProxyCommand p %k';
+    expect(resolve(keyed, 'k').proxyCommandLine).toBe('p kk');
+    expect(resolve(keyed, 'n').proxyCommandLine).toBe('p n');
+  });
+
+  it('refuses a ProxyCommand with a token ssh would refuse', () => {
+    const r = resolve('Host x\n  ProxyCommand nc %h %d', 'x');
+    expect(r).not.toHaveProperty('proxyCommandLine');
+    expect(r.unsupported).toEqual([
+      expect.objectContaining({ option: 'ProxyCommand', reason: expect.stringContaining('"%d"') }),
+    ]);
   });
 
   it('maps the remaining keywords', () => {

@@ -14,42 +14,54 @@ function resolve(files: Record<string, string[]>, alias: string) {
 const at = (file: string, line: number) => ({ file, line });
 
 describe('settings dropkit cannot honour', () => {
-  it('reports ProxyCommand with where it was set', () => {
+  it('runs a ProxyCommand: it is no longer refused, wherever it is set', () => {
     const r = resolve(
-      { user: ['Host db', '  HostName 10.0.0.5', '  ProxyCommand nc %h %p'] },
+      { user: ['Host db', '  Port 2222'], system: ['Host *', '  ProxyCommand nc %h %p'] },
       'db',
     );
-    expect(r.unsupported).toEqual([
-      expect.objectContaining({
-        option: 'ProxyCommand',
-        value: 'nc %h %p',
-        origin: at('user', 3),
-        hint: expect.stringContaining('ProxyJump'),
-      }),
-    ]);
-  });
-
-  it('accepts "ProxyCommand none", and a ProxyCommand that lost to ProxyJump', () => {
-    expect(resolve({ user: ['Host db', '  ProxyCommand none'] }, 'db').unsupported).toEqual([]);
-    const jumpFirst = ['Host db', '  ProxyJump j', 'Host *', '  ProxyCommand nc %h %p'];
-    expect(resolve({ user: jumpFirst }, 'db').unsupported).toEqual([]);
+    expect(r).toMatchObject({ port: 2222, proxyCommandLine: 'nc db 2222', unsupported: [] });
     // "ProxyCommand none" in the user's config beats the system-wide one.
     const pinned = resolve(
       { user: ['Host db', '  ProxyCommand none'], system: ['Host *', '  ProxyCommand nc %h %p'] },
       'db',
     );
-    expect(pinned.unsupported).toEqual([]);
+    expect(pinned).not.toHaveProperty('proxyCommand');
   });
 
-  it('reports a ProxyCommand set only in the system-wide config', () => {
+  it('refuses "ProxyCommand -" and ProxyUseFdpass, which it cannot follow', () => {
+    expect(resolve({ user: ['Host db', '  ProxyCommand -'] }, 'db').unsupported).toEqual([
+      expect.objectContaining({ option: 'ProxyCommand', value: '-', origin: at('user', 2) }),
+    ]);
+    const fdpass = ['Host db', '  ProxyUseFdpass yes', '  ProxyCommand helper %h'];
+    expect(resolve({ user: fdpass }, 'db').unsupported).toEqual([
+      expect.objectContaining({ option: 'ProxyUseFdpass', origin: at('user', 2) }),
+    ]);
+    // Without a ProxyCommand, ProxyUseFdpass changes nothing.
+    expect(resolve({ user: ['Host db', '  ProxyUseFdpass yes'] }, 'db').unsupported).toEqual([]);
+  });
+
+  it('lists the settings it goes on without, once each, with where they were set', () => {
     const r = resolve(
-      { user: ['Host db', '  Port 2222'], system: ['Host *', '  ProxyCommand nc %h %p'] },
+      {
+        user: [
+          'Host db',
+          '  IdentityAgent ~/.1password/agent.sock',
+          '  CertificateFile ~/.ssh/id_ed25519-cert.pub',
+          '  SendEnv LANG',
+        ],
+        system: ['Host *', '  KnownHostsCommand /usr/bin/kh %H', '  IdentityAgent none'],
+      },
       'db',
     );
-    expect(r.port).toBe(2222);
-    expect(r.unsupported).toEqual([
-      expect.objectContaining({ option: 'ProxyCommand', origin: at('system', 2) }),
+    expect(r.unsupported).toEqual([]);
+    expect(r.ignored.map((i) => [i.option, i.origin])).toEqual([
+      ['IdentityAgent', at('user', 2)],
+      ['CertificateFile', at('user', 3)],
+      ['KnownHostsCommand', at('system', 2)],
     ]);
+    // The agent the environment names is the one dropkit uses anyway.
+    const envAgent = resolve({ user: ['Host *', '  IdentityAgent SSH_AUTH_SOCK'] }, 'db');
+    expect(envAgent.ignored).toEqual([]);
   });
 
   describe('Match blocks that cannot be evaluated', () => {
@@ -119,9 +131,8 @@ describe('settings dropkit cannot honour', () => {
       const r = resolve({ user: text }, 'db');
       expect(r).toMatchObject({ hostName: '10.0.0.5', user: 'by-address', port: 2222 });
       expect(r.connectTimeoutSec).toBe(7);
-      expect(r.unsupported).toEqual([
-        expect.objectContaining({ option: 'ProxyCommand', origin: at('user', 8) }),
-      ]);
+      expect(r.unsupported).toEqual([]);
+      expect(r.proxyCommandLine).toBe('nc 10.0.0.5 2222');
     });
 
     it('never applies canonical without a final pass, and keeps first-pass values', () => {

@@ -72,35 +72,64 @@ describe('resolveTarget behind a jump host', () => {
 });
 
 describe('resolveTarget refuses what it cannot honour', () => {
-  it('refuses ProxyCommand, naming the option and file:line', async () => {
-    const o = opts({ user: ['Host db', '  HostName 198.18.0.10', '  ProxyCommand nc %h %p'] });
-    const e = await refusal('db', o);
-    expect(e.message).toContain(`ProxyCommand at ${o.userConfig}:3`);
-    expect(e.oneLine).toMatch(/^db: ssh config: ProxyCommand at /);
-    expect(e.hint).toContain('ProxyJump');
+  it('takes a ProxyCommand, expanded, and leaves the name to it', async () => {
+    const o = opts({
+      user: ['Host db', '  HostName db.corp.invalid', '  ProxyCommand ssh -W %h:%p gw'],
+    });
+    const t = await resolveTarget('ops@db:2200', o);
+    expect(t.resolved).toMatchObject({
+      hostName: 'db.corp.invalid',
+      proxyCommand: 'ssh -W %h:%p gw',
+      proxyCommandLine: 'ssh -W db.corp.invalid:2200 gw',
+      unsupported: [],
+    });
   });
 
   it('accepts "ProxyCommand none"', async () => {
     const o = opts({ user: ['Host db', '  HostName 198.18.0.10', '  ProxyCommand none'] });
     const t = await resolveTarget('db', o);
     expect(t.resolved).toMatchObject({ hostName: '198.18.0.10', unsupported: [] });
+    expect(t.resolved).not.toHaveProperty('proxyCommandLine');
   });
 
-  it('refuses a ProxyCommand on a jump host before connecting anywhere', async () => {
+  it('refuses "ProxyCommand -", naming the option and file:line', async () => {
+    const o = opts({ user: ['Host db', '  HostName 198.18.0.10', '  ProxyCommand -'] });
+    const e = await refusal('db', o);
+    expect(e.message).toContain(`ProxyCommand at ${o.userConfig}:3`);
+    expect(e.oneLine).toMatch(/^db: ssh config: ProxyCommand at /);
+  });
+
+  it("runs the first jump host's ProxyCommand, and ignores a later one's, as ssh -J does", async () => {
     const o = opts({
-      user: ['Host db', '  ProxyJump bastion', 'Host bastion', '  ProxyCommand nc %h %p'],
+      user: [
+        'Host db',
+        '  ProxyJump bastion,inner',
+        'Host bastion inner',
+        '  ProxyCommand -',
+        '  HostName %h.corp.invalid',
+      ],
     });
+    // The first hop's "ProxyCommand -" is its own, and refused before connecting.
     const e = await refusal('db', o);
     expect(e.message).toContain(`jump host "bastion": ProxyCommand at ${o.userConfig}:4`);
+    const inner = await resolveTarget('inner', { ...o, viaJump: true });
+    expect(inner.resolved).not.toHaveProperty('proxyCommand');
+    expect(inner.resolved.unsupported).toEqual([]);
+    // A later hop's ProxyCommand is not used, so not refused either.
+    const later = opts({
+      user: ['Host db', '  ProxyJump bastion,inner', 'Host inner', '  ProxyCommand -'],
+    });
+    expect((await resolveTarget('db', later)).resolved.proxyJump).toEqual(['bastion', 'inner']);
   });
 
-  it('refuses a ProxyCommand set only in the system-wide config', async () => {
+  it('warns, per host, about settings it goes on without', async () => {
     const o = opts({
-      user: ['Host db', '  HostName 198.18.0.10'],
-      system: ['Host *', '  SendEnv LANG LC_*', '  ProxyCommand ssh -W %h:%p gw'],
+      user: ['Host db', '  HostName 198.18.0.10', '  CertificateFile ~/.ssh/cert.pub'],
     });
-    const e = await refusal('db', o);
-    expect(e.message).toContain(`ProxyCommand at ${o.systemConfig}:3`);
+    const t = await resolveTarget('db', o);
+    expect(t.hostWarnings).toEqual([
+      `CertificateFile at ${o.userConfig}:3 is ignored: dropkit does not offer certificates, only keys`,
+    ]);
   });
 
   it('refuses a Match exec block that could apply and changes settings', async () => {
@@ -139,7 +168,7 @@ describe('resolveTarget reads the system-wide config after the user files', () =
     const sysDir = join(dir, 'etc-ssh');
     mkdirSync(join(sysDir, 'ssh_config.d'), { recursive: true });
     writeFileSync(join(sysDir, 'ssh_config.d', '50-site.conf'), 'Host db\n  Port 2203\n');
-    writeFileSync(join(sysDir, 'ssh_config.d', '60-gw.conf'), 'Host gw*\n  ProxyCommand nc\n');
+    writeFileSync(join(sysDir, 'ssh_config.d', '60-gw.conf'), 'Host gw*\n  ProxyCommand -\n');
     const systemConfig = join(sysDir, 'ssh_config');
     writeFileSync(systemConfig, 'Include ssh_config.d/*.conf\n');
     const o = { ...opts({ user: ['Host db gw1', '  HostName 198.18.0.10'] }), systemConfig };
@@ -164,6 +193,7 @@ describe('resolveTarget reads the system-wide config after the user files', () =
     const o = opts({ user: ['Host db', '  HostName 198.18.0.10'], system: debian });
     const t = await resolveTarget('db', o);
     expect(t.warnings).toEqual([]);
+    expect(t.hostWarnings).toEqual([]);
     expect(t.resolved.unsupported).toEqual([]);
   });
 });

@@ -1,0 +1,120 @@
+// Test helper: an SSH server written with ssh2's Server, on 127.0.0.1 only,
+// for transport tests that need a real handshake without root or the lab. It
+// accepts one generated client key, runs exec requests with `sh -c` on this
+// machine (the tests only send harmless commands), and forwards direct-tcpip
+// to 127.0.0.1 only, so it can also be a jump host. Keys, known_hosts and an
+// ssh_config come in a temp dir the caller removes.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { connect, type Server as NetServer, type Socket } from 'node:net';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+
+// ssh2 is CommonJS: named imports fail under Node's ESM loader.
+const { Server, utils } = ssh2;
+
+export interface FakeSshServer {
+  port: number;
+  /** The client key's file, and a known_hosts with the server's key for 127.0.0.1:port. */
+  clientKey: string;
+  knownHosts: string;
+  /** ssh_config lines that reach the server with that key and known_hosts. */
+  hostLines(alias: string, extra?: string[]): string[];
+  /** Connections accepted so far (a jump test counts them). */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+function runExec(command: string, channel: ssh2.ServerChannel, children: Set<ChildProcess>) {
+  const child = spawn('sh', ['-c', command], { stdio: 'pipe' });
+  children.add(child);
+  channel.pipe(child.stdin).on('error', () => undefined);
+  child.stdout.pipe(channel, { end: false });
+  child.stderr.pipe(channel.stderr, { end: false });
+  child.on('close', (code) => {
+    children.delete(child);
+    channel.exit(code ?? 255);
+    channel.end();
+  });
+  channel.on('close', () => child.kill('SIGKILL'));
+}
+
+export async function startFakeSshServer(dir: string): Promise<FakeSshServer> {
+  const hostKey = utils.generateKeyPairSync('ed25519');
+  const userKey = utils.generateKeyPairSync('ed25519');
+  const allowed = utils.parseKey(userKey.public);
+  if (allowed instanceof Error) throw allowed;
+  const sockets = new Set<Socket>();
+  const children = new Set<ChildProcess>();
+  let accepted = 0;
+
+  const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
+    accepted++;
+    client.on('error', () => undefined);
+    client.on('authentication', (ctx) => {
+      const ok =
+        ctx.method === 'publickey' &&
+        ctx.key.algo === allowed.type &&
+        ctx.key.data.equals(allowed.getPublicSSH()) &&
+        (!ctx.signature || allowed.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true);
+      if (ok) ctx.accept();
+      else ctx.reject(['publickey']);
+    });
+    client.on('ready', () => {
+      client.on('session', (accept) => {
+        const session = accept();
+        session.on('exec', (acceptExec, _reject, info) =>
+          runExec(info.command, acceptExec(), children),
+        );
+      });
+      client.on('tcpip', (accept, reject, info) => {
+        if (info.destIP !== '127.0.0.1') return reject();
+        const upstream = connect(info.destPort, '127.0.0.1');
+        upstream.once('error', () => reject());
+        upstream.once('connect', () => {
+          const channel = accept();
+          channel.pipe(upstream).pipe(channel);
+          channel.on('close', () => upstream.destroy());
+        });
+      });
+    });
+  });
+  const net = server as unknown as NetServer;
+  net.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = net.address() as { port: number };
+
+  const clientKey = join(dir, 'client_key');
+  await writeFile(clientKey, userKey.private, { mode: 0o600 });
+  const knownHosts = join(dir, 'known_hosts');
+  const [type, blob] = hostKey.public.trim().split(/\s+/);
+  await writeFile(knownHosts, `[127.0.0.1]:${port} ${type} ${blob}\n`, { mode: 0o600 });
+
+  return {
+    port,
+    clientKey,
+    knownHosts,
+    hostLines: (alias, extra = []) => [
+      `Host ${alias}`,
+      ...extra.map((l) => `  ${l}`),
+      '  HostName 127.0.0.1',
+      `  Port ${port}`,
+      '  User tester',
+      `  IdentityFile ${clientKey}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${knownHosts}`,
+      '  StrictHostKeyChecking yes',
+    ],
+    connections: () => accepted,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of children) c.kill('SIGKILL');
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
