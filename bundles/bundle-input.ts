@@ -1,4 +1,4 @@
-import type { RawFile } from '../collectors/model.js';
+import type { RawFile, Snapshot } from '../collectors/model.js';
 import type { BundleEntry } from './entries.js';
 import type { HostIdentity } from './identity-build.js';
 import type { Manifest, ManifestHost } from './manifest.js';
@@ -23,6 +23,7 @@ export interface BundleHost {
   status: ManifestHost['status'];
   error?: string;
   failedSources?: number;
+  skipped?: ManifestHost['skipped'];
   rawSets: HostRawSet[];
   // Other files under hosts/<host>/ (snapshot.json, delta.json …).
   files: BundleEntry[];
@@ -58,4 +59,13 @@ export interface WrittenBundle {
   sha256: string;
   mapFile?: string;
   manifest: Manifest;
+}
+
+// The manifest's record of what a snapshot left out by design: sources and
+// how many interfaces, the names staying in snapshot.json.
+export function manifestSkipped(snap: Snapshot | undefined): Pick<BundleHost, 'skipped'> {
+  const s = snap?.skipped ?? [];
+  return s.length
+    ? { skipped: s.map((k) => ({ source: k.id, reason: k.reason, interfaces: k.ifaces.length })) }
+    : {};
 }

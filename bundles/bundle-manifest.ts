@@ -32,6 +32,7 @@ export function bundleManifest(
       status: h.status,
       ...(h.error ? { error: red(h.error) } : {}),
       ...(h.failedSources ? { failedSources: h.failedSources } : {}),
+      ...(h.skipped?.length ? { skipped: h.skipped } : {}),
     })),
     status: input.status,
     redaction: {

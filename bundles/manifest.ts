@@ -27,6 +27,9 @@ export interface ManifestHost {
   status: 'complete' | 'partial' | 'failed';
   error?: string;
   failedSources?: number;
+  // Sources left out on purpose on some interfaces, with how many (the names
+  // are in the host's snapshot.json `skipped`).
+  skipped?: Array<{ source: string; reason: string; interfaces: number }>;
 }
 
 export interface Manifest {

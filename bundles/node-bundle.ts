@@ -3,7 +3,7 @@ import { toJson } from '../collectors/json.js';
 import type { TakenSnapshot } from '../collectors/snapshot/take.js';
 import type { TraceCapture } from '../collectors/trace/session.js';
 import { hostOfSpec } from '../kit/ssh/host-spec.js';
-import type { BundleHost } from './bundle-input.js';
+import { type BundleHost, manifestSkipped } from './bundle-input.js';
 import { toSummaryFinding } from './findings-summary.js';
 import { SUMMARY_JSON, SUMMARY_MD } from './manifest.js';
 import { hostSummary, type SharedNote, type Summary } from './summary.js';
@@ -36,6 +36,7 @@ function nodeHost(c: NodeCapture): BundleHost {
     status: c.taken ? 'complete' : 'failed',
     ...(c.error ? { error: c.error } : {}),
     ...(failed ? { failedSources: failed } : {}),
+    ...manifestSkipped(c.taken?.snapshot),
     rawSets: c.taken ? [{ dir: '', raw: c.taken.raw }] : [],
     files: c.taken
       ? [

@@ -1,7 +1,7 @@
 import { deltaView } from '../collectors/analyze-json.js';
 import type { DiagnosisInput } from '../collectors/diagnosis/engine.js';
 import type { HostRun, RunRecord } from '../repro/run/run.js';
-import type { BundleHost } from './bundle-input.js';
+import { type BundleHost, manifestSkipped } from './bundle-input.js';
 import { type BundleEntry, jsonEntry } from './entries.js';
 import { labelOf } from './repro-label.js';
 
@@ -35,6 +35,7 @@ export function reproHosts(rec: RunRecord, inputs: DiagnosisInput[]): BundleHost
       ...(h.transport?.info.user ? { user: h.transport.info.user } : {}),
       status: !h.before && !h.after ? 'failed' : problem ? 'partial' : 'complete',
       ...(problem ? { error: problem } : {}),
+      ...manifestSkipped(h.before?.snapshot ?? h.after?.snapshot),
       rawSets: [
         ...(h.before ? [{ dir: 'before', raw: h.before.raw }] : []),
         ...(h.after ? [{ dir: 'after', raw: h.after.raw }] : []),

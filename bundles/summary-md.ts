@@ -209,5 +209,13 @@ function hostSection(h: HostSummary): string[] {
         `- ${field(c.source)}: ${field(c.reason)}${c.ifaces.length ? ` (${c.ifaces.map(field).join(', ')})` : ''}`,
       );
   }
+  if (h.skipped?.length) {
+    out.push('', '### Not read, by design', '');
+    // A node has hundreds of idle veths: a count and the first few names.
+    for (const c of h.skipped)
+      out.push(
+        `- ${field(c.source)} on ${c.ifaces.length} interface(s): ${field(c.reason)} (${c.ifaces.slice(0, 5).map(field).join(', ')}${c.ifaces.length > 5 ? ', …' : ''})`,
+      );
+  }
   return out;
 }

@@ -52,6 +52,8 @@ export interface HostSummary {
     flowLimitCount?: bigint;
   }>;
   notCollected: Array<{ source: string; reason: string; ifaces: string[] }>;
+  // Sources left out on purpose on some interfaces (idle software ones).
+  skipped?: Array<{ source: string; reason: string; ifaces: string[] }>;
 }
 
 // A finding as the summary shows it: one line first, details after.
@@ -192,5 +194,8 @@ export function hostSummary(host: string, snap: Snapshot | undefined, error?: st
       ...(r.flowLimitCount !== undefined ? { flowLimitCount: r.flowLimitCount } : {}),
     })),
     notCollected: [...groups.values()],
+    ...(snap.skipped?.length
+      ? { skipped: snap.skipped.map((k) => ({ source: k.id, reason: k.reason, ifaces: k.ifaces })) }
+      : {}),
   };
 }

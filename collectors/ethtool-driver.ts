@@ -71,6 +71,7 @@ export const ethtoolDriverCollector: CollectorSpec = {
   scope: 'per-interface',
   tool: 'ethtool',
   skipLoopback: true,
+  softwareOnlyWithDrops: true,
   rawPath: 'ethtool/{iface}/ethtool-i.txt',
   sos: ['sos_commands/networking/ethtool_-i_{iface}'],
   // The driver's identity; snapshot/interfaces.ts falls back to sysfs for the driver's name.

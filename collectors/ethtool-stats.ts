@@ -104,6 +104,7 @@ export const ethtoolStatsCollector: CollectorSpec = {
   scope: 'per-interface',
   tool: 'ethtool',
   skipLoopback: true,
+  softwareOnlyWithDrops: true,
   rawPath: 'ethtool/{iface}/ethtool-S.txt',
   sos: ['sos_commands/networking/ethtool_-S_{iface}'],
   model: intoInterface(parseEthtoolStats, (s, i) => {

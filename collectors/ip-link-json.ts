@@ -59,6 +59,8 @@ function toInterface(o: { [key: string]: JsonValue }, warnings: WarningList): Ip
     if (typeof v === 'string' || typeof v === 'number') setOwn(iface.attrs, key, String(v));
   }
   if (Array.isArray(o.altnames)) iface.altnames = o.altnames.filter(isString);
+  const kind = isJsonObject(o.linkinfo) ? str(o.linkinfo.info_kind) : undefined;
+  if (kind && /^[\w.-]{1,32}$/.test(kind)) iface.kind = kind;
   // `stats64` since iproute2 4.x; `stats` when only 32-bit stats were available.
   const stats = isJsonObject(o.stats64) ? o.stats64 : isJsonObject(o.stats) ? o.stats : undefined;
   for (const dir of ['rx', 'tx'] as const) {

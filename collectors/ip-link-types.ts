@@ -21,6 +21,9 @@ export interface IpLinkInterface {
   altnames: string[];
   // `-d` detail text (`veth addrgenmode ...`, `parentbus virtio parentdev virtio2`), as printed.
   details: string[];
+  // The link's kind with -d (`veth`, `bridge`, `vxlan`): the rtnl_link_ops of
+  // a software interface, which is also its driver's name.
+  kind?: string;
   // Kernel sysfs names (/sys/class/net/<if>/statistics/*), whatever the iproute2 layout.
   stats: Record<string, bigint>;
 }

@@ -111,7 +111,16 @@ export interface Snapshot {
   // (Udp.RcvbufErrors, TcpExt.TCPBacklogDrop, ...).
   snmp: Record<string, Record<string, bigint>>;
   sources: SourceRecord[];
+  // Sources not run on some interfaces by design (spec.ts
+  // softwareOnlyWithDrops): absent when none were skipped.
+  skipped?: SkippedSource[];
   warnings: string[];
+}
+
+export interface SkippedSource {
+  id: string;
+  reason: string;
+  ifaces: string[];
 }
 
 export interface RawFile {

@@ -34,6 +34,12 @@ export interface CollectorSpec {
   // coalescing and offload queries mean nothing on veth/bridge, and a
   // Kubernetes node with 200 veths must not pay 4 forks for each.
   devicesOnly?: boolean;
+  // On an interface with no device behind it (a pod's veth, a bridge, a
+  // tunnel), run only when its kernel counters show a drop (rx_dropped or
+  // tx_dropped above 0): a node's hundreds of idle veths would cost a fork
+  // each, for a driver name and a peer index that ip -d -j link already
+  // gives. The snapshot lists the interfaces it skipped (Snapshot.skipped).
+  softwareOnlyWithDrops?: boolean;
   // Where a sos report keeps the same output, relative to its root (`{iface}`
   // is one path segment), for `collect analyze`; the first one present wins.
   sos?: readonly string[];

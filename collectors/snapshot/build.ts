@@ -1,5 +1,6 @@
 import { newDraft, type ReadSection } from '../contribution.js';
-import type { RawFile, Snapshot } from '../model.js';
+import type { InterfaceSnapshot, RawFile, SkippedSource, Snapshot } from '../model.js';
+import { getOwn } from '../own-record.js';
 import type { CollectorSpec } from '../spec.js';
 import { acceptSections, listedInterfaces } from './accept.js';
 import type { Section } from './frames.js';
@@ -53,6 +54,10 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
   const interfaces = assembleInterfaces(listed, draft.listing, draft.iface);
 
   const { sources, raw } = table.ordered(rank);
+  // Software by the snapshot's own sysfs loop: a sos report or a copied raw/
+  // has no such line, and its missing ethtool files were never skipped here.
+  const software = (name: string) => getOwn(draft.listing.sysfs, name)?.attrs['virtual'] === '1';
+  const skipped = skippedSources(input.specs, interfaces, perIface, software);
   const start = firstStart(input.sections);
   const { facts, ...hostWideFields } = draft.fields;
   const snapshot: Snapshot = {
@@ -65,9 +70,35 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
     interfaces,
     ...hostWideFields,
     sources,
+    ...(skipped.length ? { skipped } : {}),
     warnings,
   };
   return { snapshot, raw };
+}
+
+export const SKIPPED_SOFTWARE =
+  'software interface with no drops (rx_dropped and tx_dropped 0); its counters are in ip -s -s -d -j link';
+
+// The software interfaces a softwareOnlyWithDrops source did not run on:
+// the script's guard skipped them, so the bundle says so.
+function skippedSources(
+  specs: readonly CollectorSpec[],
+  interfaces: readonly InterfaceSnapshot[],
+  perIface: readonly Section[],
+  software: (name: string) => boolean,
+): SkippedSource[] {
+  const ran = new Set(perIface.map((s) => `${s.id}\u0000${s.iface}`));
+  const out: SkippedSource[] = [];
+  for (const spec of specs) {
+    if (!spec.softwareOnlyWithDrops) continue;
+    const ifaces = interfaces
+      .filter(
+        (i) => i.kind !== 'loopback' && software(i.name) && !ran.has(`${spec.id}\u0000${i.name}`),
+      )
+      .map((i) => i.name);
+    if (ifaces.length) out.push({ id: spec.id, reason: SKIPPED_SOFTWARE, ifaces });
+  }
+  return out;
 }
 
 // The host's clock when the snapshot began: its earliest section start.

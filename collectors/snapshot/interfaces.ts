@@ -46,17 +46,24 @@ function interfaceOf(
   // sysfs is the kernel's own truth; ip link and /proc/net/dev are
   // fallbacks for sos-style captures that have no sysfs dump. Both
   // parsers key by sysfs name where the value is the same counter.
+  // The live snapshot reads sysfs statistics for device-backed interfaces
+  // only (sysfs-stats.ts): a software one has its attributes there and its
+  // counters from ip link (carrier_changes, an attribute file, stays).
+  const fsCounters = fs?.counters ?? {};
   const kernel =
-    fs && Object.keys(fs.counters).length
-      ? fs.counters
+    'rx_packets' in fsCounters || (!link && !dev && Object.keys(fsCounters).length)
+      ? fsCounters
       : link && Object.keys(link.stats).length
-        ? link.stats
-        : (dev ?? {});
+        ? { ...link.stats, ...fsCounters }
+        : { ...(dev ?? {}), ...fsCounters };
   const attrs = fs?.attrs ?? {};
   // The driver's identity (ethtool -i) comes first and decides the kind; the
   // other fields collectors set follow, in registry order.
   const { driver: ethtoolDriver, driverVersion, firmware, busInfo, ...rest } = added;
-  const driver = ethtoolDriver || attrs['driver'] || undefined;
+  // A software interface's driver is its link kind (veth, bridge): ethtool -i
+  // is not run on an idle one (spec.ts softwareOnlyWithDrops).
+  const driver =
+    ethtoolDriver || attrs['driver'] || (attrs['virtual'] === '1' ? link?.kind : undefined);
   const iface: InterfaceSnapshot = { name, kind: 'other', slaves: [], kernel };
   const ifindex = Number(attrs['ifindex'] ?? link?.ifindex);
   if (Number.isFinite(ifindex) && ifindex > 0) iface.ifindex = ifindex;

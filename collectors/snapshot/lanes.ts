@@ -27,7 +27,10 @@ export function laneSplit(
   // The interfaces' cost per interface of each kind: any, not loopback, or
   // backed by a device (the spec's guards in the lane's loop).
   const per = { a: 0, n: 0, v: 0 };
-  for (const s of perIface) per[s.devicesOnly ? 'v' : s.skipLoopback ? 'n' : 'a'] += cost(s);
+  // A source run on software interfaces only when they drop is counted as
+  // device-only: most of a node's veths are idle.
+  for (const s of perIface)
+    per[s.devicesOnly || s.softwareOnlyWithDrops ? 'v' : s.skipLoopback ? 'n' : 'a'] += cost(s);
   const count: string[] = [];
   if (per.a) count.push('_ca=$((_ca + 1))');
   if (per.n) count.push(`[ "\${d##*/}" = lo ] || _cn=$((_cn + 1))`);

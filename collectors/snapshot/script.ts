@@ -207,11 +207,18 @@ export function snapshotBody(specs: readonly CollectorSpec[]): string {
   const split = laneSplit(globals, perIface);
   // Interfaces are expanded on the host, so one round trip covers them all.
   const second = ['for d in /sys/class/net/*; do', '  [ -e "$d" ] || continue', `  i=\${d##*/}`];
+  // w=0: a software interface whose kernel counters show no drop (spec.ts
+  // softwareOnlyWithDrops). Two reads by the shell, no fork.
+  if (perIface.some((s) => s.softwareOnlyWithDrops))
+    second.push(
+      '  w=1; [ -e "$d/device" ] || { w=0; for c in rx_dropped tx_dropped; do read -r v < "$d/statistics/$c" && [ "$v" != 0 ] && w=1; done; } 2>/dev/null',
+    );
   for (const spec of perIface) {
     const l = `  ${line(spec, '"$i"')}`;
     const guards = [
       ...(spec.skipLoopback ? ['[ "$i" = lo ] ||'] : []),
       ...(spec.devicesOnly ? ['[ ! -e "/sys/class/net/$i/device" ] ||'] : []),
+      ...(spec.softwareOnlyWithDrops ? ['[ "$w" = 0 ] ||'] : []),
     ];
     second.push(guards.length ? `  ${guards.join(' ')} ${l.trim()}` : l);
   }

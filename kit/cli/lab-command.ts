@@ -39,20 +39,31 @@ function registerLabUp(lab: Command): void {
     .command('up')
     .description('create the lab hosts (idempotent)')
     .option('--hosts <n>', 'number of hosts: vmA, vmB, vmC, …', positiveInt)
+    .option(
+      '--pods <n>',
+      'pods per host, each a namespace behind a host-side lxc… veth, as on a Kubernetes node (0-250)',
+      nonNegativeInt,
+    )
     .option('--json', 'print the lab status as JSON')
-    .addHelpText('after', examples(['repro lab up', 'repro lab up --hosts 3']))
+    .addHelpText(
+      'after',
+      examples(['repro lab up', 'repro lab up --hosts 3', 'repro lab up --pods 100']),
+    )
     .action(
-      action(async (opts: { hosts?: number; json?: boolean }) => {
+      action(async (opts: { hosts?: number; pods?: number; json?: boolean }) => {
         const { labUp } = await loadLab();
         const status = await labUp({
           ...(opts.hosts ? { hosts: opts.hosts } : {}),
+          ...(opts.pods !== undefined ? { pods: opts.pods } : {}),
           log: say(!!opts.json),
         });
         if (opts.json) printJson(status);
         else {
           process.stdout.write(`lab "${status.name}" is up; ssh config: ${status.sshConfig}\n`);
           for (const h of status.hosts)
-            process.stdout.write(`  ${h.alias}  ${h.address}  ${h.hostname}\n`);
+            process.stdout.write(
+              `  ${h.alias}  ${h.address}  ${h.hostname}${h.pods ? `  ${h.pods} pods in ${h.podRange}` : ''}\n`,
+            );
           process.stdout.write(`try: repro doctor --pair vmA vmB\n`);
         }
         return 0;
@@ -96,7 +107,7 @@ function registerLabStatus(lab: Command): void {
           );
           for (const h of s.hosts)
             process.stdout.write(
-              `  ${h.alias}  ${h.address}  ${h.hostname}  netns ${h.netns ? 'ok' : 'MISSING'}  sshd ${h.sshd ? 'running' : 'STOPPED'}\n`,
+              `  ${h.alias}  ${h.address}  ${h.hostname}  netns ${h.netns ? 'ok' : 'MISSING'}  sshd ${h.sshd ? 'running' : 'STOPPED'}${h.podRange ? `  pods ${h.pods} in ${h.podRange}` : ''}\n`,
             );
           const imp = [
             ...Object.entries(s.impairments.sysctls).map(([k, v]) => `${k} (original ${v})`),

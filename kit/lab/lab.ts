@@ -5,6 +5,8 @@ import { currentLabId, STATE_ROOT } from './current.js';
 import { restoreImpairments } from './impair.js';
 import { clientSshConfig, type LabId, labLayout } from './layout.js';
 import { buildNetwork, linkExists, netnsList, pidAlive, removeNetwork } from './netns.js';
+import { podRange, podsOf } from './pod-layout.js';
+import { buildPods, removePods } from './pod-net.js';
 import { ensureKey, LAB_RECORD_DIR, startSshd, writeKnownHosts } from './sshd.js';
 import { type LabState, readState, writeState } from './state.js';
 import { sys, which } from './sys.js';
@@ -57,7 +59,16 @@ export interface LabStatus {
   up: boolean;
   stateDir: string;
   sshConfig?: string;
-  hosts: Array<{ alias: string; hostname: string; address: string; netns: boolean; sshd: boolean }>;
+  hosts: Array<{
+    alias: string;
+    hostname: string;
+    address: string;
+    netns: boolean;
+    sshd: boolean;
+    // The pods present (pod-layout.ts), and the range their addresses come from.
+    pods: number;
+    podRange?: string;
+  }>;
   impairments: { sysctls: Record<string, string>; rps: Record<string, string> };
 }
 
@@ -73,18 +84,22 @@ export async function labStatus(id = currentLabId()): Promise<LabStatus> {
     };
   const ns = new Set(await netnsList());
   const hosts = [];
-  for (const h of state.layout.hosts) {
+  for (const [i, h] of state.layout.hosts.entries()) {
+    const pods = podsOf(state.layout, i);
     hosts.push({
       alias: h.alias,
       hostname: h.hostname,
       address: h.address,
       netns: ns.has(h.netns),
       sshd: await pidAlive(state.sshdPids[h.alias], 'sshd'),
+      pods: pods.filter((p) => ns.has(p.netns)).length,
+      ...(pods.length ? { podRange: podRange(i) } : {}),
     });
   }
+  const podsUp = hosts.every((h) => h.pods === (state.layout.podsPerHost ?? 0));
   return {
     name: id.name,
-    up: hosts.every((h) => h.netns && h.sshd) && (await linkExists(state.layout.bridge)),
+    up: hosts.every((h) => h.netns && h.sshd) && podsUp && (await linkExists(state.layout.bridge)),
     stateDir: id.stateDir,
     sshConfig: `${id.stateDir}/ssh_config`,
     hosts,
@@ -93,20 +108,22 @@ export async function labStatus(id = currentLabId()): Promise<LabStatus> {
 }
 
 export async function labUp(
-  opts: { hosts?: number; id?: LabId; log?: (l: string) => void } = {},
+  opts: { hosts?: number; pods?: number; id?: LabId; log?: (l: string) => void } = {},
 ): Promise<LabStatus> {
   const id = opts.id ?? currentLabId();
   const log = opts.log ?? (() => undefined);
   await preflight();
   const existing = await labStatus(id);
   const wanted = opts.hosts ?? (existing.hosts.length || 2);
-  if (existing.up && existing.hosts.length === wanted) {
+  // Like --hosts: a lab already up keeps its pods unless asked otherwise.
+  const pods = opts.pods ?? (existing.hosts[0]?.pods || 0);
+  if (existing.up && existing.hosts.length === wanted && existing.hosts[0]?.pods === pods) {
     log(`lab "${id.name}" is already up`);
     return existing;
   }
   // A half-built or differently sized lab is rebuilt from scratch.
   if (existing.hosts.length) await labDown({ id, log });
-  const layout = labLayout(id, wanted);
+  const layout = labLayout(id, wanted, pods);
   const dir = id.stateDir;
   await mkdir(dir, { recursive: true, mode: 0o711 });
   // sshd reads authorized_keys as the logging-in user: non-root lab logins
@@ -125,6 +142,7 @@ export async function labUp(
   try {
     log(`creating bridge ${layout.bridge} and ${wanted} namespaces`);
     await buildNetwork(layout);
+    await buildPods(layout, log);
     const clientPub = await ensureKey(`${dir}/id_ed25519`, 'dropkit-lab-client');
     await writeFile(`${dir}/authorized_keys`, `${clientPub}\n`, { mode: 0o644 });
     for (const h of layout.hosts) {
@@ -205,6 +223,7 @@ export async function labDown(
       }
     }
   }
+  await removePods(state.layout);
   await removeNetwork(state.layout, await otherLabsUp(id));
   await rm(id.stateDir, { recursive: true, force: true });
   // The folder the hosts' own /var/lib/dropkit was mounted on, when no other

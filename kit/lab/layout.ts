@@ -1,5 +1,6 @@
 // Pure description of a lab: names, addresses and generated config files.
 // Everything that touches the system lives in the other lab modules.
+import { MAX_LAB_PODS } from './pod-layout.js';
 
 export interface LabId {
   // Lab name: `default` for users, `test` for the test suite, so tests never
@@ -32,6 +33,8 @@ export interface LabLayout {
   // traffic can never leave the machine.
   fence: string;
   hosts: LabHost[];
+  // Pods per host (pod-layout.ts); absent in the state of a lab made before pods.
+  podsPerHost?: number;
 }
 
 export const LAB_FENCE = '198.18.0.0/15';
@@ -104,9 +107,12 @@ export function aliasFor(i: number): string {
   return `vm${String.fromCharCode(65 + i)}`;
 }
 
-export function labLayout(id: LabId, count: number): LabLayout {
+export function labLayout(id: LabId, count: number, pods = 0): LabLayout {
   if (!Number.isInteger(count) || count < 2 || count > MAX_LAB_HOSTS) {
     throw new Error(`--hosts must be between 2 and ${MAX_LAB_HOSTS}`);
+  }
+  if (!Number.isInteger(pods) || pods < 0 || pods > MAX_LAB_PODS) {
+    throw new Error(`--pods must be between 0 and ${MAX_LAB_PODS}`);
   }
   const base = `198.18.${id.octet}`;
   const hosts: LabHost[] = [];
@@ -129,6 +135,7 @@ export function labLayout(id: LabId, count: number): LabLayout {
     prefixLen: 24,
     fence: LAB_FENCE,
     hosts,
+    podsPerHost: pods,
   };
 }
 

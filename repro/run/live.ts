@@ -12,7 +12,12 @@ function dropsPerSec(a: Sample, b: Sample): number {
     if (p && r.dropped >= p.dropped) d += r.dropped - p.dropped;
   }
   for (const [iface, c] of Object.entries(b.ifaces)) {
-    for (const k of ['rx_dropped', 'rx_missed_errors']) {
+    // An unwatched interface has only /proc/net/dev's sum of the two.
+    const keys =
+      c['rx_dropped'] === undefined
+        ? ['rx_dropped_plus_missed']
+        : ['rx_dropped', 'rx_missed_errors'];
+    for (const k of keys) {
       const v1 = c[k];
       const v0 = a.ifaces[iface]?.[k];
       if (v1 !== undefined && v0 !== undefined && v1 >= v0) d += v1 - v0;

@@ -1,6 +1,7 @@
 import { parseEthtoolStats } from '../../collectors/ethtool-stats.js';
 import { isValidIfaceName, shownName } from '../../collectors/iface-name.js';
 import { getOwn, setOwn } from '../../collectors/own-record.js';
+import { parseProcNetDev } from '../../collectors/proc-net-dev.js';
 import { type CpuTimes, parseProcStatCpus } from '../../collectors/proc-stat.js';
 import { parseSoftnetStat, type SoftnetRow } from '../../collectors/softnet-stat.js';
 import { readSnmpLine, type SnmpColumns } from './snmp.js';
@@ -13,7 +14,10 @@ export interface Sample {
   // Host clock, nanoseconds since the epoch.
   hostNs: bigint;
   softnet: SoftnetRow[];
-  // iface → counter → value.
+  // iface → counter → value: every interface's /proc/net/dev columns, under
+  // their sysfs names where the column is that counter (proc-net-dev.ts),
+  // and for the watched interfaces the sysfs counters those columns sum
+  // (script.ts SUMMED_COUNTERS).
   ifaces: Record<string, Record<string, bigint>>;
   // ethtool -S at the slow rate: the data interface, then its VF (the
   // device-backed lower devices, script.ts). An interface that vanished
@@ -38,11 +42,14 @@ export interface SamplerStream {
     seq: number;
     hostNs: bigint;
     softnet: string[];
+    d: string[];
     n: string[];
     // One block per ethtool -S, in the order printed.
     x: Array<{ iface: string; lines: string[] }>;
     cpu?: number;
     inX?: boolean;
+    // Inside the /proc/net/dev block.
+    inD?: boolean;
     p: string[];
     t: string[];
   };
@@ -64,20 +71,29 @@ function marker(line: string, boundary: string): [string, string] | undefined {
 }
 
 export function feedSampler(st: SamplerStream, chunk: string): Sample[] {
-  st.buffer += chunk;
+  const buf = st.buffer + chunk;
   const out: Sample[] = [];
-  let nl = st.buffer.indexOf('\n');
-  while (nl >= 0) {
-    const line = st.buffer.slice(0, nl);
-    st.buffer = st.buffer.slice(nl + 1);
-    nl = st.buffer.indexOf('\n');
+  // Lines are cut from the joined text by position, and the rest kept once at
+  // the end: a sample of a node with 100 pods is 15 KB of lines.
+  let start = 0;
+  for (let nl = buf.indexOf('\n'); nl >= 0; start = nl + 1, nl = buf.indexOf('\n', start)) {
+    const line = buf.slice(start, nl);
     const m = marker(line, st.boundary);
     if (m?.[0] === 'S') {
       const [seq, ns] = m[1].split(' ');
       if (st.current) st.warnings.push(`sample ${st.current.seq} has no end marker`);
       st.current =
         /^\d+$/.test(seq ?? '') && /^\d+$/.test(ns ?? '')
-          ? { seq: Number(seq), hostNs: BigInt(ns!), softnet: [], n: [], x: [], p: [], t: [] }
+          ? {
+              seq: Number(seq),
+              hostNs: BigInt(ns!),
+              softnet: [],
+              d: [],
+              n: [],
+              x: [],
+              p: [],
+              t: [],
+            }
           : undefined;
       continue;
     }
@@ -91,6 +107,9 @@ export function feedSampler(st: SamplerStream, chunk: string): Sample[] {
       if (c.x.length <= MAX_ETHTOOL_BLOCKS) c.x.push({ iface: m[1], lines: [] });
       c.inX = true;
     } else if (m?.[0] === 'X>') c.inX = false;
+    else if (m?.[0] === 'D<') c.inD = true;
+    else if (m?.[0] === 'D>') c.inD = false;
+    else if (c.inD) c.d.push(line);
     else if (c.inX) {
       if (c.x.length <= MAX_ETHTOOL_BLOCKS) c.x.at(-1)?.lines.push(line);
     } else if (m?.[0] === 'C') c.cpu = Number(m[1]);
@@ -99,6 +118,7 @@ export function feedSampler(st: SamplerStream, chunk: string): Sample[] {
     else if (line.startsWith('T ')) c.t.push(line.slice(2));
     else c.softnet.push(line);
   }
+  st.buffer = buf.slice(start);
   return out;
 }
 
@@ -114,6 +134,9 @@ function finish(
 ): Sample {
   // Names come from the host: `__proto__` is a valid interface name.
   const ifaces: Record<string, Record<string, bigint>> = {};
+  if (c.d.length)
+    for (const i of parseProcNetDev(c.d.join('\n')).value.interfaces)
+      if (isValidIfaceName(i.name)) setOwn(ifaces, i.name, i.counters);
   for (const l of c.n) {
     const m = /^([^/\s]+)\/(\S+) (\d+)$/.exec(l);
     if (!m) continue;
