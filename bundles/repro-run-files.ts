@@ -50,6 +50,8 @@ function runJson(rec: RunRecord) {
       host: labelOf(h),
       role: h.role,
       dataInterface: h.dataIface ?? null,
+      // `--pod`: the pod iperf3 ran in, and its host-side veth.
+      ...(h.pod ? { pod: h.pod } : {}),
       failure: h.failure ?? null,
       leftoverProcesses: h.leftovers ?? null,
       doctor: h.doctor?.checks ?? null,

@@ -18,6 +18,7 @@ import { shareRequest } from './share-identity.js';
 interface RunOpts extends ReproOpts {
   reverse?: boolean;
   label?: string;
+  pod?: boolean;
 }
 
 // `repro run`: traffic between the pair, counters sampled on both, one bundle.
@@ -28,6 +29,10 @@ export function registerRun(program: Command): void {
     )
     .option('--reverse', 'swap the roles: B sends, A receives')
     .option('--label <text>', 'a label for this run, shown in the summary')
+    .option(
+      '--pod',
+      "run iperf3 in a pod on each host: the first named network namespace behind one of the host's veths (a Kubernetes node's pod; the lab's with `repro lab up --pods N`); needs root or passwordless sudo",
+    )
     .addHelpText(
       'after',
       examples([
@@ -35,6 +40,7 @@ export function registerRun(program: Command): void {
         'repro run --pair vmA vmB --profile microburst',
         'repro run --pair azureuser@10.0.0.4 azureuser@10.0.0.5 --case 2611270040001234 --duration 30',
         'repro run --pair vmA vmB --profile ./my-profile.yaml --json',
+        'repro lab up --pods 100 && repro run --pair vmA vmB --pod',
       ]),
     )
     .action(action(runRun));
@@ -42,6 +48,12 @@ export function registerRun(program: Command): void {
 
 async function runRun(o: RunOpts, cmd: Command): Promise<number> {
   checkReproOpts(o, cmd);
+  if (o.pod && o.serverAddress)
+    throw new DropkitError({
+      code: 'USAGE',
+      message: '--pod and --server-address exclude each other: with --pod the server is the pod',
+      step: 'options',
+    });
   const profile = await profileFor(o);
   const g = cmd.optsWithGlobals() as GlobalOptions;
   // The run, the bundle writer and their dependencies load here, not at
@@ -59,7 +71,7 @@ async function runRun(o: RunOpts, cmd: Command): Promise<number> {
     import('../../bundles/identity-share.js'),
     import('./format-findings.js'),
   ]);
-  const rec = await runRepro(runOptions(o, profile, g, !!o.reverse));
+  const rec = await runRepro({ ...runOptions(o, profile, g, !!o.reverse), pod: !!o.pod });
   // Nothing captured (no connection, failed preflight): nothing to bundle.
   if (!rec.hosts.some((h) => h.before))
     throw (

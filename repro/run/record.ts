@@ -5,6 +5,7 @@ import type { DropkitError } from '../../kit/errors.js';
 import type { ConnectionInfo } from '../../kit/transport/types.js';
 import type { Profile } from '../profile-types.js';
 import type { Sample } from '../sampler/parse.js';
+import type { Pod } from './pod.js';
 import type { PhaseRun } from './traffic.js';
 
 // What a run leaves behind: plain data, with no live session or connection in
@@ -40,6 +41,8 @@ export interface HostRun {
   trace?: TraceRecord;
   traceSkipped?: string;
   dataIface?: string;
+  // `--pod`: the pod iperf3 ran in.
+  pod?: Pod;
   // The first thing that went wrong on this host, with the step.
   failure?: { step: string; message: string };
   // Our processes found on the host after cleanup (should be none).

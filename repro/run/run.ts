@@ -10,6 +10,7 @@ import { connect } from './connect.js';
 import { dataPlane } from './data-plane.js';
 import { liveStatus } from './live.js';
 import { keepSessions, type LiveRun, newLiveRun, stopSessions } from './live-run.js';
+import { findPod, type Pod } from './pod.js';
 import { preflight, preflightError, preflightNotes } from './preflight.js';
 import type { RunRecord } from './record.js';
 import { rootCause } from './root-cause.js';
@@ -31,6 +32,8 @@ export interface RunOptions {
   profile: Profile;
   serverAddress?: string;
   port?: number;
+  // iperf3 in a pod on each host (pod.ts), not in the hosts' own namespaces.
+  pod?: boolean;
   sampleIntervalMs: number;
   open: Opener;
   signal: AbortSignal;
@@ -108,9 +111,29 @@ export async function setupSteps(run: Run): Promise<void> {
     const failed = preflightError([sender.doctor, receiver.doctor]);
     if (failed) throw failed;
   });
+  if (o.pod)
+    await step(
+      'pods',
+      async () => {
+        [sender.pod, receiver.pod] = await Promise.all([
+          findPod(ts, o.signal),
+          findPod(tr, o.signal),
+        ]);
+      },
+      () =>
+        rec.hosts
+          .map((h) => `${h.spec}: ${h.pod!.netns} ${h.pod!.address} (${h.pod!.hostVeth})`)
+          .join(', '),
+    );
   rec.port = await step(
     'port',
-    () => serverPort(tr, { spec: receiver.spec, wanted: o.port, signal: o.signal }),
+    () =>
+      serverPort(tr, {
+        spec: receiver.spec,
+        wanted: o.port,
+        signal: o.signal,
+        ...(receiver.pod ? { pod: receiver.pod } : {}),
+      }),
     (p) => `${p} on ${receiver.spec}`,
   );
   rec.serverAddress = await step(
@@ -126,7 +149,8 @@ export async function setupSteps(run: Run): Promise<void> {
       });
       sender.dataIface = d.senderIface;
       receiver.dataIface = d.receiverIface;
-      return d.serverAddress;
+      // The hosts' data path is as found; the traffic is the pods'.
+      return receiver.pod?.address ?? d.serverAddress;
     },
     (addr) => `${sender.spec} → ${addr} (${receiver.spec}) via ${sender.dataIface}`,
   );
@@ -142,7 +166,11 @@ export async function measureSteps(run: Run): Promise<void> {
   const maxSeconds = totalDuration(o.profile) + 120;
   await step('samplers', async () => {
     live.samplers = startSamplers(
-      rec.hosts.map((h, i) => ({ transport: live.transports[i]!, dataIface: h.dataIface })),
+      rec.hosts.map((h, i) => ({
+        transport: live.transports[i]!,
+        dataIface: h.dataIface,
+        ...(h.pod ? { watch: [h.pod.hostVeth] } : {}),
+      })),
       { intervalMs: o.sampleIntervalMs, maxSeconds, signal: o.signal },
     );
     await firstSamples(live.samplers, specsOf(rec));
@@ -206,6 +234,7 @@ async function trafficSteps(run: Run, ts: Transport, tr: Transport): Promise<voi
             port: rec.port!,
             signal: o.signal,
             stop: live.stop.signal,
+            ...(o.pod ? { pods: [sender.pod, receiver.pod] as [Pod, Pod] } : {}),
           }),
         () =>
           `${phase.duration} s of ${phase.protocol.toUpperCase()} ${sender.spec} → ${receiver.spec}`,

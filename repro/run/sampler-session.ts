@@ -17,6 +17,7 @@ export class SamplerSession {
     private readonly opts: {
       intervalMs: number;
       dataIface?: string;
+      watch?: readonly string[];
       maxSeconds: number;
       signal?: AbortSignal;
     },
@@ -32,6 +33,7 @@ export class SamplerSession {
       // ethtool -S about once a second: drivers take locks to fill it.
       ethtoolEvery: Math.max(1, Math.round(1000 / this.opts.intervalMs)),
       ...(this.opts.dataIface ? { dataIface: this.opts.dataIface } : {}),
+      ...(this.opts.watch?.length ? { watch: this.opts.watch } : {}),
       maxSeconds: this.opts.maxSeconds,
       boundary: this.boundary,
     });

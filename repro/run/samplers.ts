@@ -6,6 +6,8 @@ import { SamplerSession } from './sampler-session.js';
 export interface SamplerHost {
   transport: Transport;
   dataIface?: string;
+  // Also watched from the first sample (the pod's host-side veth).
+  watch?: readonly string[];
 }
 
 // A sampler on every host, streaming over its connection. They outlive the
@@ -18,6 +20,7 @@ export function startSamplers(
     const s = new SamplerSession(h.transport, {
       intervalMs: o.intervalMs,
       ...(h.dataIface ? { dataIface: h.dataIface } : {}),
+      ...(h.watch?.length ? { watch: h.watch } : {}),
       // Bounded on the host too, whatever happens to us.
       maxSeconds: o.maxSeconds,
       signal: o.signal,

@@ -1,5 +1,6 @@
 import { DropkitError } from '../../kit/errors.js';
 import type { Transport } from '../../kit/transport/types.js';
+import type { Pod } from './pod.js';
 import { pickPort } from './ports.js';
 import { busyPortsOn } from './traffic.js';
 
@@ -7,9 +8,9 @@ import { busyPortsOn } from './traffic.js';
 // else the first free one from 5201.
 export async function serverPort(
   receiver: Transport,
-  o: { spec: string; wanted?: number; signal: AbortSignal },
+  o: { spec: string; wanted?: number; signal: AbortSignal; pod?: Pod },
 ): Promise<number> {
-  const busy = await busyPortsOn(receiver, 'port', o.signal);
+  const busy = await busyPortsOn(receiver, 'port', o.signal, o.pod);
   if (o.wanted !== undefined) {
     if (busy.has(o.wanted)) {
       throw new DropkitError({

@@ -3,6 +3,7 @@ import type { ExecResult, Transport } from '../../kit/transport/types.js';
 import { clientArgv, serverArgv } from '../iperf3-args.js';
 import { parseIperf3Result } from '../iperf3-result.js';
 import type { Phase } from '../profile-types.js';
+import { inPod, type Pod } from './pod.js';
 import { busyPorts, PORTS_SCRIPT } from './ports.js';
 
 export interface PhaseRun {
@@ -26,9 +27,13 @@ export async function busyPortsOn(
   t: Transport,
   step: string,
   signal?: AbortSignal,
+  pod?: Pod,
 ): Promise<Set<number>> {
+  // /proc/net is the reading process's namespace's: a pod's ports are seen from inside it.
   const r = await t.exec({
-    script: PORTS_SCRIPT,
+    ...(pod
+      ? { argv: inPod(pod, ['sh', '-c', PORTS_SCRIPT]), root: true }
+      : { script: PORTS_SCRIPT }),
     timeoutMs: 5000,
     ...(signal ? { signal } : {}),
     step,
@@ -48,8 +53,11 @@ export async function runPhase(
     port: number;
     signal: AbortSignal;
     stop: AbortSignal;
+    // `--pod`: iperf3 runs inside these pods (root, for `ip netns exec`).
+    pods?: [Pod | undefined, Pod | undefined];
   },
 ): Promise<PhaseRun> {
+  const [senderPod, receiverPod] = o.pods ?? [];
   const sArgv = serverArgv({
     port: o.port,
     oneOff: true,
@@ -67,7 +75,8 @@ export async function runPhase(
   const startedAt = Date.now();
   const limit = (phase.duration + 45) * 1000;
   const server: Promise<ExecResult> = receiver.exec({
-    argv: sArgv,
+    argv: inPod(receiverPod, sArgv),
+    ...(receiverPod ? { root: true } : {}),
     tied: true,
     release: o.stop,
     signal: o.signal,
@@ -76,10 +85,11 @@ export async function runPhase(
   });
   let serverDone: ExecResult | undefined;
   void server.then((r) => (serverDone = r)).catch(() => undefined);
-  await untilListening(receiver, o.port, o.signal, () => serverDone);
+  await untilListening(receiver, o.port, o.signal, () => serverDone, receiverPod);
   const clientStartedAt = Date.now();
   const client = await sender.exec({
-    argv: cArgv,
+    argv: inPod(senderPod, cArgv),
+    ...(senderPod ? { root: true } : {}),
     tied: true,
     release: o.stop,
     signal: o.signal,
@@ -126,6 +136,7 @@ async function untilListening(
   port: number,
   signal: AbortSignal,
   serverDone: () => ExecResult | undefined,
+  pod?: Pod,
 ): Promise<void> {
   for (let i = 0; ; i++) {
     const done = serverDone();
@@ -138,7 +149,7 @@ async function untilListening(
         hint: 'is the port free and iperf3 working on the receiver?',
       });
     }
-    if ((await busyPortsOn(receiver, 'port check', signal)).has(port)) return;
+    if ((await busyPortsOn(receiver, 'port check', signal, pod)).has(port)) return;
     if (i > 50 || signal.aborted) {
       throw new DropkitError({
         code: 'COMMAND_FAILED',

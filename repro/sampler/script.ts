@@ -94,6 +94,9 @@ export interface SamplerOptions {
   // and of its VF, TcpExt, and /proc/stat's CPU lines.
   ethtoolEvery: number;
   dataIface?: string;
+  // More interfaces to watch from the first sample: the pod's host-side veth
+  // of `repro run --pod`. Interface names, which hold no blank.
+  watch?: readonly string[];
   maxSeconds: number;
   // The frame marker (newBoundary() in collectors/snapshot/script.ts).
   boundary: string;
@@ -179,6 +182,7 @@ mv() {
   set +f
 }
 wa "$di"
+for x in $WX; do wa "$x"; done
 pu() {
   _p=(); mapfile -t _p 2>/dev/null </proc/net/snmp
   for l in "\${_p[@]}"; do ${PN_CASE(['Udp', 'Tcp'])}
@@ -225,6 +229,7 @@ ws() {
 }
 mv() { :; }
 [ -n "$di" ] && wa "$di"
+for x in $WX; do wa "$x"; done
 # Udp comes after Tcp, and the rest of /proc/net/snmp is not needed.
 pu() {
   while read -r l; do ${PN_CASE(['Udp', 'Tcp'])}
@@ -273,7 +278,7 @@ pt() {
 }`;
 
 export function samplerScript(o: SamplerOptions): string {
-  const vars = `B=${shellQuote(o.boundary)}; iv=${Math.round(o.intervalMs * 1e6)}; every=${Math.max(1, Math.round(o.ethtoolEvery))}; di=${o.dataIface ? shellQuote(o.dataIface) : "''"}; max=${Math.round(o.maxSeconds)}; FC='${SUMMED_COUNTERS.slice(0, 2).join(' ')}'; SC='${SUMMED_COUNTERS.slice(2).join(' ')}'`;
+  const vars = `B=${shellQuote(o.boundary)}; iv=${Math.round(o.intervalMs * 1e6)}; every=${Math.max(1, Math.round(o.ethtoolEvery))}; di=${o.dataIface ? shellQuote(o.dataIface) : "''"}; max=${Math.round(o.maxSeconds)}; WX=${shellQuote((o.watch ?? []).filter((w) => /^[^\s/:]{1,15}$/.test(w)).join(' '))}; FC='${SUMMED_COUNTERS.slice(0, 2).join(' ')}'; SC='${SUMMED_COUNTERS.slice(2).join(' ')}'`;
   const bash = `${vars}${SHARED}\n${bashVariant()}`;
   const pick = o.posixOnly
     ? ''

@@ -33,7 +33,7 @@ export function rpsNote(
     const bits = maskBits(q.rpsCpus!);
     return bits !== 0n && (bits & ~dropped) === 0n;
   });
-  const checks = [...new Set(rx.map((q) => `cat /sys/class/net/${q.iface}/queues/rx-*/rps_cpus`))];
+  const checks = maskChecks(steered.length ? steered : rx);
   if (!steered.length) {
     const on = rx.filter((q) => maskBits(q.rpsCpus!) !== 0n);
     return {
@@ -49,4 +49,13 @@ export function rpsNote(
     note: `All drops were on ${where}, and RPS steers ${shown.join(', ')}${more} to ${where} only: all of that receive work lands on the CPU${dropCpus.length === 1 ? '' : 's'} whose backlog overflowed. Spreading it helps more than a longer queue: echo ${all} > /sys/class/net/${first.iface}/queues/${first.queue}/rps_cpus (every CPU).`,
     checks,
   };
+}
+
+// One read-only command per interface, or one for all of them when there are
+// many: a Kubernetes node has a veth per pod, and 100 `cat` lines bury the fix.
+function maskChecks(queues: ReadonlyArray<{ iface: string }>): string[] {
+  const ifaces = [...new Set(queues.map((q) => q.iface))];
+  return ifaces.length > SHOWN
+    ? ['grep -H . /sys/class/net/*/queues/rx-*/rps_cpus']
+    : ifaces.map((i) => `cat /sys/class/net/${i}/queues/rx-*/rps_cpus`);
 }
