@@ -26,7 +26,9 @@ for t in iperf3 ethtool ip tc; do
   else p "tool.$t" "-"; fi
 done
 if head -c 1 /proc/net/softnet_stat >/dev/null 2>&1; then p softnet ok; else p softnet no; fi
-n=0; for f in /sys/class/net/*/statistics/rx_packets; do [ -r "$f" ] && cat "$f" >/dev/null 2>&1 && n=$((n+1)); done
+# The shell's own read, not a cat per interface: 100 pods' veths made that
+# 100 forks, 0.7 s of the preflight.
+n=0; for f in /sys/class/net/*/statistics/rx_packets; do [ -r "$f" ] && { read -r _v < "$f"; } 2>/dev/null && n=$((n+1)); done
 p sysfs_ifaces "$n"
 tf=''
 for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
