@@ -178,7 +178,10 @@ export async function* fileChunks(
   }
   try {
     if (!(await fh.stat()).isFile()) throw inputError(o.label, `${abs}: not a regular file`);
-    const stream = createReadStream('', { fd: fh, autoClose: false, highWaterMark: MiB });
+    // Reads of 256 KiB: each read, and the copy the chunker joins it into, is memory outside the
+    // heap until a collection, and reads of 1 MiB held `collect redact` near 200 MB resident on a
+    // large log (115 MB with these). The pieces are the same whatever the read size.
+    const stream = createReadStream('', { fd: fh, autoClose: false, highWaterMark: MiB / 4 });
     for await (const c of stream) {
       if (o.signal?.aborted) throw abortedError(o.label);
       yield c as Buffer;

@@ -4,8 +4,9 @@ import { ipv4ToText, isIPv4Network, isKeptIPv4, parseIPv4 } from './ipv4.js';
 // A dotted quad that is not glued to letters, digits or a longer dotted-number run: `5.10.102.1`
 // inside `4.5.10.102.1` or `1.3.6.1.2.1` is an OID/version, not an address. A dot right before is
 // allowed unless a digit precedes it (`...10.1.2.3` is still an address).
+// No capture groups: the octets are read by parseIPv4, and groups cost an array slot each per match.
 const DOTTED_QUAD =
-  /(?<![0-9A-Za-z])(?<!\d\.)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![0-9A-Za-z]|\.\d)/g;
+  /(?<![0-9A-Za-z])(?<!\d\.)\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![0-9A-Za-z]|\.\d)/g;
 // `5.10.102.1-microsoft-standard-WSL2`, `2.3.4.5-1ubuntu1`, `1.2.3.4+deb11`, `1.2.3.4~rc1`: a
 // version. An address followed by `-10.0.0.9` (a range) is still an address.
 const VERSION_SUFFIX = /^(?:-\d*[A-Za-z]|[+~])/;
@@ -14,11 +15,37 @@ const VERSION_KEY =
   /(?<![A-Za-z])(?:version|ver|firmware|fw)(?![A-Za-z])[\w-]*\s*[:=]?\s*["']?[vV]?$/i;
 
 // Only the 48 characters before the quad, cut at a line break, are looked at. (Searching back for
-// the line's start from every quad was quadratic on a long line of addresses.)
+// the line's start from every quad was quadratic on a long line of addresses.) Nearly every
+// address is followed by none of `-`, `+`, `~` and has no `v` or `f` (of `version`, `ver`,
+// `firmware`, `fw`) before it on its line: those are told by their characters, without a slice
+// or a regex per address.
 export function isVersionContext(text: string, start: number, end: number): boolean {
-  if (VERSION_SUFFIX.test(text.slice(end, end + 24))) return true;
-  const before = text.slice(Math.max(0, start - 48), start);
+  const next = text.charCodeAt(end);
+  if (
+    (next === 45 || next === 43 || next === 126) &&
+    VERSION_SUFFIX.test(text.slice(end, end + 24))
+  )
+    return true;
+  const floor = Math.max(0, start - 48);
+  let keyLetter = false;
+  for (let i = start - 1; i >= floor && !keyLetter; i -= 1) {
+    const c = text.charCodeAt(i);
+    if (c === 10) break;
+    keyLetter = c === 118 || c === 86 || c === 102 || c === 70; // v V f F
+  }
+  if (!keyLetter) return false;
+  const before = text.slice(floor, start);
   return VERSION_KEY.test(before.slice(before.lastIndexOf('\n') + 1));
+}
+
+// One replace function for every address finding, not a closure per finding.
+const replaceIPv4: Finding['replace'] = (t, o) => t.ipv4(o);
+
+// The canonical text of an address: the spelling itself when it is already canonical (dotted,
+// no leading zero), which nearly every address is, else rendered from its value.
+function canonicalIPv4(text: string, value: number, separator: '.' | '-'): string {
+  if (separator === '.' && !/(?:^|\.)0\d/.test(text)) return text;
+  return ipv4ToText(value);
 }
 
 // `whole` is the text the address is in, when a network's `/length` after it counts.
@@ -42,14 +69,15 @@ function ipv4Finding(
     end: network ? suffix.end : end,
     category: 'ipv4',
     priority,
-    replace: (t, o) => t.ipv4(o),
-    learn: [{ category: 'ipv4', value: ipv4ToText(p.value) }],
+    replace: replaceIPv4,
+    learn: [{ category: 'ipv4', value: canonicalIPv4(text, p.value, p.separator) }],
   };
 }
 
 export function ipv4Findings(text: string): Finding[] {
   const out: Finding[] = [];
-  for (const m of text.matchAll(DOTTED_QUAD)) {
+  const re = new RegExp(DOTTED_QUAD);
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const end = m.index + m[0].length;
     if (isVersionContext(text, m.index, end)) continue;
     const f = ipv4Finding(m.index, m[0], PRIORITY.pattern, text);

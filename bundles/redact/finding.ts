@@ -47,31 +47,40 @@ export function resolveOverlaps(findings: readonly Finding[], textLength: number
   const byStart = findings.filter((f) => f.end > f.start && f.end <= textLength);
   byStart.sort((a, b) => a.start - b.start);
   const accepted: Finding[] = [];
-  let group: Finding[] = [];
+  // The group is byStart[from..i): found by indices, not gathered into an array per group.
+  let from = 0;
   let groupEnd = -1;
-  for (const f of byStart) {
+  for (let i = 0; i < byStart.length; i += 1) {
+    const f = byStart[i]!;
     if (f.start >= groupEnd) {
-      settle(group, accepted);
-      group = [];
+      settle(byStart, from, i, accepted);
+      from = i;
     }
-    group.push(f);
     groupEnd = Math.max(groupEnd, f.end);
   }
-  settle(group, accepted);
+  settle(byStart, from, byStart.length, accepted);
   return accepted;
+}
+
+// The order of the greedy choice: longer first, then lower priority number, then earlier.
+function rank(a: Finding, b: Finding): number {
+  return b.end - b.start - (a.end - a.start) || a.priority - b.priority || a.start - b.start;
 }
 
 // The greedy choice within one group of overlapping findings, appended in order of start. A
 // large group (detectors whose matches interleave along a crafted run) marks the characters it
-// claims, as the whole text once did, so it stays linear in the group's span.
-function settle(group: Finding[], accepted: Finding[]): void {
-  if (group.length <= 1) {
-    if (group.length === 1) accepted.push(group[0]!);
+// claims, as the whole text once did, so it stays linear in the group's span. A group of two
+// (an address found both by its pattern and as a known value: most groups) overlaps itself, so
+// the better of the two is the choice, the first on a tie as the stable sort would have it.
+function settle(all: readonly Finding[], from: number, to: number, accepted: Finding[]): void {
+  if (to - from <= 2) {
+    if (to - from === 1) accepted.push(all[from]!);
+    else if (to - from === 2)
+      accepted.push(rank(all[from + 1]!, all[from]!) < 0 ? all[from + 1]! : all[from]!);
     return;
   }
-  const ranked = [...group].sort(
-    (a, b) => b.end - b.start - (a.end - a.start) || a.priority - b.priority || a.start - b.start,
-  );
+  const group = all.slice(from, to);
+  const ranked = [...group].sort(rank);
   const chosen: Finding[] = [];
   if (group.length <= SMALL_GROUP) {
     for (const f of ranked)

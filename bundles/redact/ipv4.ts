@@ -6,18 +6,34 @@ export interface ParsedIPv4 {
   readonly separator: '.' | '-';
 }
 
-const QUAD = /^(\d{1,3})([.-])(\d{1,3})\2(\d{1,3})\2(\d{1,3})$/;
-
+// `^(\d{1,3})([.-])(\d{1,3})\2(\d{1,3})\2(\d{1,3})$`, read in one pass over the characters: every
+// address of every text is parsed here (by the detector, then the pseudonymizer), and the regex's
+// match array per address was a good part of the detector's time.
 export function parseIPv4(text: string): ParsedIPv4 | undefined {
-  const m = QUAD.exec(text);
-  if (!m) return undefined;
-  // Called several times for every address of every text: no intermediate arrays.
-  const a = Number(m[1]);
-  const b = Number(m[3]);
-  const c = Number(m[4]);
-  const d = Number(m[5]);
-  if (a > 255 || b > 255 || c > 255 || d > 255) return undefined;
-  return { value: fromOctets([a, b, c, d]), separator: m[2] === '-' ? '-' : '.' };
+  const n = text.length;
+  if (n < 7 || n > 15) return undefined;
+  let value = 0;
+  let octets = 0;
+  let separator = 0;
+  let i = 0;
+  for (;;) {
+    let octet = 0;
+    const from = i;
+    for (let c = text.charCodeAt(i); c >= 48 && c <= 57 && i - from < 3; c = text.charCodeAt(i)) {
+      octet = octet * 10 + c - 48;
+      i += 1;
+    }
+    if (i === from || octet > 255) return undefined;
+    value = value * 256 + octet;
+    octets += 1;
+    if (octets === 4) break;
+    const sep = text.charCodeAt(i);
+    if (separator === 0 && (sep === 46 || sep === 45)) separator = sep;
+    if (sep !== separator) return undefined;
+    i += 1;
+  }
+  if (i !== n) return undefined;
+  return { value: value >>> 0, separator: separator === 45 ? '-' : '.' };
 }
 
 export function fromOctets(octets: readonly number[]): number {

@@ -66,7 +66,9 @@ export class LeakScanner {
     const inSpan = (h: { start: number; end: number }) =>
       spans.some(([a, b]) => h.start >= a && h.end <= b);
     for (const f of leakFindings(file.text)) if (!inSpan(f)) this.add(file.path, f.category);
-    for (const h of this.matcher.find(file.text)) if (!inSpan(h)) this.add(file.path, h.category);
+    this.matcher.each(file.text, (start, end, category) => {
+      if (!inSpan({ start, end })) this.add(file.path, category);
+    });
   }
 
   // One entry per (path, category), in the order first found.

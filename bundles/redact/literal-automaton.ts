@@ -32,7 +32,7 @@ export interface LiteralMatch {
 // Case folding as the regex `i` flag does it without `u` (ECMAScript Canonicalize): a code unit
 // becomes its upper case when that is one code unit and does not turn non-ASCII into ASCII.
 const foldedAbove127 = new Uint16Array(65536); // 0: not computed yet
-function fold(c: number): number {
+export function fold(c: number): number {
   if (c < 128) return c >= 97 && c <= 122 ? c - 32 : c;
   let f = foldedAbove127[c]!;
   if (f === 0) {
@@ -80,6 +80,10 @@ export class LiteralAutomaton {
   private readonly followerPart = new Int32Array(END + 1);
   // The root's edges by symbol, 0 (the root) for none.
   private readonly rootNext = new Int32Array(DENSE_ROOT);
+  // 1 for a symbol that labels an edge anywhere in the trie. A character no literal holds (a
+  // blank, a `:` or `=` for names and dotted addresses) sends any state back to the root: known
+  // without walking the failure chain, which costs a hash lookup per node of it.
+  private readonly used = new Uint8Array(DENSE_ROOT);
 
   // `guard` undefined: literals match anywhere. Of two literals that fold to the same text, the
   // first one given is reported.
@@ -104,6 +108,7 @@ export class LiteralAutomaton {
         if (next < 0) {
           next = nodes++;
           this.edges.add(node, sym, next);
+          if (sym < DENSE_ROOT) this.used[sym] = 1;
           parent[next] = node;
           symbol[next] = sym;
           depth[next] = depth[node]! + 1;
@@ -171,7 +176,7 @@ export class LiteralAutomaton {
   private starts(text: string): { at: number[]; literal: number[] } {
     const at: number[] = [];
     const literal: number[] = [];
-    const { ownPart, followerPart, rootNext, out } = this;
+    const { ownPart, followerPart, rootNext, used, out } = this;
     const { firstSymbol, firstChild } = this.edges;
     let state = 0;
     let after = END;
@@ -183,6 +188,7 @@ export class LiteralAutomaton {
       // failure chain.
       if (state === 0) state = sym < DENSE_ROOT ? rootNext[sym]! : this.fallback(0, sym);
       else if (firstSymbol[state] === sym) state = firstChild[state]!;
+      else if (sym < DENSE_ROOT && used[sym] === 0) state = 0;
       else state = this.fallback(state, sym);
       // out[0] is -1: the root ends no literal.
       if (out[state]! >= 0) {

@@ -2,7 +2,8 @@ import type { Category, SensitiveValue } from './categories.js';
 import { parseGuid, renderGuid } from './guid.js';
 import { parseIPv4 } from './ipv4.js';
 import { compressIPv6, expandIPv6, parseIPv6 } from './ipv6.js';
-import { type GuardClass, LiteralAutomaton } from './literal-automaton.js';
+import type { GuardClass } from './literal-automaton.js';
+import { LiteralSearch, latin1Bytes, WalkSet, walkBudget } from './literal-walk.js';
 import { parseMac, renderMac } from './mac.js';
 
 // Where a literal may sit. `word`: not glued to a letter or digit, so host `vm01` is not found
@@ -112,15 +113,19 @@ const PRECEDENCE: readonly Category[] = [
 ];
 
 interface Group {
-  readonly automaton: LiteralAutomaton;
+  readonly search: LiteralSearch;
   readonly categories: readonly Category[];
+  // Its place among the walks, or -1 for a group without one.
+  readonly walk: number;
 }
 
-// One automaton per (guard, case rule). Like the regex alternation it replaces, each position
+// One search per (guard, case rule). Like the regex alternation it replaces, each position
 // takes the longest spelling that fits, so `aks-pool-vmss_0` wins over its prefix `aks-pool-vmss`;
-// unlike it, the time is linear in the text whatever the spellings (see literal-automaton.ts).
+// unlike it, the time is linear in the text whatever the spellings (see literal-automaton.ts and
+// literal-walk.ts).
 export class LiteralMatcher {
   private readonly groups: Group[] = [];
+  private readonly walks: WalkSet;
 
   constructor(spellings: readonly LiteralSpelling[]) {
     // In PRECEDENCE order, by bucket rather than by comparison sort (tens of thousands of them).
@@ -140,18 +145,36 @@ export class LiteralMatcher {
       const key = s.ignoreCase ? s.text.toLowerCase() : s.text;
       if (!bucket.byText.has(key)) bucket.byText.set(key, s.category);
     }
-    for (const b of buckets.values())
-      this.groups.push({
-        automaton: new LiteralAutomaton([...b.byText.keys()], b.ignoreCase, GUARD_CLASS[b.guard]),
-        categories: [...b.byText.values()],
-      });
+    const walks = [];
+    for (const b of buckets.values()) {
+      const search = new LiteralSearch([...b.byText.keys()], b.ignoreCase, GUARD_CLASS[b.guard]);
+      if (search.walk) walks.push(search.walk);
+      const walk = search.walk ? walks.length - 1 : -1;
+      this.groups.push({ search, categories: [...b.byText.values()], walk });
+    }
+    this.walks = new WalkSet(walks);
   }
 
   find(text: string): LiteralHit[] {
     const hits: LiteralHit[] = [];
-    for (const g of this.groups)
-      for (const m of g.automaton.find(text))
-        hits.push({ start: m.start, end: m.end, category: g.categories[m.literal]! });
+    this.each(text, (start, end, category) => hits.push({ start, end, category }));
     return hits;
+  }
+
+  // The hits of `find`, in its order, without an object each: a text holds a hit for nearly
+  // every value in it. The groups with a guard class are walked together, in one pass
+  // (literal-walk.ts); the others, and any the walks leave, are searched by their automaton.
+  each(text: string, visit: (start: number, end: number, category: Category) => void): void {
+    const bytes = latin1Bytes(text);
+    const walked = bytes === undefined ? [] : this.walks.find(bytes, walkBudget(text));
+    for (const g of this.groups) {
+      let hits = walked[g.walk];
+      if (hits === undefined) {
+        hits = [];
+        g.search.searchAll(text, hits);
+      }
+      for (let k = 0; k < hits.length; k += 3)
+        visit(hits[k]!, hits[k + 1]!, g.categories[hits[k + 2]!]!);
+    }
   }
 }

@@ -82,38 +82,46 @@ export class Pseudonymizer implements TokenSource {
     return [...this.entries.values()];
   }
 
-  private once(kind: string, text: string, make: () => string): string {
+  // The replacements of one method, by original spelling.
+  private memo(kind: string): Map<string, string> {
     let done = this.written.get(kind);
     if (done === undefined) {
       done = new Map();
       this.written.set(kind, done);
     }
-    let out = done.get(text);
-    if (out === undefined) {
-      out = make();
-      done.set(text, out);
-    }
+    return done;
+  }
+
+  private remember(done: Map<string, string>, text: string, out: string): string {
+    done.set(text, out);
     return out;
   }
 
+  // Each looks its spelling up first and makes the replacement only when it is new. (Written
+  // without a closure per call: these run once per value of every line.)
   ipv4(text: string): string {
-    return this.once('ipv4', text, () => this.ipv4Uncached(text));
+    const done = this.memo('ipv4');
+    return done.get(text) ?? this.remember(done, text, this.ipv4Uncached(text));
   }
 
   ipv6(text: string): string {
-    return this.once('ipv6', text, () => this.ipv6Uncached(text));
+    const done = this.memo('ipv6');
+    return done.get(text) ?? this.remember(done, text, this.ipv6Uncached(text));
   }
 
   mac(text: string): string {
-    return this.once('mac', text, () => this.macUncached(text));
+    const done = this.memo('mac');
+    return done.get(text) ?? this.remember(done, text, this.macUncached(text));
   }
 
   guid(text: string): string {
-    return this.once('guid', text, () => this.guidUncached(text));
+    const done = this.memo('guid');
+    return done.get(text) ?? this.remember(done, text, this.guidUncached(text));
   }
 
   label(category: LabelCategory, text: string): string {
-    return this.once(category, text, () => this.labelUncached(category, text));
+    const done = this.memo(category);
+    return done.get(text) ?? this.remember(done, text, this.labelUncached(category, text));
   }
 
   private ipv4Uncached(text: string): string {

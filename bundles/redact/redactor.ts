@@ -12,7 +12,6 @@ import { type Discovered, discoveredValues } from './discovered.js';
 import { type Finding, PRIORITY, resolveOverlaps, type TokenSource } from './finding.js';
 import { KnownValues } from './known-values.js';
 import { LeakScanner } from './leak-scan.js';
-import type { LiteralHit } from './literals.js';
 import { Pseudonymizer } from './pseudonymizer.js';
 import { applyReplacements, type Replacement } from './realign.js';
 
@@ -105,14 +104,8 @@ function literalReplace(category: Category): Finding['replace'] {
   return replace;
 }
 
-function literalFinding(hit: LiteralHit): Finding {
-  return {
-    start: hit.start,
-    end: hit.end,
-    category: hit.category,
-    priority: PRIORITY.known,
-    replace: literalReplace(hit.category),
-  };
+function literalFinding(start: number, end: number, category: Category): Finding {
+  return { start, end, category, priority: PRIORITY.known, replace: literalReplace(category) };
 }
 
 export function createRedactor(options: RedactorOptions): Redactor {
@@ -179,8 +172,9 @@ export function createRedactor(options: RedactorOptions): Redactor {
     // host name (`ip-10-1-2-3`) is still replaced.
     const candidates: Finding[] = [];
     for (const f of found) if (!keep.has(f.category)) candidates.push(f);
-    for (const hit of known.matcher().find(text))
-      if (!keep.has(hit.category)) candidates.push(literalFinding(hit));
+    known.matcher().each(text, (start, end, category) => {
+      if (!keep.has(category)) candidates.push(literalFinding(start, end, category));
+    });
     for (const f of resolveOverlaps(candidates, text.length)) {
       const original = text.slice(f.start, f.end);
       // A pattern's match that is our own token (a path or name built from one) is already

@@ -62,4 +62,59 @@ describe('text pieces', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('cutAt cuts bytes where it cuts their latin1 text', () => {
+    fc.assert(
+      fc.property(
+        text,
+        fc.integer({ min: 1, max: 60 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 5 }),
+        (t, limit, final, skip) => {
+          // keyFrom as the chunker passes it: no key block begins before it.
+          const first = t.indexOf('-----BEGIN ');
+          const keyFrom = first < 0 ? Math.min(skip, t.length) : Math.min(skip, first);
+          expect(cutAt(Buffer.from(t, 'latin1'), limit, final, keyFrom)).toBe(
+            referenceCutAt(t, limit, final),
+          );
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('LineChunker cuts where the chunker of strings cut', () => {
+    // The chunker as it was: the pending text a string, cut by cutAt from its start.
+    const reference = (t: string, limit: number): string[] => {
+      const out: string[] = [];
+      let pending = t;
+      for (;;) {
+        if (pending === '') return out;
+        const cut = referenceCutAt(pending, limit, true);
+        if (cut === 0) return [...out, pending];
+        out.push(pending.slice(0, cut));
+        pending = pending.slice(cut);
+      }
+    };
+    fc.assert(
+      fc.property(
+        text,
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1 }),
+        (t, limit, sizes) => {
+          // However it is fed: a read's size is the reader's choice.
+          const chunker = new LineChunker(limit);
+          const pieces: string[] = [];
+          for (let at = 0, k = 0; at < t.length; k += 1) {
+            const n = sizes[k % sizes.length]!;
+            pieces.push(...chunker.push(Buffer.from(t.slice(at, at + n), 'latin1')));
+            at += n;
+          }
+          pieces.push(...chunker.end());
+          expect(pieces).toEqual(reference(t, limit));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
 });

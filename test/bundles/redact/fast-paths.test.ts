@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ipv4Findings } from '../../../bundles/redact/detect-ipv4.js';
+import { ipv6Matches } from '../../../bundles/redact/detect-ipv6.js';
+import { macMatches } from '../../../bundles/redact/detect-mac.js';
 import { type Finding, PRIORITY, resolveOverlaps } from '../../../bundles/redact/finding.js';
-import { parseIPv6 } from '../../../bundles/redact/ipv6.js';
+import { ipv4ToText, isKeptIPv4, parseIPv4 } from '../../../bundles/redact/ipv4.js';
+import { ipv6Plan, parseIPv6 } from '../../../bundles/redact/ipv6.js';
 import { LeakScanner, scanForLeaks } from '../../../bundles/redact/leak-scan.js';
 import { type MacStyle, macHex, parseMac, renderMac } from '../../../bundles/redact/mac.js';
 import { Pseudonymizer } from '../../../bundles/redact/pseudonymizer.js';
@@ -217,5 +221,114 @@ describe('fast paths give what the reference code gave', () => {
     const scanner = kept.leakScanner();
     scanner.scan({ path: 'a', text: 'web0001' });
     expect(scanner.leaks()).toEqual([]);
+  });
+
+  it('parseIPv4 reads what its regex read', () => {
+    const QUAD = /^(\d{1,3})([.-])(\d{1,3})\2(\d{1,3})\2(\d{1,3})$/;
+    const reference = (text: string) => {
+      const m = QUAD.exec(text);
+      if (!m) return undefined;
+      const o = [m[1], m[3], m[4], m[5]].map(Number);
+      if (o.some((x) => x > 255)) return undefined;
+      return {
+        value: ((o[0]! << 24) >>> 0) + (o[1]! << 16) + (o[2]! << 8) + o[3]!,
+        separator: m[2],
+      };
+    };
+    const text = fc
+      .array(
+        fc.constantFrom('0', '1', '9', '25', '255', '256', '010', '1234', '.', '-', 'a', ' '),
+        {
+          maxLength: 9,
+        },
+      )
+      .map((a) => a.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(parseIPv4(t)).toEqual(reference(t));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  // Texts over the characters the address patterns turn on.
+  const addressText = fc
+    .array(
+      fc.constantFrom(
+        ...'0123456789abcdefABCDEF:.-%_ \n/+~vVgx='.split(''),
+        '::',
+        '10.1.2.3',
+        'fe80::1',
+        '00:0d:3a:12:34:56',
+        '0012.3456.789a',
+        'version ',
+        'fw_ver=',
+        '::ffff:',
+        '%eth0',
+      ),
+      { maxLength: 80 },
+    )
+    .map((a) => a.join(''));
+
+  it('ipv6Matches tries the candidate pattern where matchAll would have matched it', () => {
+    const CANDIDATE =
+      /(?<![0-9A-Za-z_.])(?<![0-9A-Fa-f:]:)((?:[0-9A-Fa-f]{0,4}:){2,8}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?)(%[0-9A-Za-z_.@-]+)?(?![0-9A-Za-z_:])/g;
+    const reference = (text: string) => {
+      const out: Array<[number, string]> = [];
+      for (const m of text.matchAll(CANDIDATE)) {
+        const raw = m[1]!;
+        if (/^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){7}$/.test(raw)) continue;
+        const port = /:\d{0,5}$/.exec(raw);
+        const withoutPort =
+          port && parseIPv6(raw.slice(0, port.index)) ? raw.slice(0, port.index) : undefined;
+        const whole = parseIPv6(raw) ? raw : undefined;
+        const keptWithoutPort =
+          withoutPort !== undefined &&
+          raw.slice(0, 2) === '::' &&
+          ipv6Plan(parseIPv6(withoutPort)!.groups) === 'keep';
+        const chosen = keptWithoutPort ? withoutPort : (whole ?? withoutPort);
+        if (chosen !== undefined) out.push([m.index, chosen]);
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(addressText, (t) => {
+        expect([...ipv6Matches(t)].map((m) => [m.start, m.text])).toEqual(reference(t));
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it('ipv4Findings and macMatches find what their patterns found unguarded', () => {
+    const QUAD =
+      /(?<![0-9A-Za-z])(?<!\d\.)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![0-9A-Za-z]|\.\d)/g;
+    const KEY = /(?<![A-Za-z])(?:version|ver|firmware|fw)(?![A-Za-z])[\w-]*\s*[:=]?\s*["']?[vV]?$/i;
+    const version = (text: string, start: number, end: number) => {
+      if (/^(?:-\d*[A-Za-z]|[+~])/.test(text.slice(end, end + 24))) return true;
+      const before = text.slice(Math.max(0, start - 48), start);
+      return KEY.test(before.slice(before.lastIndexOf('\n') + 1));
+    };
+    const MACS = [
+      /(?<![0-9A-Za-z]|[0-9A-Fa-f]:)[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5,19}(?![0-9A-Za-z]|:[0-9A-Fa-f])/g,
+      /(?<![0-9A-Za-z]|[0-9A-Fa-f]-)[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}(?:(?:-[0-9A-Fa-f]{2}){2})?(?![0-9A-Za-z]|-[0-9A-Fa-f])/g,
+      /(?<![0-9A-Za-z]|[0-9A-Za-z]\.)[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![0-9A-Za-z]|\.[0-9A-Za-z])/g,
+    ];
+    fc.assert(
+      fc.property(addressText, (t) => {
+        const expected = [...t.matchAll(QUAD)]
+          .filter((m) => !version(t, m.index, m.index + m[0].length))
+          .flatMap((m) => {
+            const p = parseIPv4(m[0]);
+            if (p === undefined || isKeptIPv4(p.value)) return [];
+            return [[m.index, ipv4ToText(p.value)]];
+          });
+        expect(ipv4Findings(t).map((f) => [f.start, f.learn![0]!.value])).toEqual(expected);
+        const macs = MACS.flatMap((re) => [...t.matchAll(re)].map((m) => [m.index, m[0]]));
+        expect([...macMatches(t)].map((m) => [m.start, m.text])).toEqual(
+          macs.filter(([, m]) => parseMac(m as string) !== undefined),
+        );
+      }),
+      { numRuns: 4000 },
+    );
   });
 });
