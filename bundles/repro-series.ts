@@ -30,15 +30,18 @@ export function reproSeries(rec: RunRecord): ReproSeries {
     return { host: labelOf(h), role: h.role, offsetMs, errorMs, samples: samplesOf(h) };
   });
   const series = hostSamples.flatMap((hs, i) => {
-    const iface = rec.hosts[i]!.dataIface;
+    const h = rec.hosts[i]!;
     // The data interface's traffic is always kept, moved or not: it is the
-    // throughput the drops are read against.
-    return toSeries(
-      hs,
-      iface
-        ? [`iface.${iface}.rx_bytes`, `iface.${iface}.tx_bytes`, `iface.${iface}.rx_packets`]
-        : [],
-    );
+    // throughput the drops are read against; so is the pod's veth's (--pod).
+    const traffic = (iface: string) => [
+      `iface.${iface}.rx_bytes`,
+      `iface.${iface}.tx_bytes`,
+      `iface.${iface}.rx_packets`,
+    ];
+    return toSeries(hs, [
+      ...(h.dataIface ? traffic(h.dataIface) : []),
+      ...(h.pod ? traffic(h.pod.hostVeth) : []),
+    ]);
   });
   // CPU time (`cpu.cpuN.softirq`, `.steal`) always rises: it is summed up
   // per CPU elsewhere (repro-datapath.ts), not listed as a counter that moved.
