@@ -30,6 +30,19 @@ const text = fc
   })
   .map((a) => a.join(''));
 
+// The pieces a LineChunker gives for `t` fed in reads of the given sizes, in turn.
+function feed(t: string, limit: number, sizes: readonly number[]): string[] {
+  const chunker = new LineChunker(limit);
+  const pieces: string[] = [];
+  for (let at = 0, k = 0; at < t.length; k += 1) {
+    const n = sizes[k % sizes.length]!;
+    pieces.push(...chunker.push(Buffer.from(t.slice(at, at + n), 'latin1')));
+    at += n;
+  }
+  pieces.push(...chunker.end());
+  return pieces;
+}
+
 describe('text pieces', () => {
   it('cutAt cuts where the reference cut', () => {
     fc.assert(
@@ -47,14 +60,7 @@ describe('text pieces', () => {
         fc.integer({ min: 1, max: 40 }),
         fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1 }),
         (t, limit, sizes) => {
-          const chunker = new LineChunker(limit);
-          const pieces: string[] = [];
-          for (let at = 0, k = 0; at < t.length; k += 1) {
-            const n = sizes[k % sizes.length]!;
-            pieces.push(...chunker.push(Buffer.from(t.slice(at, at + n), 'latin1')));
-            at += n;
-          }
-          pieces.push(...chunker.end());
+          const pieces = feed(t, limit, sizes);
           expect(pieces.join('')).toBe(t);
           for (const p of pieces) expect(p).not.toBe('');
         },
@@ -103,15 +109,7 @@ describe('text pieces', () => {
         fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1 }),
         (t, limit, sizes) => {
           // However it is fed: a read's size is the reader's choice.
-          const chunker = new LineChunker(limit);
-          const pieces: string[] = [];
-          for (let at = 0, k = 0; at < t.length; k += 1) {
-            const n = sizes[k % sizes.length]!;
-            pieces.push(...chunker.push(Buffer.from(t.slice(at, at + n), 'latin1')));
-            at += n;
-          }
-          pieces.push(...chunker.end());
-          expect(pieces).toEqual(reference(t, limit));
+          expect(feed(t, limit, sizes)).toEqual(reference(t, limit));
         },
       ),
       { numRuns: 2000 },
