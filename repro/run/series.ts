@@ -136,8 +136,8 @@ function movedIfaceCounters(samples: readonly Sample[], always: readonly string[
   };
   for (const s of samples)
     for (const [iface, counters] of Object.entries(s.ifaces)) {
-      let f = first.get(iface);
-      if (!f) first.set(iface, (f = new Map()));
+      const f = first.get(iface) ?? new Map<string, bigint>();
+      if (!f.size) first.set(iface, f);
       const traffic = named.has(iface);
       for (const [c, v] of Object.entries(counters)) {
         const v0 = f.get(c);
