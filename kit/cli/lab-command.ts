@@ -38,7 +38,7 @@ function registerLabUp(lab: Command): void {
   lab
     .command('up')
     .description('create the lab hosts (idempotent)')
-    .option('--hosts <n>', 'number of hosts: vmA, vmB, vmC, …', positiveInt)
+    .option('--hosts <n>', 'number of hosts (2-64): vmA…vmZ, then vm27…vm64', positiveInt)
     .option(
       '--pods <n>',
       'pods per host, each a namespace behind a host-side lxc… veth, as on a Kubernetes node (0-250)',
@@ -47,7 +47,12 @@ function registerLabUp(lab: Command): void {
     .option('--json', 'print the lab status as JSON')
     .addHelpText(
       'after',
-      examples(['repro lab up', 'repro lab up --hosts 3', 'repro lab up --pods 100']),
+      examples([
+        'repro lab up',
+        'repro lab up --hosts 3',
+        'repro lab up --hosts 64',
+        'repro lab up --pods 100',
+      ]),
     )
     .action(
       action(async (opts: { hosts?: number; pods?: number; json?: boolean }) => {
@@ -60,6 +65,9 @@ function registerLabUp(lab: Command): void {
         if (opts.json) printJson(status);
         else {
           process.stdout.write(`lab "${status.name}" is up; ssh config: ${status.sshConfig}\n`);
+          process.stdout.write(
+            `hosts: ${status.nodesFile} (nodes file), ${status.inventory} (Ansible inventory)\n`,
+          );
           for (const h of status.hosts)
             process.stdout.write(
               `  ${h.alias}  ${h.address}  ${h.hostname}${h.pods ? `  ${h.pods} pods in ${h.podRange}` : ''}\n`,
@@ -123,27 +131,48 @@ function registerLabStatus(lab: Command): void {
 interface ImpairOpts {
   backlog?: number;
   rpsToCpu?: number;
-  host: string;
+  host?: string[];
   reset?: boolean;
 }
+
+// `--host vmB --host vmC` and `--host vmB,vmC` both add to the list.
+const addHosts = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean),
+];
 
 function registerLabImpair(lab: Command): void {
   lab
     .command('impair')
     .description(
-      'reproduce host backlog drops: shrink net.core.netdev_max_backlog and steer RPS on the receiver',
+      'reproduce host backlog drops: shrink net.core.netdev_max_backlog and steer RPS on the receivers',
     )
     .option(
       '--backlog <n>',
       'set net.core.netdev_max_backlog (machine-wide: namespaces share the kernel)',
       positiveInt,
     )
-    .option('--rps-to-cpu <cpu>', "steer the receiver's eth0 RPS to this CPU", nonNegativeInt)
-    .option('--host <alias>', 'the receiving host', 'vmB')
+    .option(
+      '--rps-to-cpu <cpu>',
+      "steer each receiver's eth0 RPS to this CPU (per host)",
+      nonNegativeInt,
+    )
+    .option(
+      '--host <alias,...>',
+      'the receiving hosts, repeatable or comma-separated (default: the second host, vmB)',
+      addHosts,
+    )
     .option('--reset', 'restore every value the lab changed')
     .addHelpText(
       'after',
-      examples(['repro lab impair --backlog 10 --rps-to-cpu 1', 'repro lab impair --reset']),
+      examples([
+        'repro lab impair --backlog 10 --rps-to-cpu 1',
+        'repro lab impair --rps-to-cpu 1 --host vmB,vmC,vm40',
+        'repro lab impair --reset',
+      ]),
     )
     .action(action(runLabImpair));
 }
@@ -165,6 +194,15 @@ async function runLabImpair(opts: ImpairOpts): Promise<number> {
       message: 'give --backlog, --rps-to-cpu or --reset',
       step: 'lab impair',
     });
-  } else await impair(state, opts, say(false));
+  } else
+    await impair(
+      state,
+      {
+        ...(opts.backlog !== undefined ? { backlog: opts.backlog } : {}),
+        ...(opts.rpsToCpu !== undefined ? { rpsToCpu: opts.rpsToCpu } : {}),
+        ...(opts.host ? { hosts: opts.host } : {}),
+      },
+      say(false),
+    );
   return 0;
 }

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { cpuMask } from '../cpu-mask.js';
 import { DropkitError } from '../errors.js';
+import type { LabHost } from './layout.js';
 import type { LabState } from './state.js';
 import { writeState } from './state.js';
 import { sys } from './sys.js';
@@ -16,8 +17,9 @@ const RPS_PATH = '/sys/class/net/eth0/queues/rx-0/rps_cpus';
 export interface ImpairOptions {
   backlog?: number;
   rpsToCpu?: number;
-  // The receiving host (alias); defaults to the second host, vmB.
-  host?: string;
+  // The receiving hosts (aliases) whose RPS is steered; defaults to the
+  // second host, vmB. The backlog is the machine's, whatever the hosts.
+  hosts?: readonly string[];
 }
 
 async function readSysctl(name: string): Promise<string> {
@@ -41,14 +43,7 @@ export async function impair(
   opts: ImpairOptions,
   log: (l: string) => void,
 ): Promise<void> {
-  const alias = opts.host ?? state.layout.hosts[1]?.alias ?? 'vmB';
-  const host = state.layout.hosts.find((h) => h.alias === alias);
-  if (!host)
-    throw new DropkitError({
-      code: 'USAGE',
-      message: `no lab host "${alias}"`,
-      step: 'lab impair',
-    });
+  const targets = impairTargets(state, opts.hosts);
   if (opts.backlog !== undefined) {
     if (!Number.isInteger(opts.backlog) || opts.backlog < 1)
       throw new DropkitError({
@@ -73,13 +68,33 @@ export async function impair(
         step: 'lab impair',
       });
     }
-    const key = `${host.netns} ${RPS_PATH}`;
-    state.rps[key] ??= await readRps(host.netns);
-    await writeState(stateDirOf(state), state);
     const mask = cpuMask(opts.rpsToCpu);
-    await writeRps(host.netns, mask);
-    log(`${alias} eth0 rx-0 rps_cpus = ${mask} (CPU ${opts.rpsToCpu})`);
+    // Each host's mask is its own (its eth0 lives in its namespace), and its
+    // original is recorded before it changes.
+    for (const host of targets) {
+      const key = `${host.netns} ${RPS_PATH}`;
+      state.rps[key] ??= await readRps(host.netns);
+      await writeState(stateDirOf(state), state);
+      await writeRps(host.netns, mask);
+      log(`${host.alias} eth0 rx-0 rps_cpus = ${mask} (CPU ${opts.rpsToCpu})`);
+    }
   }
+}
+
+// The hosts named (each once, in the lab's order), all checked before
+// anything changes; none named means the second host, the usual receiver.
+export function impairTargets(state: LabState, aliases?: readonly string[]): LabHost[] {
+  const hosts = state.layout.hosts;
+  const wanted = aliases?.length ? aliases : [hosts[1]?.alias ?? 'vmB'];
+  const unknown = wanted.filter((a) => !hosts.some((h) => h.alias === a));
+  if (unknown.length)
+    throw new DropkitError({
+      code: 'USAGE',
+      message: `no lab host ${unknown.map((a) => `"${a}"`).join(', ')}`,
+      step: 'lab impair',
+      hint: `the lab's hosts: ${hosts[0]?.alias}…${hosts.at(-1)?.alias} (repro lab status)`,
+    });
+  return hosts.filter((h) => wanted.includes(h.alias));
 }
 
 export async function restoreImpairments(state: LabState, log: (l: string) => void): Promise<void> {

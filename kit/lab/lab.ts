@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { DropkitError } from '../errors.js';
 import { currentLabId, STATE_ROOT } from './current.js';
+import { INVENTORY_FILE, labInventory, labNodesFile, NODES_FILE } from './host-lists.js';
 import { restoreImpairments } from './impair.js';
-import { clientSshConfig, type LabId, labLayout } from './layout.js';
+import { clientSshConfig, type LabId, type LabLayout, labLayout } from './layout.js';
 import { buildNetwork, linkExists, netnsList, pidAlive, removeNetwork } from './netns.js';
 import { podRange, podsOf } from './pod-layout.js';
 import { buildPods, removePods } from './pod-net.js';
-import { ensureKey, LAB_RECORD_DIR, startSshd, writeKnownHosts } from './sshd.js';
+import { forEachLimited } from './pool.js';
+import { ensureKey, LAB_RECORD_DIR, prepareSshd, startSshd, writeKnownHosts } from './sshd.js';
 import { type LabState, readState, writeState } from './state.js';
 import { sys, which } from './sys.js';
 
@@ -21,6 +24,11 @@ const REQUIRED_TOOLS: Record<string, string> = {
   // The lab's sudo user (user.ts).
   sudo: 'sudo',
 };
+
+// sshd started at once by `lab up`: one per CPU. Starting a host is CPU
+// work (key generation, namespaces, mounts, sshd's own start), so more at
+// once only contend: on 2 CPUs, 16 at once was slower than 2.
+const SSHD_PARALLEL = Math.min(8, Math.max(2, availableParallelism()));
 
 async function preflight(): Promise<void> {
   if (process.platform !== 'linux') {
@@ -59,6 +67,10 @@ export interface LabStatus {
   up: boolean;
   stateDir: string;
   sshConfig?: string;
+  // The hosts as a nodes file (one alias a line) and as an Ansible INI
+  // inventory (host-lists.ts), for fleet commands and Ansible.
+  nodesFile?: string;
+  inventory?: string;
   hosts: Array<{
     alias: string;
     hostname: string;
@@ -102,6 +114,8 @@ export async function labStatus(id = currentLabId()): Promise<LabStatus> {
     up: hosts.every((h) => h.netns && h.sshd) && podsUp && (await linkExists(state.layout.bridge)),
     stateDir: id.stateDir,
     sshConfig: `${id.stateDir}/ssh_config`,
+    nodesFile: `${id.stateDir}/${NODES_FILE}`,
+    inventory: `${id.stateDir}/${INVENTORY_FILE}`,
     hosts,
     impairments: { sysctls: state.sysctls, rps: state.rps },
   };
@@ -119,8 +133,12 @@ export async function labUp(
   const pods = opts.pods ?? (existing.hosts[0]?.pods || 0);
   if (existing.up && existing.hosts.length === wanted && existing.hosts[0]?.pods === pods) {
     log(`lab "${id.name}" is already up`);
+    // A lab made before the host lists existed gets them now.
+    const state = await readState(id.stateDir);
+    if (state) await writeHostLists(id.stateDir, state.layout);
     return existing;
   }
+  await refuseSharedSubnet(id);
   // A half-built or differently sized lab is rebuilt from scratch.
   if (existing.hosts.length) await labDown({ id, log });
   const layout = labLayout(id, wanted, pods);
@@ -145,13 +163,19 @@ export async function labUp(
     await buildPods(layout, log);
     const clientPub = await ensureKey(`${dir}/id_ed25519`, 'dropkit-lab-client');
     await writeFile(`${dir}/authorized_keys`, `${clientPub}\n`, { mode: 0o644 });
-    for (const h of layout.hosts) {
+    const shared = await prepareSshd(dir);
+    // A few at a time, each pid recorded as soon as its sshd runs, one state
+    // write after another.
+    let saved = Promise.resolve();
+    await forEachLimited(layout.hosts, SSHD_PARALLEL, async (h) => {
       log(`starting sshd for ${h.alias} (${h.hostname}) at ${h.address}`);
-      state.sshdPids[h.alias] = await startSshd(dir, h);
-      await writeState(dir, state);
-    }
+      state.sshdPids[h.alias] = await startSshd(dir, h, shared);
+      saved = saved.then(() => writeState(dir, state));
+      await saved;
+    });
     await writeKnownHosts(dir, layout);
     await writeFile(`${dir}/ssh_config`, clientSshConfig(dir, layout), { mode: 0o600 });
+    await writeHostLists(dir, layout);
   } catch (e) {
     await labDown({ id }).catch(() => undefined);
     throw e instanceof DropkitError
@@ -164,6 +188,28 @@ export async function labUp(
         });
   }
   return labStatus(id);
+}
+
+async function writeHostLists(dir: string, layout: LabLayout): Promise<void> {
+  await writeFile(`${dir}/${NODES_FILE}`, labNodesFile(layout), { mode: 0o644 });
+  await writeFile(`${dir}/${INVENTORY_FILE}`, labInventory(layout), { mode: 0o600 });
+}
+
+// Lab names hash to one of 200 subnets, so two names can share one ("fleet"
+// and "pods" both get 198.18.88.0/24). Two labs up on one subnet would answer
+// for each other's addresses: the second is refused, with the one in the way.
+async function refuseSharedSubnet(id: LabId): Promise<void> {
+  for (const e of await readdir(STATE_ROOT).catch(() => [] as string[])) {
+    if (!e.startsWith('lab-') || `${STATE_ROOT}/${e}` === id.stateDir) continue;
+    const other = await readState(`${STATE_ROOT}/${e}`);
+    if (other?.layout.id.octet !== id.octet) continue;
+    throw new DropkitError({
+      code: 'LAB_FAILED',
+      message: `lab "${other.layout.id.name}" is up on 198.18.${id.octet}.0/24, the subnet of lab "${id.name}"`,
+      step: 'lab up',
+      hint: `take it down first (DROPKIT_LAB=${other.layout.id.name} repro lab down), or use another DROPKIT_LAB name`,
+    });
+  }
 }
 
 async function otherLabsUp(id: LabId): Promise<boolean> {

@@ -38,7 +38,11 @@ export interface LabLayout {
 }
 
 export const LAB_FENCE = '198.18.0.0/15';
-export const MAX_LAB_HOSTS = 8;
+// A fleet's worth: 64 sshd start in a few seconds, and every name and
+// address below stays valid (addresses end at .74, MACs at 0x50).
+export const MAX_LAB_HOSTS = 64;
+// vmA…vmZ, then numbered aliases (aliasFor).
+const LETTER_ALIASES = 26;
 
 // The non-root logins every lab host has (user.ts): one with no sudo rights,
 // one with passwordless sudo, like a cloud VM's azureuser. Their ids are
@@ -103,9 +107,18 @@ export function labIdFor(name: string, stateRoot = '/run/dropkit'): LabId {
   };
 }
 
+// vmA…vmZ for the first 26 hosts, as every doc and test knows them; past
+// that the host's number, 1-based and two digits, so host 27 is vm27 and the
+// 64th vm64: unique (a letter never clashes with a digit), sorted by number
+// among themselves, and `dkfle-vm64` is still a 10-character interface name.
 export function aliasFor(i: number): string {
-  return `vm${String.fromCharCode(65 + i)}`;
+  if (!Number.isInteger(i) || i < 0 || i >= MAX_LAB_HOSTS)
+    throw new Error(`no lab host number ${i + 1} (max ${MAX_LAB_HOSTS})`);
+  if (i < LETTER_ALIASES) return `vm${String.fromCharCode(65 + i)}`;
+  return `vm${String(i + 1).padStart(2, '0')}`;
 }
+
+const hex2 = (n: number) => n.toString(16).padStart(2, '0');
 
 export function labLayout(id: LabId, count: number, pods = 0): LabLayout {
   if (!Number.isInteger(count) || count < 2 || count > MAX_LAB_HOSTS) {
@@ -125,7 +138,7 @@ export function labLayout(id: LabId, count: number, pods = 0): LabLayout {
       address: `${base}.${11 + i}`,
       hostVeth: `${id.prefix}-${alias}`,
       // Locally administered, fixed per host so runs are comparable.
-      mac: `02:d1:${id.octet.toString(16).padStart(2, '0')}:00:00:${(0x11 + i).toString(16)}`,
+      mac: `02:d1:${hex2(id.octet)}:00:00:${hex2(0x11 + i)}`,
     });
   }
   return {

@@ -1,5 +1,6 @@
-import { readdir, readlink, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import type { LabLayout } from './layout.js';
+import { killInNamespaces, NETNS_DIR } from './netns.js';
 import { hostPodBatch, podBatch, podsOf } from './pod-layout.js';
 import { sys } from './sys.js';
 
@@ -7,8 +8,6 @@ import { sys } from './sys.js';
 // handful of processes per host plus one per pod (a pod's own settings need
 // its namespace): 100 pods on each of two hosts come up in about 2 s, where
 // one `ip` per step would take 1,600 of them.
-
-const NETNS_DIR = '/run/netns';
 
 export async function buildPods(layout: LabLayout, log: (l: string) => void): Promise<void> {
   if (!layout.podsPerHost) return;
@@ -40,25 +39,12 @@ export async function podNamespaces(layout: LabLayout): Promise<string[]> {
   });
 }
 
-// Kills whatever runs in these namespaces (an iperf3 of a test that failed),
-// then deletes them; each pod's eth0 takes its lxc peer with it. The
-// processes are found by their namespace's inode in /proc, not with one
-// `ip netns pids` per pod.
+// Kills whatever runs in the pods (an iperf3 of a test that failed), then
+// deletes them; each pod's eth0 takes its lxc peer with it.
 export async function removePods(layout: LabLayout): Promise<void> {
   const names = await podNamespaces(layout);
   if (!names.length) return;
-  const inodes = new Set<string>();
-  for (const n of names) {
-    const s = await stat(`${NETNS_DIR}/${n}`).catch(() => undefined);
-    if (s) inodes.add(`net:[${s.ino}]`);
-  }
-  const pids: string[] = [];
-  for (const pid of await readdir('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    const ns = await readlink(`/proc/${pid}/ns/net`).catch(() => '');
-    if (inodes.has(ns)) pids.push(pid);
-  }
-  if (pids.length) await sys('kill', ['-KILL', ...pids], { allowFail: true });
+  await killInNamespaces(names);
   await sys('ip', ['-force', '-batch', '-'], {
     input: names.map((n) => `netns del ${n}\n`).join(''),
     allowFail: true,

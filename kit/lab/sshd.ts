@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { type LabHost, type LabLayout, sshdConfig } from './layout.js';
 import { pidAlive } from './netns.js';
 import { sys } from './sys.js';
-import { prepareLabUsers } from './user.js';
+import { type LabBind, prepareLabUsers } from './user.js';
 
 export const SSHD = '/usr/sbin/sshd';
 // repro/mitigate/host-apply.ts's RECORD_DIR (the lab sits below repro).
@@ -16,42 +16,55 @@ export async function ensureKey(path: string, comment: string): Promise<string> 
   return (await readFile(`${path}.pub`, 'utf8')).trim();
 }
 
-// A real OpenSSH server per host, started inside the host's network
-// namespace and its own UTS namespace, so `hostname` there prints the host's
-// own name while the machine's stays untouched.
-export async function startSshd(dir: string, host: LabHost): Promise<number> {
-  const hostDir = `${dir}/${host.alias}`;
-  await mkdir(hostDir, { recursive: true, mode: 0o700 });
-  await ensureKey(`${hostDir}/ssh_host_ed25519_key`, `${host.hostname}`);
-  const cfg = `${hostDir}/sshd_config`;
-  await writeFile(cfg, sshdConfig(dir, host), { mode: 0o600 });
+// What every host's sshd shares: the clean ~/.bashrc, the lab users' copies
+// of /etc (user.ts) and the folders to mount on. Made once per `lab up`, not
+// once per host: the copies are replaced by a rename of a fixed temporary
+// name, which hosts started in parallel would race on.
+export interface SshdShared {
+  binds: LabBind[];
+}
+
+export async function prepareSshd(dir: string): Promise<SshdShared> {
   // Debian's sshd wants its privilege-separation directory.
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
-  await sys(SSHD, ['-t', '-f', cfg]);
   await writeFile(
     `${dir}/bashrc`,
     '# dropkit lab host: a clean root ~/.bashrc, as on a fresh VM\n',
   );
   const binds = await prepareLabUsers(dir);
-  // sudo keeps its timestamps in /run/sudo, which the host shares with the
-  // machine: each host gets its own, in the lab's state, gone at `lab down`.
   // /run/sudo itself is made as sudo (or systemd-tmpfiles) would, to mount on.
   await mkdir('/run/sudo', { recursive: true, mode: 0o711 });
+  await mkdir(LAB_RECORD_DIR, { recursive: true, mode: 0o755 });
+  return { binds };
+}
+
+// A real OpenSSH server per host, started inside the host's network
+// namespace and its own UTS namespace, so `hostname` there prints the host's
+// own name while the machine's stays untouched.
+export async function startSshd(dir: string, host: LabHost, shared?: SshdShared): Promise<number> {
+  const hostDir = `${dir}/${host.alias}`;
+  await mkdir(hostDir, { recursive: true, mode: 0o700 });
+  await ensureKey(`${hostDir}/ssh_host_ed25519_key`, `${host.hostname}`);
+  const cfg = `${hostDir}/sshd_config`;
+  await writeFile(cfg, sshdConfig(dir, host), { mode: 0o600 });
+  await sys(SSHD, ['-t', '-f', cfg]);
+  const binds = [...(shared ?? (await prepareSshd(dir))).binds];
+  // sudo keeps its timestamps in /run/sudo, which the host shares with the
+  // machine: each host gets its own, in the lab's state, gone at `lab down`.
   const sudoRun = `${hostDir}/run-sudo`;
   await mkdir(sudoRun, { recursive: true, mode: 0o711 });
   binds.push({ source: sudoRun, target: '/run/sudo' });
   // Where `repro mitigate --apply` installs and records (sysctl.d, udev
   // rules, /var/lib/dropkit): each host gets its own, in the lab's state, so
   // neither a test nor a user's try ever writes the machine's /etc. A target
-  // the machine lacks is made only under /var/lib (an empty folder to mount
-  // on); /etc is never written.
+  // the machine lacks is made only under /var/lib (prepareSshd: an empty
+  // folder to mount on); /etc is never written.
   for (const [target, name] of [
     ['/etc/sysctl.d', 'etc-sysctl.d'],
     ['/etc/udev/rules.d', 'etc-udev-rules.d'],
     [LAB_RECORD_DIR, 'var-lib-dropkit'],
   ] as const) {
-    if (target === LAB_RECORD_DIR) await mkdir(target, { recursive: true, mode: 0o755 });
-    else if (!existsSync(target)) continue;
+    if (!existsSync(target)) continue;
     const own = `${hostDir}/${name}`;
     await mkdir(own, { recursive: true, mode: 0o755 });
     binds.push({ source: own, target });
@@ -89,11 +102,12 @@ export async function startSshd(dir: string, host: LabHost): Promise<number> {
     `${dir}/bashrc`,
     ...binds.map((b) => b.source),
   ]);
-  // sshd daemonizes and writes its pid file once it listens.
-  for (let i = 0; i < 50; i++) {
+  // sshd daemonizes and writes its pid file once it listens: polled often,
+  // as 64 hosts wait for it one after another, within the same 2.5 s.
+  for (let i = 0; i < 250; i++) {
     const pid = Number.parseInt(await readFile(`${hostDir}/sshd.pid`, 'utf8').catch(() => ''), 10);
     if (pid && (await pidAlive(pid, 'sshd'))) return pid;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`sshd for ${host.alias} did not start; see ${hostDir}/sshd.log`);
 }
