@@ -144,6 +144,7 @@ function hostSection(h: HostSummary): string[] {
     `${field(y.os ?? 'unknown OS')}, kernel ${field(y.kernel ?? '?')}, ${field(String(y.cpus ?? '?'))} CPUs${y.cpuModel ? ` (${field(y.cpuModel)})` : ''}${cloud}${uptime(y.uptimeSec)}`,
   );
   out.push('', '### NICs', '');
+  const { shown, folded } = foldIdleVeths(h);
   out.push(
     ...mdTable(
       [
@@ -157,7 +158,7 @@ function hostSection(h: HostSummary): string[] {
         'RX ring (max)',
         'TX ring (max)',
       ],
-      h.nics.map((i) => [
+      shown.map((i) => [
         i.name + (i.master ? ` (in ${i.master})` : ''),
         i.kind,
         i.driver ? driverLabel({ name: i.driver, source: i.driverSource ?? 'reported' }) : '-',
@@ -172,6 +173,11 @@ function hostSection(h: HostSummary): string[] {
       ]),
     ),
   );
+  if (folded.length)
+    out.push(
+      '',
+      `And ${folded.length} more veths with no loss counter above 0 (${folded.slice(0, 3).map(field).join(', ')}, …): every one is in summary.json.`,
+    );
   const pairs = h.nics.filter((i) => i.pairing);
   if (pairs.length)
     out.push('', ...pairs.map((i) => `- ${field(i.name)}: ${field(i.pairing ?? '')}`));
@@ -218,4 +224,22 @@ function hostSection(h: HostSummary): string[] {
       );
   }
   return out;
+}
+
+// A node has a veth per pod: past a handful, those with no loss counter
+// above 0 are folded into one line, so the data interface and the veths
+// that drop stay in view.
+const SHOWN_VETHS = 8;
+function foldIdleVeths(h: HostSummary): {
+  shown: HostSummary['nics'];
+  folded: string[];
+} {
+  const veths = h.nics.filter((i) => i.kind === 'veth');
+  if (veths.length <= SHOWN_VETHS) return { shown: h.nics, folded: [] };
+  const losing = new Set(h.loss.map((l) => l.iface));
+  const idle = (i: HostSummary['nics'][number]) => i.kind === 'veth' && !losing.has(i.name);
+  return {
+    shown: h.nics.filter((i) => !idle(i)),
+    folded: h.nics.filter(idle).map((i) => i.name),
+  };
 }

@@ -69,6 +69,26 @@ describe('summary.md', () => {
     expect(md).toContain('0001:00:02.0');
   });
 
+  it("folds a node's idle pod veths into one line, keeping those that drop", () => {
+    const lxc = Array.from({ length: 20 }, (_, i) => `lxc${String(i).padStart(12, '0')}`);
+    const nics = [
+      ...host().nics,
+      ...lxc.map((name) => ({ name, kind: 'veth', driver: 'veth', mtu: 1500, state: 'up' })),
+    ];
+    const loss = [
+      ...host().loss,
+      { iface: lxc[7]!, source: 'kernel' as const, counter: 'tx_dropped', value: 146n },
+    ];
+    const md = renderSummaryMd(summary({ hosts: [host({ nics, loss })] }));
+    const table = md.split('### NICs')[1]!.split('\n\n')[1]!;
+    expect(table).toContain('| eth0 ');
+    expect(table).toContain(`| ${lxc[7]} `);
+    expect(table).not.toContain(`| ${lxc[0]} `);
+    expect(md).toContain(
+      `And 19 more veths with no loss counter above 0 (${lxc[0]}, ${lxc[1]}, ${lxc[2]}, …): every one is in summary.json.`,
+    );
+  });
+
   it('says what could not be collected, and marks a partial bundle', () => {
     const md = renderSummaryMd(
       summary({
