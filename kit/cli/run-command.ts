@@ -4,7 +4,7 @@ import type { BundleOutcome } from '../../bundles/write-parts.js';
 import type { Finding } from '../../collectors/diagnosis/engine.js';
 import type { RunRecord } from '../../repro/run/run.js';
 import { DropkitError } from '../errors.js';
-import { action, examples, type GlobalOptions } from './common.js';
+import { action, debugLogger, examples, type GlobalOptions } from './common.js';
 import { reportBundle } from './print-bundle.js';
 import {
   addReproOptions,
@@ -80,6 +80,8 @@ async function runRun(o: RunOpts, cmd: Command): Promise<number> {
     );
   const createdAt = new Date();
   const command = ['repro', ...process.argv.slice(2)];
+  const debug = debugLogger(g);
+  const t0 = performance.now();
   const { parts, identity } = await withSharedIdentity(
     (shared) =>
       reproBundleParts(rec, {
@@ -94,11 +96,13 @@ async function runRun(o: RunOpts, cmd: Command): Promise<number> {
       }),
     shareRequest(o, runHints(rec)),
   );
+  debug?.(`bundle: findings, series and summary in ${(performance.now() - t0).toFixed(1)} ms`);
   const outcome = await writeParts(
     'repro',
     parts,
     {
       ...(o.case ? { caseId: o.case } : {}),
+      ...(debug ? { debug } : {}),
       command,
       outDir: o.out,
       redact: o.redact,
