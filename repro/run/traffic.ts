@@ -29,10 +29,11 @@ export async function busyPortsOn(
   signal?: AbortSignal,
   pod?: Pod,
 ): Promise<Set<number>> {
-  // /proc/net is the reading process's namespace's: a pod's ports are seen from inside it.
+  // /proc/net is the reading process's namespace's: a pod's ports are seen
+  // from inside it. The script still comes on stdin, never in argv.
   const r = await t.exec({
     ...(pod
-      ? { argv: inPod(pod, ['sh', '-c', PORTS_SCRIPT]), root: true }
+      ? { argv: inPod(pod, ['sh', '-s']), stdin: PORTS_SCRIPT, root: true }
       : { script: PORTS_SCRIPT }),
     timeoutMs: 5000,
     ...(signal ? { signal } : {}),

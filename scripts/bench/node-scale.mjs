@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newBoundary } from '../../dist/collectors/snapshot/script.js';
 import { samplerScript } from '../../dist/repro/sampler/script.js';
-import { median, report, timeRun } from './lib.mjs';
+import { median, report, reportSampler, reproRuns, timeRun } from './lib.mjs';
 
 const LAB = 'pods';
 // The lab's namespace prefix (kit/lab/layout.ts labIdFor).
@@ -117,39 +117,9 @@ try {
     `snapshot with 100 pods / without: ${ratio.toFixed(2)}x (target <= 1.5x: ${ratio <= 1.5 ? 'met' : 'MISSED'})`,
   );
 
-  const walls = [];
-  const cpu = [];
-  const jitter = [];
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    const res = JSON.parse(
-      repro([
-        'run',
-        '--pair',
-        'vmA',
-        'vmB',
-        '--profile',
-        'microburst',
-        '--duration',
-        '10',
-        '--out',
-        out,
-        '--json',
-      ]),
-    );
-    walls.push(performance.now() - t0 - 10_000);
-    for (const s of res.sampler) {
-      if (s.cpuPercent !== undefined) cpu.push(s.cpuPercent);
-      jitter.push(s.jitterP99Ms);
-    }
-  }
+  const { walls, cpu, jitter } = reproRuns(repro, out);
   report('repro run overhead over 10 s of traffic, 100 pods (whole process)', walls, 3000);
-  console.log(
-    `sampler CPU at 100 ms, 100 pods: median ${median(cpu).toFixed(2)}% of one core, max ${Math.max(...cpu).toFixed(2)}% over ${cpu.length} host-runs (target <= 2%: ${Math.max(...cpu) <= 2 ? 'met' : 'MISSED'})`,
-  );
-  console.log(
-    `sampler p99 deviation from 100 ms, 100 pods: median ${median(jitter).toFixed(1)} ms, max ${Math.max(...jitter).toFixed(1)} ms (target within ±20 ms: ${Math.max(...jitter) <= 20 ? 'met' : 'MISSED'})`,
-  );
+  reportSampler(', 100 pods', cpu, jitter);
 
   // Side by side, alternating, so drift in the machine's load hits both.
   const without = [];

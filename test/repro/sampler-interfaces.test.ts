@@ -1,11 +1,10 @@
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newBoundary } from '../../collectors/snapshot/script.js';
-import { feedSampler, newSamplerStream, type Sample } from '../../repro/sampler/parse.js';
-import { SUMMED_COUNTERS, samplerScript } from '../../repro/sampler/script.js';
+import type { Sample } from '../../repro/sampler/parse.js';
+import { SUMMED_COUNTERS } from '../../repro/sampler/script.js';
+import { runSampler } from './sampler-run.js';
 
 // The sampler on a node with many interfaces: every interface's counters from
 // one /proc/net/dev, and the sysfs breakdown only for the watched ones. A
@@ -49,42 +48,22 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-// Runs the sampler (100 ms, the slow rate every 2nd sample) until `enough`,
-// or for 10 s; `onSample` may change the fake files.
-async function run(
+// The sampler with the slow rate every 2nd sample; `onSample` may change the fake files.
+function run(
   shell: readonly string[],
   posixOnly: boolean,
   enough: (samples: Sample[]) => boolean,
   onSample: (s: Sample) => Promise<void> = async () => undefined,
 ): Promise<{ samples: Sample[]; warnings: string[] }> {
-  const B = newBoundary();
-  const script = samplerScript({
-    intervalMs: 100,
+  return runSampler({
+    shell,
+    posixOnly,
     ethtoolEvery: 2,
     dataIface: 'eth0',
-    maxSeconds: 10,
-    posixOnly,
-    boundary: B,
-  })
-    .replaceAll('/sys/class/net', net)
-    .replaceAll('/proc/net/dev', dev);
-  const child = execa(shell[0]!, [...shell.slice(1), '-c', script], {
-    buffer: false,
-    reject: false,
+    rewrite: (script) => script.replaceAll('/sys/class/net', net).replaceAll('/proc/net/dev', dev),
+    enough,
+    onSample,
   });
-  const st = newSamplerStream(B);
-  const samples: Sample[] = [];
-  let chain = Promise.resolve();
-  child.stdout!.on('data', (c: Buffer) => {
-    for (const s of feedSampler(st, c.toString())) {
-      samples.push(s);
-      chain = chain.then(() => onSample(s));
-    }
-    if (enough(samples)) child.kill('SIGTERM');
-  });
-  await child;
-  await chain;
-  return { samples, warnings: st.warnings };
 }
 
 for (const [label, shell, posixOnly] of [

@@ -2,13 +2,12 @@ import { renameSync, rmSync, symlinkSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newBoundary } from '../../collectors/snapshot/script.js';
 import { toSeries } from '../../repro/run/series.js';
 import { feedSampler, newSamplerStream, type Sample } from '../../repro/sampler/parse.js';
-import { samplerScript } from '../../repro/sampler/script.js';
 import { FIXTURES_DIR } from '../collectors/fixture-files.js';
+import { runSampler } from './sampler-run.js';
 
 // The sampler's slow rate on an Azure accelerated-networking host, by the
 // script's own shell code: the data interface eth0 (hv_netvsc) and, found by
@@ -67,42 +66,25 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-// The sampler runs until `enough` says so (then it is stopped, as the run stops it), or for
-// 10 s: a loaded machine only makes it take longer.
+// The sampler with the slow rate every 3rd sample, ethtool from the fake bin.
 async function run(
   shell: readonly string[],
   posixOnly: boolean,
   enough: (samples: Sample[]) => boolean,
   onSample?: (s: Sample) => void,
 ): Promise<{ samples: Sample[]; warnings: string[] }> {
-  const B = newBoundary();
-  const script = samplerScript({
-    intervalMs: 100,
+  await rm(join(dir, 'calls'), { force: true });
+  return runSampler({
+    shell,
+    posixOnly,
     ethtoolEvery: 3,
     dataIface: 'eth0',
-    maxSeconds: 10,
-    posixOnly,
-    boundary: B,
-  })
-    .replaceAll('/sys/class/net', net)
-    .replaceAll('/proc/stat', PROC_STAT);
-  await rm(join(dir, 'calls'), { force: true });
-  const child = execa(shell[0]!, [...shell.slice(1), '-c', script], {
+    rewrite: (script) =>
+      script.replaceAll('/sys/class/net', net).replaceAll('/proc/stat', PROC_STAT),
     env: { PATH: `${bin}:${process.env['PATH']}`, D: dir },
-    buffer: false,
-    reject: false,
+    enough,
+    ...(onSample ? { onSample } : {}),
   });
-  const st = newSamplerStream(B);
-  const samples: Sample[] = [];
-  child.stdout!.on('data', (c: Buffer) => {
-    for (const s of feedSampler(st, c.toString())) {
-      samples.push(s);
-      onSample?.(s);
-    }
-    if (enough(samples)) child.kill('SIGTERM');
-  });
-  await child;
-  return { samples, warnings: st.warnings };
 }
 
 const slow = (samples: Sample[]) => samples.filter((s) => s.seq % 3 === 0);
