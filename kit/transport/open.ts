@@ -1,5 +1,6 @@
 import { terminalField } from '../terminal-text.js';
 import { LocalTransport } from './local.js';
+import type { SshConnectOptions } from './ssh-connect.js';
 import type { Transport } from './types.js';
 
 export interface OpenOptions {
@@ -21,7 +22,14 @@ function warnOnce(line: string): void {
   process.stderr.write(`warning: ${terminalField(line)}\n`);
 }
 
-export async function openTransport(spec: string | 'local', opts: OpenOptions): Promise<Transport> {
+// What a fleet's connections share (fleet-opener.ts); a single host has none.
+export type SharedConnections = Pick<SshConnectOptions, 'jumps' | 'handshakes'>;
+
+export async function openTransport(
+  spec: string | 'local',
+  opts: OpenOptions,
+  shared: SharedConnections = {},
+): Promise<Transport> {
   if (spec === 'local') return new LocalTransport();
   // Loaded on demand: ssh2 costs ~60 ms of startup that --local never needs.
   const { connectSsh } = await import('./ssh-connect.js');
@@ -30,6 +38,7 @@ export async function openTransport(spec: string | 'local', opts: OpenOptions): 
   // ~/.ssh/config and /etc/ssh/ssh_config, as OpenSSH does.
   return connectSsh(spec, {
     ...opts,
+    ...shared,
     warn: opts.warn ?? warnOnce,
     configFiles: opts.sshConfig ?? [],
   });

@@ -2,6 +2,9 @@ import type { Duplex } from 'node:stream';
 import ssh2, { type Client, type ConnectConfig } from 'ssh2';
 import { DropkitError } from '../errors.js';
 import { loadKnownHosts } from '../ssh/known-hosts.js';
+import type { HandshakeGate } from './handshake-gate.js';
+import type { JumpCache, SharedHop } from './jump-cache.js';
+import { jumpFailedError, jumpLostError } from './jump-errors.js';
 import { proxyExitedError, proxyTimeoutError } from './proxy-errors.js';
 import { type ProxyProcess, startProxyCommand } from './proxy-process.js';
 import { SshTransport } from './ssh.js';
@@ -23,6 +26,11 @@ export interface SshConnectOptions {
   // Config problems that make dropkit behave otherwise than ssh would: shown
   // whether or not --debug is given.
   warn?: (line: string) => void;
+  // A fleet's: jump-host connections shared by every target behind them (and
+  // left open when one target closes), and the bound on handshakes in flight.
+  // Without them, each connection has its own hops, closed with it.
+  jumps?: JumpCache;
+  handshakes?: HandshakeGate;
 }
 
 interface Handshake {
@@ -36,6 +44,9 @@ interface Handshake {
 // error can quote the whole of its stderr.
 const PROXY_EXIT_WAIT_MS = 500;
 const LOST_STREAM = /Connection lost before handshake|closed during the handshake/;
+// How long a target that failed behind a shared jump host waits for that
+// host's own connection to report its loss, which then is the reason.
+const JUMP_LOSS_WAIT_MS = 300;
 
 // What the host key check decided, for the handshake's error path.
 interface KeyOutcome {
@@ -99,8 +110,7 @@ async function handshakeOver(
   const lookupHost = r.hostKeyAlias ?? r.hostName;
   // OpenSSH looks a HostKeyAlias up without a port.
   const lookupPort = r.hostKeyAlias ? 22 : target.port;
-  const timeoutMs =
-    opts.connectTimeoutMs ?? (r.connectTimeoutSec ? r.connectTimeoutSec * 1000 : 10_000);
+  const timeoutMs = connectTimeoutOf(target, opts);
   // The user's files and the system-wide ones (/etc/ssh/ssh_known_hosts),
   // as OpenSSH reads them; new keys are only ever appended to the user's.
   const known = await loadKnownHosts([...r.userKnownHostsFiles, ...r.globalKnownHostsFiles]);
@@ -173,6 +183,7 @@ async function handshakeOver(
   };
   return new Promise<Handshake>((resolve, reject) => {
     let settled = false;
+    let ended: () => void = () => undefined;
     // ssh2 may report several errors for one failure (EPIPE, then the lost
     // connection): the first one decides, and later ones must still have a
     // listener or they would be thrown.
@@ -181,6 +192,7 @@ async function handshakeOver(
     const fail = (e: Error & { level?: string }) => {
       if (settled) return;
       settled = true;
+      ended();
       classify(e)
         .then(reject, reject)
         .finally(() => client.end());
@@ -188,6 +200,7 @@ async function handshakeOver(
     client.once('ready', () => {
       if (settled) return;
       settled = true;
+      ended();
       // A connection lost later takes its proxy with it.
       if (proxy) client.once('close', () => proxy.stop());
       resolve({
@@ -200,6 +213,8 @@ async function handshakeOver(
     client.on('error', fail);
     // A stream that closes after the server's banner brings no error of its own.
     client.once('close', () => fail(new Error('connection closed during the handshake')));
+    // Counted here, where ssh2 starts: the bound is checked on what happened.
+    if (opts.handshakes) ended = opts.handshakes.begin();
     client.connect(config);
     // Small request/response exchanges: without this, Nagle plus delayed ACKs
     // add ~40 ms to every exec round trip.
@@ -207,21 +222,61 @@ async function handshakeOver(
   });
 }
 
-function forwardOut(via: Client, host: string, port: number, name: string): Promise<Duplex> {
+function connectTimeoutOf(target: SshTarget, opts: SshConnectOptions): number {
+  const sec = target.resolved.connectTimeoutSec;
+  return opts.connectTimeoutMs ?? (sec ? sec * 1000 : 10_000);
+}
+
+const FORWARD_HINT =
+  'check the ProxyJump host can reach the target (AllowTcpForwarding on the jump host)';
+
+// `timeoutMs`: how long the jump host may take to open the channel. Only a
+// fleet sets it: there the wait holds a handshake slot, and a target the jump
+// host cannot reach (its SYNs dropped) would hold it for minutes.
+function forwardOut(
+  via: Client,
+  host: string,
+  port: number,
+  name: string,
+  timeoutMs?: number,
+): Promise<Duplex> {
   return new Promise((resolve, reject) => {
-    via.forwardOut('127.0.0.1', 0, host, port, (err, stream) =>
-      err
-        ? reject(
-            new DropkitError({
-              code: 'CONNECT_FAILED',
-              message: `jump host could not reach ${host}:${port}: ${err.message}`,
-              host: name,
-              step: 'proxy jump',
-              hint: 'check the ProxyJump host can reach the target (AllowTcpForwarding on the jump host)',
-            }),
-          )
-        : resolve(stream),
-    );
+    let timer: NodeJS.Timeout | undefined;
+    let late = false;
+    if (timeoutMs !== undefined)
+      timer = setTimeout(() => {
+        late = true;
+        reject(
+          new DropkitError({
+            code: 'CONNECT_TIMEOUT',
+            message: `jump host could not reach ${host}:${port} within ${Math.round(timeoutMs / 1000)} s`,
+            host: name,
+            step: 'proxy jump',
+            hint: FORWARD_HINT,
+          }),
+        );
+      }, timeoutMs);
+    try {
+      via.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+        clearTimeout(timer);
+        // A channel that opens after the deadline is no one's.
+        if (late) return void stream?.close();
+        if (!err) return resolve(stream);
+        reject(
+          new DropkitError({
+            code: 'CONNECT_FAILED',
+            message: `jump host could not reach ${host}:${port}: ${err.message}`,
+            host: name,
+            step: 'proxy jump',
+            hint: FORWARD_HINT,
+          }),
+        );
+      });
+    } catch (e) {
+      // A connection already gone throws ("Not connected") instead of calling back.
+      clearTimeout(timer);
+      reject(e);
+    }
   });
 }
 
@@ -235,49 +290,133 @@ function reportWarnings(target: SshTarget, opts: SshConnectOptions, hop?: string
   for (const w of target.hostWarnings) warn?.(`${who}: ssh config: ${w}`);
 }
 
+// One host reached: through `via` (a jump host) when given, else directly or
+// by its ProxyCommand. In a fleet, one handshake slot covers opening the
+// socket too: a forwarded connection or a proxy reaches sshd, and counts
+// against its MaxStartups, before the handshake starts.
+function reach(
+  host: SshTarget,
+  opts: SshConnectOptions,
+  via: Client | undefined,
+  name: string,
+): Promise<Handshake> {
+  const go = async () => {
+    const deadline = opts.handshakes ? connectTimeoutOf(host, opts) : undefined;
+    const sock = via
+      ? await forwardOut(via, host.resolved.hostName, host.port, name, deadline)
+      : undefined;
+    return handshake(host, opts, sock);
+  };
+  return opts.handshakes ? opts.handshakes.run(go) : go();
+}
+
+// ProxyJump: each hop is reached through the previous one with direct-tcpip
+// (forwardOut), exactly like `ssh -J a,b target`; the first one directly or
+// through its own ProxyCommand. These hops are this connection's own, and end
+// with it (they go into `linked`).
+async function ownHops(
+  spec: string,
+  chain: readonly string[],
+  opts: SshConnectOptions,
+  linked: Array<{ end(): void }>,
+): Promise<Client | undefined> {
+  let via: Client | undefined;
+  for (const [i, hopSpec] of chain.entries()) {
+    const hop = await resolveTarget(hopSpec, { configFiles: opts.configFiles, viaJump: i > 0 });
+    reportWarnings(hop, opts, hopSpec);
+    const hs = await reach(hop, opts, via, spec);
+    keep(hs, linked);
+    linked.push(hs.client);
+    via = hs.client;
+  }
+  return via;
+}
+
+// The same hops, shared through the fleet's cache: the first target behind a
+// chain prefix opens it, the others wait for that one handshake.
+async function sharedHops(
+  spec: string,
+  chain: readonly string[],
+  opts: SshConnectOptions,
+  jumps: JumpCache,
+): Promise<SharedHop[]> {
+  const hops: SharedHop[] = [];
+  for (const [i, hopSpec] of chain.entries()) {
+    const prev = hops.at(-1);
+    let hop: SharedHop;
+    try {
+      hop = await jumps.hop(chain.slice(0, i + 1), async () => {
+        const t = await resolveTarget(hopSpec, { configFiles: opts.configFiles, viaJump: i > 0 });
+        reportWarnings(t, opts, hopSpec);
+        const hs = await reach(t, opts, prev?.client, hopSpec);
+        return { client: hs.client, ...(hs.proxy ? { stop: () => hs.proxy?.stop() } : {}) };
+      });
+    } catch (e) {
+      // An earlier hop that died is the reason, not the one it could not carry.
+      const dead = deadHop(hops);
+      throw dead
+        ? jumpLostError(spec, dead.name, dead.lost(), 'CONNECT_FAILED')
+        : jumpFailedError(spec, hopSpec, e);
+    }
+    const why = hop.lost();
+    if (why) throw jumpLostError(spec, hopSpec, why, 'CONNECT_FAILED');
+    hops.push(hop);
+  }
+  return hops;
+}
+
+// The first hop of the chain that is gone: the ones after it went with it.
+function deadHop(hops: readonly SharedHop[]): SharedHop | undefined {
+  return hops.find((h) => h.lost() !== undefined);
+}
+
+// A target that failed behind shared hops: when one of them is gone (or goes
+// within a moment, its connection reporting after the target's channel), the
+// jump host is the reason. A refused login or host key is the target's own,
+// and is not held up waiting.
+async function hopLoss(
+  spec: string,
+  hops: readonly SharedHop[],
+  e: unknown,
+): Promise<DropkitError | undefined> {
+  if (hops.length === 0) return undefined;
+  let dead = deadHop(hops);
+  const mayBeRoute = !(e instanceof DropkitError) || e.code === 'CONNECT_FAILED';
+  if (!dead && mayBeRoute) {
+    await Promise.race(hops.map((h) => h.lostWithin(JUMP_LOSS_WAIT_MS)));
+    dead = deadHop(hops);
+  }
+  return dead ? jumpLostError(spec, dead.name, dead.lost(), 'CONNECT_FAILED') : undefined;
+}
+
+function keep(hs: Handshake, linked: Array<{ end(): void }>): void {
+  if (hs.proxy) linked.push({ end: () => hs.proxy?.stop() });
+}
+
 export async function connectSsh(spec: string, opts: SshConnectOptions): Promise<SshTransport> {
   const started = performance.now();
   const target = await resolveTarget(spec, { configFiles: opts.configFiles });
   reportWarnings(target, opts);
-  // Everything that ends with this connection, oldest first: jump-host
-  // connections and ProxyCommand processes.
+  const chain = target.resolved.proxyJump ?? [];
+  // Everything that ends with this connection, oldest first: its own
+  // jump-host connections and ProxyCommand processes (never shared ones).
   const linked: Array<{ end(): void }> = [];
-  const hops: Client[] = [];
-  const via: string[] = [];
-  let sock: Duplex | undefined;
-  const keep = (hs: Handshake) => {
-    if (hs.proxy) linked.push({ end: () => hs.proxy?.stop() });
-  };
+  let shared: SharedHop[] = [];
   try {
-    // ProxyJump: each hop is reached through the previous one with
-    // direct-tcpip (forwardOut), exactly like `ssh -J a,b target`; the first
-    // one directly or through its own ProxyCommand.
-    for (const hopSpec of target.resolved.proxyJump ?? []) {
-      const hop = await resolveTarget(hopSpec, {
-        configFiles: opts.configFiles,
-        viaJump: hops.length > 0,
-      });
-      reportWarnings(hop, opts, hopSpec);
-      const hs = await handshake(hop, opts, sock);
-      keep(hs);
-      hops.push(hs.client);
-      linked.push(hs.client);
-      via.push(hopSpec);
-      const next: { host: string; port: number } = {
-        host: target.resolved.hostName,
-        port: target.port,
-      };
-      const nextHopIndex = via.length;
-      const nextSpec = target.resolved.proxyJump?.[nextHopIndex];
-      if (nextSpec) {
-        const nt = await resolveTarget(nextSpec, { configFiles: opts.configFiles, viaJump: true });
-        next.host = nt.resolved.hostName;
-        next.port = nt.port;
-      }
-      sock = await forwardOut(hs.client, next.host, next.port, spec);
+    let via: Client | undefined;
+    if (opts.jumps) {
+      shared = await sharedHops(spec, chain, opts, opts.jumps);
+      via = shared.at(-1)?.client;
+    } else {
+      via = await ownHops(spec, chain, opts, linked);
     }
-    const hs = await handshake(target, opts, sock);
-    keep(hs);
+    let hs: Handshake;
+    try {
+      hs = await reach(target, opts, via, spec);
+    } catch (e) {
+      throw (await hopLoss(spec, shared, e)) ?? e;
+    }
+    keep(hs, linked);
     const info: ConnectionInfo = {
       name: spec,
       address: target.resolved.hostName,
@@ -286,10 +425,18 @@ export async function connectSsh(spec: string, opts: SshConnectOptions): Promise
       isRoot: target.user === 'root',
       authMethod: hs.authMethod,
       hostKey: hs.hostKey,
-      via,
+      via: [...chain],
       connectMs: performance.now() - started,
     };
-    return new SshTransport(info, hs.client, linked);
+    // A target lost with its shared jump host says so, not just "lost".
+    const explainLoss =
+      shared.length > 0
+        ? () => {
+            const dead = deadHop(shared);
+            return dead && jumpLostError(spec, dead.name, dead.lost(), 'CONNECTION_LOST');
+          }
+        : undefined;
+    return new SshTransport(info, hs.client, linked, explainLoss);
   } catch (e) {
     for (const l of [...linked].reverse()) l.end();
     throw e;

@@ -22,6 +22,9 @@ export class SshTransport implements Transport {
     // What ends after this connection, oldest first: jump-host connections
     // and ProxyCommand processes.
     private readonly linked: ReadonlyArray<{ end(): void }>,
+    // Behind a shared jump host: the jump host's loss, once it is gone, which
+    // says more than this connection's own end.
+    private readonly explainLoss?: () => DropkitError | undefined,
   ) {
     client.on('close', () => {
       if (!this.closed) {
@@ -47,6 +50,8 @@ export class SshTransport implements Transport {
   }
 
   private lostError(step: string | undefined, cause?: unknown): DropkitError {
+    const viaJump = this.explainLoss?.();
+    if (viaJump) return viaJump;
     return new DropkitError({
       code: 'CONNECTION_LOST',
       message: `SSH connection lost${this.lost ? `: ${this.lost.message}` : ''}`,

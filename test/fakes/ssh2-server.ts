@@ -23,6 +23,12 @@ export interface FakeSshServer {
   hostLines(alias: string, extra?: string[]): string[];
   /** Connections accepted so far (a jump test counts them). */
   connections(): number;
+  /** The most connections at once that had not finished authenticating. */
+  peakHandshakes(): number;
+  /** direct-tcpip channels asked for (the server as a jump host). */
+  forwards(): number;
+  /** Connections open now. */
+  liveConnections(): number;
   close(): Promise<void>;
 }
 
@@ -40,7 +46,35 @@ function runExec(command: string, channel: ssh2.ServerChannel, children: Set<Chi
   channel.on('close', () => child.kill('SIGKILL'));
 }
 
-export async function startFakeSshServer(dir: string): Promise<FakeSshServer> {
+// direct-tcpip to 127.0.0.1 only.
+function forward(
+  accept: () => ssh2.ServerChannel,
+  reject: () => void,
+  info: ssh2.TcpipRequestInfo,
+): void {
+  const upstream = connect(info.destPort, '127.0.0.1');
+  // As the real client does: Nagle plus delayed ACKs would add ~40 ms
+  // to each round trip of a handshake carried through here.
+  upstream.setNoDelay(true);
+  upstream.once('error', () => reject());
+  upstream.once('connect', () => {
+    const channel = accept();
+    channel.pipe(upstream).pipe(channel);
+    channel.on('close', () => upstream.destroy());
+  });
+}
+
+export interface FakeSshServerOptions {
+  /** Holds every authentication this long, so that handshakes overlap. */
+  authDelayMs?: number;
+  /** Holds every direct-tcpip request this long (a jump host whose target does not answer). */
+  forwardDelayMs?: number;
+}
+
+export async function startFakeSshServer(
+  dir: string,
+  opts: FakeSshServerOptions = {},
+): Promise<FakeSshServer> {
   const hostKey = utils.generateKeyPairSync('ed25519');
   const userKey = utils.generateKeyPairSync('ed25519');
   const allowed = utils.parseKey(userKey.public);
@@ -48,9 +82,27 @@ export async function startFakeSshServer(dir: string): Promise<FakeSshServer> {
   const sockets = new Set<Socket>();
   const children = new Set<ChildProcess>();
   let accepted = 0;
+  let forwarded = 0;
+  // Handshakes in flight as this side sees them: from the accepted socket to
+  // the end of authentication, or to the close of one that never got there.
+  let handshaking = 0;
+  let peak = 0;
 
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
     accepted++;
+    handshaking++;
+    peak = Math.max(peak, handshaking);
+    let done = false;
+    const finished = () => {
+      if (done) return;
+      done = true;
+      handshaking--;
+    };
+    let closed = false;
+    client.on('close', () => {
+      closed = true;
+      finished();
+    });
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
       const ok =
@@ -58,10 +110,19 @@ export async function startFakeSshServer(dir: string): Promise<FakeSshServer> {
         ctx.key.algo === allowed.type &&
         ctx.key.data.equals(allowed.getPublicSSH()) &&
         (!ctx.signature || allowed.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true);
-      if (ok) ctx.accept();
-      else ctx.reject(['publickey']);
+      const answer = () => {
+        // A held answer may find the client gone (a test killed its route).
+        if (done) return;
+        if (ok) ctx.accept();
+        else ctx.reject(['publickey']);
+      };
+      // Only the signed attempt is held: the query before it is answered at once.
+      const signed = ctx.method === 'publickey' && ctx.signature !== undefined;
+      if (opts.authDelayMs && signed) setTimeout(answer, opts.authDelayMs);
+      else answer();
     });
     client.on('ready', () => {
+      finished();
       client.on('session', (accept) => {
         const session = accept();
         session.on('exec', (acceptExec, _reject, info) =>
@@ -69,19 +130,20 @@ export async function startFakeSshServer(dir: string): Promise<FakeSshServer> {
         );
       });
       client.on('tcpip', (accept, reject, info) => {
+        forwarded++;
         if (info.destIP !== '127.0.0.1') return reject();
-        const upstream = connect(info.destPort, '127.0.0.1');
-        upstream.once('error', () => reject());
-        upstream.once('connect', () => {
-          const channel = accept();
-          channel.pipe(upstream).pipe(channel);
-          channel.on('close', () => upstream.destroy());
-        });
+        if (opts.forwardDelayMs)
+          setTimeout(() => closed || forward(accept, reject, info), opts.forwardDelayMs);
+        else forward(accept, reject, info);
       });
     });
   });
   const net = server as unknown as NetServer;
-  net.on('connection', (s: Socket) => {
+  // ssh2's own 'connection' event gives its client objects, which cannot be
+  // destroyed; the TCP sockets come from the net server it wraps.
+  const tcp = (server as unknown as { _srv: NetServer })._srv;
+  tcp.on('connection', (s: Socket) => {
+    s.setNoDelay(true);
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -110,6 +172,9 @@ export async function startFakeSshServer(dir: string): Promise<FakeSshServer> {
       '  StrictHostKeyChecking yes',
     ],
     connections: () => accepted,
+    peakHandshakes: () => peak,
+    forwards: () => forwarded,
+    liveConnections: () => sockets.size,
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of children) c.kill('SIGKILL');

@@ -13,18 +13,9 @@ import { shellQuote } from '../../../kit/shell-quote.js';
 import type { SshTransport } from '../../../kit/transport/ssh.js';
 import { connectSsh, type SshConnectOptions } from '../../../kit/transport/ssh-connect.js';
 import { type FakeSshServer, startFakeSshServer } from '../../fakes/ssh2-server.js';
+import { TCP_PIPE } from '../../fakes/tcp-pipe.js';
 
-// What `nc %h %p` does, in node (nc is not on every machine): stdin to the
-// socket, the socket to stdout, and an exit when either side is done. The last
-// argument is a marker, only there to find the process afterwards.
-const PIPE = `
-const net = require('node:net');
-const s = net.connect(Number(process.argv[3]), process.argv[2]);
-s.on('error', (e) => { process.stderr.write('pipe: ' + e.message + '\\n'); process.exit(1); });
-process.stdin.pipe(s);
-s.pipe(process.stdout);
-s.on('close', () => process.exit(0));
-`;
+const PIPE = TCP_PIPE;
 
 let dir: string;
 let server: FakeSshServer;
