@@ -6,6 +6,7 @@ import { acceptSections, listedInterfaces } from './accept.js';
 import type { Section } from './frames.js';
 import { assembleInterfaces, listedNames } from './interfaces.js';
 import { SourceTable } from './source-table.js';
+import { takenOnceNote } from './taken-once.js';
 
 // Pure: raw sections in, a typed snapshot plus the byte-exact raw files out.
 // Only the sections accept.ts keeps are used: every name a host sends may be
@@ -19,6 +20,9 @@ export interface BuildInput {
   durationMs: number;
   sections: Section[];
   specs: readonly CollectorSpec[];
+  // Sections an earlier snapshot of the run took, of sources this one did not
+  // run (taken-once.ts): parsed as its own, listed as taken once.
+  carried?: readonly Section[];
 }
 
 export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: RawFile[] } {
@@ -26,6 +30,22 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
   const { hostWide, perIface, rank } = acceptSections(input.sections, input.specs, warnings);
   const table = new SourceTable(input.specs, warnings);
   for (const s of hostWide) table.add(s);
+  const own = new Set([...hostWide, ...perIface].map((s) => `${s.id}\u0000${s.iface ?? ''}`));
+  const takenOnce: Array<{ id: string; iface?: string; rawPath: string }> = [];
+  const copies: RawFile[] = [];
+  const carry = (s: Section) => {
+    if (own.has(`${s.id}\u0000${s.iface ?? ''}`)) return;
+    const copy = table.carry(s);
+    if (!copy) return;
+    copies.push(copy);
+    takenOnce.push({
+      id: s.id,
+      ...(s.iface !== undefined ? { iface: s.iface } : {}),
+      rawPath: copy.path,
+    });
+  };
+  const carried = input.carried ?? [];
+  for (const s of carried) if (s.iface === undefined) carry(s);
   const draft = newDraft(warnings);
   const read =
     (id: string, iface?: string): ReadSection =>
@@ -48,6 +68,9 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
     warnings,
   );
   for (const s of perIface) table.add(s);
+  // Only for the interfaces this snapshot lists: one gone since is not
+  // brought back by an earlier snapshot's output.
+  for (const s of carried) if (s.iface !== undefined && listed.has(s.iface)) carry(s);
   const perInterface = scoped('per-interface');
   for (const name of listed)
     for (const { id, model } of perInterface) model.apply(read(id, name), draft, name);
@@ -57,7 +80,10 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
   // Software by the snapshot's own sysfs loop: a sos report or a copied raw/
   // has no such line, and its missing ethtool files were never skipped here.
   const software = (name: string) => getOwn(draft.listing.sysfs, name)?.attrs['virtual'] === '1';
-  const skipped = skippedSources(input.specs, interfaces, perIface, software);
+  // A carried source ran on its interface, in the earlier snapshot.
+  const took = new Set(takenOnce.map((t) => `${t.id}\u0000${t.iface ?? ''}`));
+  const ran = [...perIface, ...carried.filter((s) => took.has(`${s.id}\u0000${s.iface ?? ''}`))];
+  const skipped = skippedSources(input.specs, interfaces, ran, software);
   const start = firstStart(input.sections);
   const { facts, ...hostWideFields } = draft.fields;
   const snapshot: Snapshot = {
@@ -71,9 +97,13 @@ export function buildSnapshot(input: BuildInput): { snapshot: Snapshot; raw: Raw
     ...hostWideFields,
     sources,
     ...(skipped.length ? { skipped } : {}),
+    ...(takenOnce.length ? { takenOnce: { from: 'before' as const, sources: takenOnce } } : {}),
     warnings,
   };
-  return { snapshot, raw };
+  return {
+    snapshot,
+    raw: takenOnce.length ? [...raw, ...copies, takenOnceNote(takenOnce)] : raw,
+  };
 }
 
 export const SKIPPED_SOFTWARE =

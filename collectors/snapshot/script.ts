@@ -194,7 +194,12 @@ function sourceArgs(spec: CollectorSpec): string {
   return `s ${shellQuote(s.sh)}`;
 }
 
-export function snapshotBody(specs: readonly CollectorSpec[]): string {
+// `covered`: per source id, the interfaces it is not run on (an earlier
+// snapshot of the run read them once: taken-once.ts).
+export function snapshotBody(
+  specs: readonly CollectorSpec[],
+  covered: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+): string {
   const line = (spec: CollectorSpec, iface: string) =>
     `sec ${shellQuote(spec.id)} ${iface} ${spec.source.kind === 'file' ? 0 : timeoutOf(spec)} ${spec.needsRoot ? 1 : 0} ${sourceArgs(spec)}`;
   const globals = specs.filter((s) => s.scope === 'global');
@@ -220,7 +225,14 @@ export function snapshotBody(specs: readonly CollectorSpec[]): string {
       ...(spec.devicesOnly ? ['[ ! -e "/sys/class/net/$i/device" ] ||'] : []),
       ...(spec.softwareOnlyWithDrops ? ['[ "$w" = 0 ] ||'] : []),
     ];
-    second.push(guards.length ? `  ${guards.join(' ')} ${l.trim()}` : l);
+    const run = guards.length ? `  ${guards.join(' ')} ${l.trim()}` : l;
+    const skip = [...(covered.get(spec.id) ?? [])];
+    // Quoted patterns match literally, whatever the name holds.
+    second.push(
+      skip.length
+        ? `  case "$i" in ${skip.map(shellQuote).join('|')}) ;; *) ${run.trim()} ;; esac`
+        : run,
+    );
   }
   second.push('done');
   const main: string[] = [];
@@ -247,9 +259,9 @@ export function snapshotBody(specs: readonly CollectorSpec[]): string {
 export function buildSnapshotScript(
   specs: readonly CollectorSpec[],
   boundary: string,
-  opts: { bash?: boolean } = {},
+  opts: { bash?: boolean; covered?: ReadonlyMap<string, ReadonlySet<string>> } = {},
 ): string {
-  const body = snapshotBody(specs);
+  const body = snapshotBody(specs, opts.covered);
   const head = `B=${shellQuote(boundary)}\n${FRAMES.trim()}\n`;
   const posix = `${head}${POSIX_PRELUDE.trim()}\nnow\n${body}`;
   if (opts.bash === false) return posix;

@@ -4,6 +4,7 @@ import type { ParseResult } from '../parse-result.js';
 import { type CollectorSpec, renderSource, timeoutOf } from '../spec.js';
 import { type Section, stderrKey } from './frames.js';
 import { failureReason } from './source-status.js';
+import { TAKEN_ONCE_SOURCE } from './taken-once.js';
 
 // The sections a snapshot kept (accept.ts), each as a source record, its raw
 // file and its text for the parsers. Pure.
@@ -34,10 +35,30 @@ export class SourceTable {
 
   // The section's spec is known and its interface was checked (accept.ts).
   add(s: Section): void {
+    const record = this.recordOf(s);
+    if (!record) return;
+    this.kept.push({ section: s, record, raw: { path: record.rawPath, bytes: s.stdout, record } });
+    this.text.set(stderrKey(s.id, s.iface), s.stdout.toString('utf8'));
+    if (!record.ok) this.failed.add(stderrKey(s.id, s.iface));
+  }
+
+  // A section an earlier snapshot took (taken-once.ts): parsed as this
+  // snapshot's own, but not a source it ran. Its raw file is a copy, whose
+  // record says so (the manifest shows it as the file's source).
+  carry(s: Section): RawFile | undefined {
+    const record = this.recordOf(s);
+    if (!record?.ok) return undefined;
+    this.text.set(stderrKey(s.id, s.iface), s.stdout.toString('utf8'));
+    const { durationMs: _, ...rest } = record;
+    const copy = { ...rest, source: `${TAKEN_ONCE_SOURCE}: ${record.source}` };
+    return { path: record.rawPath, bytes: s.stdout, record: copy };
+  }
+
+  private recordOf(s: Section): SourceRecord | undefined {
     const spec = this.specById.get(s.id);
-    if (!spec) return;
+    if (!spec) return undefined;
     const reason = failureReason(s, timeoutOf(spec), spec.explain);
-    const record: SourceRecord = {
+    return {
       id: s.id,
       ...(s.iface ? { iface: s.iface } : {}),
       rawPath: s.iface ? spec.rawPath.replaceAll('{iface}', s.iface) : spec.rawPath,
@@ -49,9 +70,6 @@ export class SourceTable {
       ...(reason ? { reason } : {}),
       bytes: s.stdout.length,
     };
-    this.kept.push({ section: s, record, raw: { path: record.rawPath, bytes: s.stdout, record } });
-    this.text.set(stderrKey(s.id, s.iface), s.stdout.toString('utf8'));
-    if (!record.ok) this.failed.add(stderrKey(s.id, s.iface));
   }
 
   parsed<T>(id: string, parse: (t: string) => ParseResult<T>, iface?: string): T | undefined {

@@ -6,6 +6,7 @@ import type { CollectorSpec } from '../spec.js';
 import { buildSnapshot } from './build.js';
 import { parseFrames, parseStderrFrames, stderrKey } from './frames.js';
 import { buildSnapshotScript, newBoundary } from './script.js';
+import { carriedSections, coveredInterfaces } from './taken-once.js';
 
 // All of a snapshot's stdout beyond this is not read: the host is stopped
 // (its processes reaped by tag) and what arrived is kept. A real snapshot of
@@ -25,11 +26,21 @@ export async function takeSnapshot(
     signal?: AbortSignal;
     timeoutMs?: number;
     step?: string;
+    // An earlier snapshot of the same host in the same run: what it read of
+    // the sources that cannot change meanwhile is not read again
+    // (taken-once.ts).
+    onceFrom?: TakenSnapshot;
   } = {},
 ): Promise<TakenSnapshot> {
   const specs = opts.specs ?? COLLECTORS;
   const boundary = newBoundary();
-  const script = buildSnapshotScript(specs, boundary);
+  const carried = opts.onceFrom ? carriedSections(opts.onceFrom.raw) : [];
+  const hostWide = new Set(carried.flatMap((s) => (s.iface === undefined ? [s.id] : [])));
+  const script = buildSnapshotScript(
+    specs.filter((s) => !(s.scope === 'global' && hostWide.has(s.id))),
+    boundary,
+    { covered: coveredInterfaces(carried) },
+  );
   const started = new Date();
   // A host that floods stdout is cut off: memory stays bounded and the
   // sections that arrived are still used.
@@ -67,6 +78,7 @@ export async function takeSnapshot(
     durationMs: r.durationMs,
     sections,
     specs,
+    ...(carried.length ? { carried } : {}),
   });
   built.snapshot.warnings.unshift(...warnings);
   if (r.timedOut)

@@ -185,10 +185,26 @@ export async function measureSteps(run: Run): Promise<void> {
     () => (live.trace ? `skb:kfree_skb on ${receiver.spec}` : `skipped: ${receiver.traceSkipped}`),
   );
   await trafficSteps(run, ts, tr);
-  await step('samplers stopped', () => stopSessions(live));
+  // The samplers and the tracer wind down (their last sample, the tracer's
+  // teardown: about 0.2 s) while the hosts are read: nothing in the snapshot
+  // depends on them having ended, and they only add to what the series saw.
+  const stopping = step('samplers stopped', () => stopSessions(live));
+  // Interrupted: the stop fails as the step's error, and afterFailure takes
+  // the snapshots, as without the overlap.
+  if (o.signal.aborted) return void (await stopping);
+  const stopped = stopping.catch(() => undefined);
   await step('snapshots after', async () => {
-    [sender.after, receiver.after] = await snapshotBoth(ts, tr, 'snapshot after', o.signal);
+    const taken = snapshotBoth(ts, tr, 'snapshot after', o.signal, [
+      sender.before,
+      receiver.before,
+    ]);
+    // Ends after the stop, so the record keeps the steps in their order
+    // (both settled first: a snapshot that fails meanwhile is not left
+    // unhandled).
+    await Promise.allSettled([taken, stopped]);
+    [sender.after, receiver.after] = await taken;
   });
+  await stopping;
 }
 
 // Both connections, each watched from then on: a lost one is this host's

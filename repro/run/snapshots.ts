@@ -2,15 +2,20 @@ import { type TakenSnapshot, takeSnapshot } from '../../collectors/snapshot/take
 import type { Transport } from '../../kit/transport/types.js';
 
 // Both hosts' snapshots, taken at once; one that fails fails the step.
+// `before`, for the "after" ones: each host's earlier snapshot, whose
+// sources that cannot change during the run are not read again
+// (collectors/snapshot/taken-once.ts).
 export async function snapshotBoth(
   sender: Transport,
   receiver: Transport,
   step: 'snapshot before' | 'snapshot after',
   signal: AbortSignal,
+  before: [TakenSnapshot | undefined, TakenSnapshot | undefined] = [undefined, undefined],
 ): Promise<[TakenSnapshot, TakenSnapshot]> {
+  const once = (b: TakenSnapshot | undefined) => (b ? { onceFrom: b } : {});
   return Promise.all([
-    takeSnapshot(sender, { signal, step }),
-    takeSnapshot(receiver, { signal, step }),
+    takeSnapshot(sender, { signal, step, ...once(before[0]) }),
+    takeSnapshot(receiver, { signal, step, ...once(before[1]) }),
   ]);
 }
 

@@ -139,7 +139,8 @@ async function untilListening(
   serverDone: () => ExecResult | undefined,
   pod?: Pod,
 ): Promise<void> {
-  for (let i = 0; ; i++) {
+  const deadline = Date.now() + 5000;
+  for (;;) {
     const done = serverDone();
     if (done) {
       throw new DropkitError({
@@ -151,7 +152,7 @@ async function untilListening(
       });
     }
     if ((await busyPortsOn(receiver, 'port check', signal, pod)).has(port)) return;
-    if (i > 50 || signal.aborted) {
+    if (Date.now() > deadline || signal.aborted) {
       throw new DropkitError({
         code: 'COMMAND_FAILED',
         message: `iperf3 server did not listen on port ${port} within 5 s`,
@@ -159,6 +160,8 @@ async function untilListening(
         step: 'iperf3 server',
       });
     }
-    await new Promise((r) => setTimeout(r, 100));
+    // Each check is one exec on the host: 25 ms apart, the traffic starts
+    // about 40 ms sooner on average than with 100 ms, at a few more of them.
+    await new Promise((r) => setTimeout(r, 25));
   }
 }

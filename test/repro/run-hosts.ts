@@ -34,6 +34,16 @@ export const SNAPSHOT_AFTER = 'snapshot after: snapshot script';
 export const SAMPLER = 'sampler: sampler script';
 export const TRACER = 'drop tracing: tracer script';
 export const TRACER_LEFTOVER = 'drop tracing cleanup: tracer leftover script';
+// The tracer stops (and its leftover check runs) while the "after" snapshot
+// is taken (run.ts overlaps them), so the host sees the two in either order:
+// this puts the check after the snapshot when it came just before it.
+export function overlapOrder(keys: readonly string[]): string[] {
+  const out = [...keys];
+  for (let i = 0; i + 1 < out.length; i++)
+    if (out[i] === TRACER_LEFTOVER && out[i + 1] === SNAPSHOT_AFTER)
+      [out[i], out[i + 1]] = [SNAPSHOT_AFTER, TRACER_LEFTOVER];
+  return out;
+}
 export const SERVER = 'iperf3 -s -1 -J -p 5201 --idle-timeout 32';
 export const CLIENT =
   'iperf3 -c 198.18.0.12 -p 5201 -J --get-server-output --connect-timeout 5000 -u -b 500M/32 -P 2 -l 1400 -t 2';
