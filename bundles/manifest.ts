@@ -3,7 +3,7 @@
 
 // node: `collect bundle`; repro: `repro run`; compare: `repro compare`, one
 // reproduction per variant and repeat.
-export type BundleKind = 'node' | 'repro' | 'compare';
+export type BundleKind = 'node' | 'repro' | 'compare' | 'scan';
 
 export interface ManifestFile {
   path: string;

@@ -6,7 +6,7 @@ import { hostOfSpec } from '../kit/ssh/host-spec.js';
 import { type BundleHost, manifestSkipped } from './bundle-input.js';
 import { toSummaryFinding } from './findings-summary.js';
 import { SUMMARY_JSON, SUMMARY_MD } from './manifest.js';
-import { hostSummary, type SharedNote, type Summary } from './summary.js';
+import { hostSummary, hostsSummaryHead, type SharedNote, type Summary } from './summary.js';
 import { renderSummaryMd } from './summary-md.js';
 import { traceDiagnosis, traceFiles } from './trace-files.js';
 
@@ -75,14 +75,7 @@ export function nodeBundleParts(
   );
   const checked = [...new Set(taken.flatMap((c) => checkedCounters({ after: c.taken.snapshot })))];
   const summary: Summary = {
-    schema: 'dropkit.summary/1',
-    kind: 'node',
-    caseId: meta.caseId ?? null,
-    createdAt: meta.createdAt.toISOString(),
-    ...(meta.note ? { note: meta.note } : {}),
-    status: hosts.every((h) => h.status === 'complete') ? 'complete' : 'partial',
-    redacted: meta.redacted,
-    ...(meta.kept?.length ? { kept: [...meta.kept] } : {}),
+    ...hostsSummaryHead('node', hosts, meta),
     ...(meta.shared ? { shared: meta.shared } : {}),
     findings: findings.map(toSummaryFinding),
     checked,

@@ -29,12 +29,14 @@ const TITLE: Record<Summary['kind'], string> = {
   node: 'node evidence',
   repro: 'packet-loss reproduction',
   compare: 'packet-loss comparison',
+  scan: 'fleet scan',
 };
 // Where a host's raw outputs are, by kind.
 const RAW_AT: Record<Summary['kind'], string> = {
   node: 'hosts/<host>/',
   repro: 'hosts/<host>/{before,after}/',
   compare: 'hosts/<host>/<run>/{before,after}/',
+  scan: 'hosts/<host>/{before,after}/',
 };
 
 // extraTop and extraDetails (the reproduction's sections) are lines: each

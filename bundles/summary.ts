@@ -97,6 +97,34 @@ export interface SharedNote {
   fields: string[];
 }
 
+// What a bundle of hosts without traffic (node, scan) says of itself first:
+// complete only when every host is.
+export function hostsSummaryHead(
+  kind: BundleKind,
+  hosts: ReadonlyArray<{ status: string }>,
+  meta: {
+    caseId?: string;
+    note?: string;
+    createdAt: Date;
+    redacted: boolean;
+    kept?: readonly string[];
+  },
+): Pick<
+  Summary,
+  'schema' | 'kind' | 'caseId' | 'createdAt' | 'note' | 'status' | 'redacted' | 'kept'
+> {
+  return {
+    schema: 'dropkit.summary/1',
+    kind,
+    caseId: meta.caseId ?? null,
+    createdAt: meta.createdAt.toISOString(),
+    ...(meta.note ? { note: meta.note } : {}),
+    status: hosts.every((h) => h.status === 'complete') ? 'complete' : 'partial',
+    redacted: meta.redacted,
+    ...(meta.kept?.length ? { kept: [...meta.kept] } : {}),
+  };
+}
+
 export const KEY_SYSCTLS = [
   'net.core.netdev_max_backlog',
   'net.core.netdev_budget',

@@ -20,7 +20,9 @@ export interface LiveStatus {
 
 export interface Progress {
   step(name: string, ms: number, ok: boolean, detail?: string): void;
-  status(s: LiveStatus): void;
+  // A run's live status, or a line a command made of its own (host names
+  // already escaped with terminalField).
+  status(s: LiveStatus | string): void;
   note(line: string): void;
   done(): void;
 }
@@ -44,7 +46,7 @@ export function createProgress(
     return {
       step: (name, ms, ok, detail) =>
         out.write(`${ts()} ${ok ? 'ok  ' : 'FAIL'} ${stepLine(name, ms, detail)}\n`),
-      status: (s) => out.write(`${ts()} ${statusLine(s)}\n`),
+      status: (s) => out.write(`${ts()} ${typeof s === 'string' ? s : statusLine(s)}\n`),
       note: (l) => out.write(`${ts()} ${field(l)}\n`),
       done() {},
     };
@@ -64,7 +66,7 @@ export function createProgress(
       // One terminal row: a line that wraps leaves a stale copy behind, since
       // \r\x1b[K clears only the last row.
       const cols = (out as { columns?: number }).columns ?? 80;
-      out.write(fitted(`… ${statusLine(s)}`, cols - 1));
+      out.write(fitted(`… ${typeof s === 'string' ? s : statusLine(s)}`, cols - 1));
       live = true;
     },
     note: (l) => {

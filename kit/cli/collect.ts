@@ -6,6 +6,7 @@ import { registerCompletion } from './completion-command.js';
 import { registerCollectDoctor } from './doctor-command.js';
 import { registerRedact } from './redact-command.js';
 import { registerReport } from './report-command.js';
+import { registerScan } from './scan-command.js';
 import { registerShow } from './show-command.js';
 import { registerSnapshot } from './snapshot-command.js';
 import { registerUpload } from './upload-command.js';
@@ -21,11 +22,13 @@ function program(): Command {
       examples([
         'collect doctor --node vmA',
         'collect snapshot --node vmA',
+        'collect scan --inventory hosts.ini',
         'collect analyze before/ after/',
       ]),
     );
   registerCollectDoctor(p);
   registerSnapshot(p);
+  registerScan(p);
   registerAnalyze(p);
   registerBundle(p);
   registerVerify(p);

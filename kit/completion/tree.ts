@@ -40,6 +40,8 @@ const VALUE_OF: Record<string, ValueKind> = {
   '--variant': 'variants',
   '--ssh-config': 'files',
   '--config': 'files',
+  '--nodes-file': 'files',
+  '--inventory': 'files',
   '--out': 'dirs',
 };
 

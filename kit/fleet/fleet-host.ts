@@ -10,6 +10,10 @@ export interface FleetHost {
   host: string;
   user?: string;
   port?: number;
+  /** ansible_ssh_private_key_file. */
+  keyFile?: string;
+  /** ansible_ssh_common_args then ansible_ssh_extra_args, as one string. */
+  sshArgs?: string;
   /** Groups it belongs to, directly or through `children`, sorted; never `all`. */
   groups: string[];
 }
@@ -40,6 +44,8 @@ export function dedupeHosts(hosts: readonly FleetHost[]): FleetHost[] {
     seen.host = h.host;
     if (h.user !== undefined) seen.user = h.user;
     if (h.port !== undefined) seen.port = h.port;
+    if (h.keyFile !== undefined) seen.keyFile = h.keyFile;
+    if (h.sshArgs !== undefined) seen.sshArgs = h.sshArgs;
     seen.groups = [...new Set([...seen.groups, ...h.groups])];
   }
   for (const h of byName.values()) h.groups.sort();

@@ -1,16 +1,22 @@
 // What both inventory formats (INI and YAML) fill in: groups with their hosts,
 // children and variables, and each host's own variables. Only the connection
-// variables are kept (ansible_host, ansible_user, ansible_port, and their old
-// ansible_ssh_* names). `build` applies Ansible's precedence: a host's own
+// variables are kept (ansible_host, ansible_user, ansible_port, the private
+// key file and the ssh arguments, and their old ansible_ssh_* names). `build` applies Ansible's precedence: a host's own
 // variables over its groups', a child group's over its parent's, and among
 // groups of one depth the later name. Pure.
 
 import { dedupeHosts, type FleetHost, listError } from './fleet-host.js';
+import { shellWords } from './ssh-args.js';
 
 export interface ConnectionVars {
   host?: string;
   user?: string;
   port?: number;
+  keyFile?: string;
+  /** ansible_ssh_common_args, as one string of ssh arguments. */
+  commonArgs?: string;
+  /** ansible_ssh_extra_args, added after the common ones. */
+  extraArgs?: string;
 }
 
 interface Group {
@@ -28,6 +34,10 @@ const KEYS = new Map<string, keyof ConnectionVars>([
   ['ansible_ssh_user', 'user'],
   ['ansible_port', 'port'],
   ['ansible_ssh_port', 'port'],
+  ['ansible_ssh_private_key_file', 'keyFile'],
+  ['ansible_private_key_file', 'keyFile'],
+  ['ansible_ssh_common_args', 'commonArgs'],
+  ['ansible_ssh_extra_args', 'extraArgs'],
 ]);
 
 /**
@@ -47,6 +57,14 @@ export function connectionVar(
     const port = /^\d{1,5}$/.test(text) ? Number(text) : 0;
     if (port < 1 || port > 65535) return `${key} "${text}" is not a port between 1 and 65535`;
     into.port = port;
+  } else if (field === 'commonArgs' || field === 'extraArgs') {
+    // Several arguments in one value, split as the shell splits them (ssh-args.ts).
+    try {
+      shellWords(text);
+    } catch (e) {
+      return `${key}: ${(e as Error).message}`;
+    }
+    into[field] = text;
   } else {
     if (/\s/.test(text)) return `${key} "${text}" contains whitespace`;
     into[field] = text;
@@ -145,6 +163,10 @@ export class Inventory {
         host: vars.host ?? name,
         ...(vars.user !== undefined ? { user: vars.user } : {}),
         ...(vars.port !== undefined ? { port: vars.port } : {}),
+        ...(vars.keyFile !== undefined ? { keyFile: vars.keyFile } : {}),
+        ...(vars.commonArgs !== undefined || vars.extraArgs !== undefined
+          ? { sshArgs: [vars.commonArgs, vars.extraArgs].filter((a) => a !== undefined).join(' ') }
+          : {}),
         // `all` and `ungrouped` say nothing about a host.
         groups: [...all].filter((g) => g !== 'all' && g !== 'ungrouped'),
       });

@@ -9,20 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureLab, median, report } from './lib.mjs';
-
-// GNU time's %M: peak resident set size of the command, in KiB.
-function measured(cmd, args, env) {
-  const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${cmd} exited ${r.status}: ${r.stderr.slice(-500)}`);
-  const kib = Number(r.stderr.trim().split('\n').pop());
-  return { ms, mib: kib / 1024 };
-}
+import { ensureLab, measured, median, report } from './lib.mjs';
 
 // Where a `collect bundle --local` spends its time, from its --debug lines
 // (separate runs: the timed ones above print nothing extra). Medians; what

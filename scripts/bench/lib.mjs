@@ -16,6 +16,20 @@ export function timeRun(cmd, args, env = {}) {
   return ms;
 }
 
+// A command's wall time and peak resident set size (GNU time's %M, KiB).
+export function measured(cmd, args, env = {}) {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} exited ${r.status}: ${r.stderr.slice(-500)}`);
+  const kib = Number(r.stderr.trim().split('\n').pop());
+  return { ms, mib: kib / 1024, stdout: r.stdout };
+}
+
 export function report(name, samples, targetMs) {
   const med = median(samples);
   const verdict =
