@@ -21,9 +21,9 @@ const lab = (args, stdio = ['ignore', 'pipe', 'inherit']) =>
 // Up with 64 hosts; down at the end only if it was not up before.
 function labUp(hosts) {
   const wasUp = JSON.parse(lab(['status', '--json'])).up;
-  lab(['up', '--hosts', String(hosts)], ['ignore', 'ignore', 'inherit']);
+  lab(['up', '--hosts', String(hosts)], ['ignore', 'ignore', 'ignore']);
   return () => {
-    if (!wasUp) lab(['down'], ['ignore', 'ignore', 'inherit']);
+    if (!wasUp) lab(['down'], ['ignore', 'ignore', 'ignore']);
   };
 }
 
