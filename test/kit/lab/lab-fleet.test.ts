@@ -69,10 +69,14 @@ describe('lab layout at fleet scale (pure)', () => {
       expect(nodes.map((n) => n.host)).toEqual(layout.hosts.map((h) => h.alias));
       const inv = await readHostList(join(dir, 'inventory.ini'), 'inventory');
       expect(inv).toHaveLength(64);
+      // With the group's key and ssh arguments, which a scan honours.
+      const dir0 = layout.id.stateDir;
       expect(inv[63]).toEqual({
         name: 'vm64',
         host: '198.18.88.74',
         user: 'root',
+        keyFile: `${dir0}/id_ed25519`,
+        sshArgs: `-o IdentitiesOnly=yes -o UserKnownHostsFile=${dir0}/known_hosts -o StrictHostKeyChecking=yes`,
         groups: ['lab'],
       });
       expect(inv.map((h) => h.host)).toEqual(layout.hosts.map((h) => h.address));

@@ -142,6 +142,48 @@ describe.skipIf(!canRunLab())('ProxyCommand and shared jump hosts in a lab', () 
     expect(written.filter((f) => f.endsWith('.tar.gz'))).toEqual([]);
   });
 
+  it('a ProxyCommand that hangs meets the connect timeout, and its whole process group is ended', async () => {
+    // A proxy in vmB's namespace that never answers: the marker ($0 of the
+    // shell) finds its processes afterwards.
+    const marker = `dk-hang-${process.pid}`;
+    const command = `ip netns exec ${host('vmB').netns} sh -c 'sleep 600' ${marker}`;
+    const file = await config('hang_proxy_config', ['Host vmA', `  ProxyCommand ${command}`]);
+    const started = performance.now();
+    const r = await execa(
+      process.execPath,
+      [
+        'dist/bin/collect.js',
+        'bundle',
+        '--node',
+        'vmA',
+        '--ssh-config',
+        file,
+        '--connect-timeout',
+        '2',
+        '--out',
+        join(dir, 'hang'),
+      ],
+      { reject: false, env: { ...env, XDG_CONFIG_HOME: join(dir, 'config') } },
+    );
+    expect(r.exitCode, r.stderr).toBe(EXIT.CONNECTION);
+    expect(r.stderr).toContain(`ProxyCommand "${command}"`);
+    expect(r.stderr).toMatch(/2 s/);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    const left = async () => {
+      const found: string[] = [];
+      for (const pid of await readdir('/proc')) {
+        if (!/^\d+$/.test(pid)) continue;
+        const argv = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+        if (argv.includes(marker)) found.push(pid);
+      }
+      return found;
+    };
+    const until = Date.now() + 4000;
+    while ((await left()).length && Date.now() < until)
+      await new Promise((res) => setTimeout(res, 100));
+    expect(await left()).toEqual([]);
+  });
+
   it('a jump host killed mid-way fails exactly the hosts behind it; the direct ones succeed', async () => {
     const labConfig = `${ID.stateDir}/ssh_config`;
     const behind = ['vmC', 'vmD', 'vmE'];
