@@ -9,6 +9,7 @@ import { labDown, labUp } from '../../../kit/lab/lab.js';
 import { labIdFor } from '../../../kit/lab/layout.js';
 import { readState } from '../../../kit/lab/state.js';
 import { cli } from '../../cli-helpers.js';
+import { killIfAlive } from '../../kill-if-alive.js';
 import { canRunLab } from '../../lab-available.js';
 import { udpBlast } from '../../udp-blast.js';
 
@@ -202,7 +203,7 @@ describe.skipIf(!canRunLab())('collect scan on a 16-host lab (real sshd, real tr
     await new Promise((r) => setTimeout(r, 2000));
     const jump = await sshdSessions('vmB');
     expect(jump.length).toBeGreaterThan(0);
-    for (const pid of jump) process.kill(Number(pid), 'SIGKILL');
+    for (const pid of jump) killIfAlive(pid);
     const r = await run;
     expect(r.exitCode, r.stderr).toBe(3);
     const out = parse(r.stdout);

@@ -23,6 +23,7 @@ import { createFleetOpener, type FleetOpener } from '../../../kit/transport/flee
 import type { Transport } from '../../../kit/transport/types.js';
 import { cli } from '../../cli-helpers.js';
 import { TCP_PIPE } from '../../fakes/tcp-pipe.js';
+import { killIfAlive } from '../../kill-if-alive.js';
 import { canRunLab } from '../../lab-available.js';
 
 const ID = labIdFor('fproxy');
@@ -216,7 +217,7 @@ describe.skipIf(!canRunLab())('ProxyCommand and shared jump hosts in a lab', () 
         await new Promise((r) => setTimeout(r, 5));
       }
       const pids = (await execa('ip', ['netns', 'pids', host('vmF').netns])).stdout.split(/\s+/);
-      for (const pid of pids.filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+      for (const pid of pids.filter(Boolean)) killIfAlive(pid);
       const results = await opening;
       for (const r of results) {
         // A target behind vmF fails to open, or opens just in time and is then lost.
