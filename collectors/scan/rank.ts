@@ -61,12 +61,19 @@ function ownPackets(f: Finding): bigint {
 // Nodes that share a kernel (containers on one host, the lab) all see its
 // softnet_stat: a backlog drop there is every one's. Each one's share is what
 // its own interfaces counted (the receiving device's rx_dropped); a node with
-// none of it did not drop.
+// none of it did not drop. Its line says both counts.
 function sharedKernel(node: { findings: Finding[] }): Finding[] {
   return node.findings.flatMap((f) => {
     if (f.class !== 'BACKLOG' && f.class !== 'SQUEEZE') return [f];
     const own = ownPackets(f);
-    return own > 0n ? [{ ...f, packets: own }] : [];
+    if (own === 0n) return [];
+    return [
+      {
+        ...f,
+        packets: own,
+        title: `${f.title}; ${thousands(own)} of them at this node's own interfaces`,
+      },
+    ];
   });
 }
 

@@ -276,5 +276,9 @@ describe('collect scan, node by node', () => {
       ['vmA', []],
     ]);
     expect(r.nodes[0]!.sharesKernelWith).toBe(1);
+    // The line says the kernel's count and the node's own share of it.
+    expect(r.nodes[0]!.top?.line).toMatch(
+      /900 packets dropped .*; 600 of them at this node's own interfaces — fix: /,
+    );
   });
 });
