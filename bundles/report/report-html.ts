@@ -15,6 +15,7 @@ import { compareFacts, compareSection } from './render-compare.js';
 import { commonFacts, factsList, nodeFacts, reproFacts, resultsSection } from './render-facts.js';
 import { findingsSection } from './render-findings.js';
 import { hostsSection } from './render-hosts.js';
+import { scanSection } from './render-scan.js';
 import { type RunData, runData } from './run-data.js';
 
 // report.html: one self-contained page from a bundle's (redacted) files.
@@ -26,11 +27,11 @@ import { type RunData, runData } from './run-data.js';
 
 export const REPORT_PATH = 'report.html';
 
-export type Kind = 'node' | 'repro' | 'compare';
+export type Kind = 'node' | 'repro' | 'compare' | 'scan';
 
 function kindOf(files: BundleFiles, summary: unknown, manifest: unknown): Kind {
   const k = str(field(summary, 'kind')) ?? str(field(manifest, 'kind'));
-  if (k === 'node' || k === 'repro' || k === 'compare') return k;
+  if (k === 'node' || k === 'repro' || k === 'compare' || k === 'scan') return k;
   if (files.has('compare.json')) return 'compare';
   return files.has('repro/series.csv') ? 'repro' : 'node';
 }
@@ -125,12 +126,14 @@ ${runs.map((r, i) => runBlock(`${r.variant} (${r.dir})`, r.data, perRun[i]!)).jo
   };
 }
 
-function nodeBody(summary: unknown): Body {
+// A fleet scan reads like a node bundle of many hosts, its ranking first.
+function nodeBody(summary: unknown, scan?: unknown): Body {
   const charts = nodeCharts(summary);
   return {
-    title: 'node evidence',
+    title: scan ? 'fleet scan' : 'node evidence',
     facts: nodeFacts(summary),
     sections: [
+      ...(scan ? [scanSection(scan)] : []),
       findingsSection(summary),
       `<section id="charts"><h2>Counters since boot</h2>${chartsBlock('Per host', charts)}</section>`,
       hostsSection(summary),
@@ -156,7 +159,7 @@ export function reportHtml(files: BundleFiles, lib: ChartLibrary, o: { version: 
       ? compareBody(files, summary)
       : kind === 'repro'
         ? reproBody(files, summary)
-        : nodeBody(summary);
+        : nodeBody(summary, kind === 'scan' ? (jsonAt(files, 'scan.json') ?? {}) : undefined);
   const charts = body.charts.map(safeSpec);
   const csp = [
     "default-src 'none'",
