@@ -1,10 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DropkitError } from '../../kit/errors.js';
 import { fleetSshConfig } from '../../kit/fleet/host-config.js';
 import { readHostList } from '../../kit/fleet/read-host-list.js';
-import { loadSshConfig, SYSTEM_SSH_CONFIG } from '../../kit/ssh/config-load.js';
+import { loadConnectionConfig } from '../../kit/ssh/config-load.js';
 import type { ScanTarget } from './scan-node.js';
 import { sshConfigHosts } from './ssh-config-hosts.js';
 
@@ -55,9 +55,7 @@ export async function scanTargets(src: TargetSources): Promise<ScanTargets> {
     await writeFile(configFile, config.text, { mode: 0o600 });
   }
   if (src.sshConfigHosts) {
-    const { configs } = await loadSshConfig([...src.sshConfig, join(homedir(), '.ssh', 'config')], {
-      systemConfig: SYSTEM_SSH_CONFIG,
-    });
+    const { configs } = await loadConnectionConfig(src.sshConfig);
     const names = sshConfigHosts(configs, src.sshConfigHosts);
     if (!names.length) {
       if (dir) await rm(dir, { recursive: true, force: true });

@@ -1,5 +1,3 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { EXIT } from '../exit-codes.js';
 import { action, examples, type GlobalOptions, openOptions } from './common.js';
@@ -50,12 +48,11 @@ export function registerCompletion(program: Command): void {
 
 async function completions(kind: string, g: GlobalOptions): Promise<string[]> {
   if (kind === 'hosts') {
-    const [{ loadSshConfig, SYSTEM_SSH_CONFIG }, { hostAliases }] = await Promise.all([
+    const [{ loadConnectionConfig }, { hostAliases }] = await Promise.all([
       import('../ssh/config-load.js'),
       import('../ssh/host-aliases.js'),
     ]);
-    const files = [...(openOptions(g).sshConfig ?? []), join(homedir(), '.ssh', 'config')];
-    const { configs } = await loadSshConfig(files, { systemConfig: SYSTEM_SSH_CONFIG });
+    const { configs } = await loadConnectionConfig(openOptions(g).sshConfig ?? []);
     return hostAliases(configs);
   }
   if (kind === 'profiles') {

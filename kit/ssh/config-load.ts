@@ -195,3 +195,14 @@ export async function loadSshConfig(
   }
   return { configs, warnings };
 }
+
+/**
+ * Every config a connection reads, as ssh does: the given files (--ssh-config,
+ * the lab's), then ~/.ssh/config, then /etc/ssh/ssh_config. For the commands
+ * that list hosts from them (completion, `collect scan --ssh-config-hosts`).
+ */
+export function loadConnectionConfig(files: readonly string[]): Promise<LoadedSshConfig> {
+  return loadSshConfig([...files, path.join(os.homedir(), '.ssh', 'config')], {
+    systemConfig: SYSTEM_SSH_CONFIG,
+  });
+}
