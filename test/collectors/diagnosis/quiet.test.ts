@@ -5,7 +5,13 @@ import {
   summarizeNoFindings,
 } from '../../../collectors/diagnosis/engine.js';
 import { azureVm, MLX5_VF, SYNTHETIC, T0 } from './azure-vm.js';
-import { ENA_ETHTOOL_G, ENA_IP_LINK, enaWithAllowances, SOFTNET_2CPU } from './captures.js';
+import {
+  CILIUM_IP_LINK,
+  ENA_ETHTOOL_G,
+  ENA_IP_LINK,
+  enaWithAllowances,
+  SOFTNET_2CPU,
+} from './captures.js';
 import { later, snapshotFrom } from './snapshot-builder.js';
 
 // The engine must stay quiet when nothing is wrong.
@@ -89,5 +95,52 @@ describe('since boot, a quiet host', () => {
     expect(diagnose({ after })).toEqual([]);
     expect(summarizeNoFindings({ after })).toMatch(/^no drops on ec2A since boot: checked/);
     expect(checkedCounters({ after })).toContain('ethtool ens5 pps_allowance_exceeded');
+  });
+});
+
+describe('a Kubernetes node, one veth per pod', () => {
+  // The node's NIC and 100 pods' lxc veths, each with the counters of a real
+  // Cilium node's lxc veth.
+  const pods = Array.from(
+    { length: 100 },
+    (_, i) => `lxc${(0xb16c490a0000 + i * 7919).toString(16)}`,
+  );
+  const after = snapshotFrom({
+    host: 'aksA',
+    takenAt: T0,
+    ifaces: [
+      {
+        name: 'ens18',
+        kind: 'physical',
+        driver: 'virtio_net',
+        ipLink: { text: CILIUM_IP_LINK, name: 'ens18' },
+      },
+      ...pods.map((name) => ({
+        name,
+        kind: 'veth' as const,
+        driver: 'veth',
+        ipLink: { text: CILIUM_IP_LINK, name: 'lxcb16c490a744c' },
+      })),
+    ],
+    softnet: SOFTNET_2CPU,
+  });
+
+  it('folds each counter of the veths into one entry, and names the NIC counters one by one', () => {
+    const names = checkedCounters({ after });
+    expect(names).toContain(`rx_dropped on 100 veths (${pods.slice(0, 3).join(', ')}, …)`);
+    expect(names).toContain(`tx_dropped on 100 veths (${pods.slice(0, 3).join(', ')}, …)`);
+    expect(names).toContain('ens18 rx_dropped');
+    expect(names.some((n) => n.startsWith(`${pods[5]} `))).toBe(false);
+    // One entry per counter, not one per veth: the list stays readable.
+    const veth = names.filter((n) => n.includes(' on 100 veths '));
+    expect(veth.length).toBeGreaterThan(5);
+    expect(names.length).toBeLessThan(3 * veth.length + 10);
+  });
+
+  it('keeps naming them when there are only a few', () => {
+    const few = { ...after, interfaces: after.interfaces.slice(0, 5) };
+    const names = checkedCounters({ after: few });
+    expect(names).toContain(`${pods[3]} rx_dropped`);
+    expect(names.some((n) => n.includes(' veths '))).toBe(false);
   });
 });
