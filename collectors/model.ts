@@ -35,6 +35,8 @@ export interface InterfaceSnapshot {
   state?: string;
   mac?: string;
   speedMbps?: number;
+  // The device's transmit queue length (ip link's `qlen`): pfifo_fast's limit per TX queue.
+  txqueuelen?: number;
   // Kernel counters by sysfs name (rx_dropped, rx_missed_errors, ...). From /proc/net/dev
   // alone, its three summed columns have names of their own (proc-net-dev.ts).
   kernel: Record<string, bigint>;

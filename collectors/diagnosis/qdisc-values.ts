@@ -79,6 +79,6 @@ export function tbfLatencyTarget(currentUs: number | undefined): number | undefi
   if (currentUs === undefined || currentUs >= 1_000_000) return undefined;
   return Math.min(currentUs * 4, 1_000_000);
 }
-// txqueuelen (pfifo_fast's limit, per TX queue): the snapshot does not read it, so the target
-// is the cap of the FIFOs above; `ip link show` prints the current one as `qlen`.
+// txqueuelen (pfifo_fast's limit, per TX queue): the target is the cap of the FIFOs above;
+// the snapshot has the current one from ip link (`qlen`).
 export const TXQUEUELEN_TARGET = 10_000;

@@ -81,6 +81,8 @@ function interfaceOf(
   if (mac) iface.mac = mac;
   const speed = Number(attrs['speed']);
   if (Number.isFinite(speed) && speed > 0) iface.speedMbps = speed;
+  const qlen = link?.attrs['qlen'];
+  if (qlen !== undefined && /^\d{1,10}$/.test(qlen)) iface.txqueuelen = Number(qlen);
   Object.assign(iface, rest);
   iface.kind = kindOf(name, driver, attrs, link);
   return iface;

@@ -94,9 +94,10 @@ export function qdiscName(q: Qdisc): string {
 }
 
 // The device must be a name the kernel accepts before it goes into a command (a host sends it).
-export function qdiscFix(c: QdiscCase, dev: string | undefined): QdiscFix {
+// `txqueuelen`: the device's, when the snapshot has it (pfifo_fast's limit).
+export function qdiscFix(c: QdiscCase, dev: string | undefined, txqueuelen?: number): QdiscFix {
   const usable = dev !== undefined && isValidIfaceName(dev) ? dev : undefined;
-  const fix = c.own ? ownDrops(c, usable) : byKind(c, usable);
+  const fix = c.own ? ownDrops(c, usable) : byKind(c, usable, txqueuelen);
   if (c.shapedBy && !c.own) underShaper(fix, c.q, c.shapedBy);
   if (usable === undefined) {
     fix.prelude = [];
@@ -131,14 +132,14 @@ function rateBits(word: string | undefined): number | undefined {
   return m ? Number(m[1]) * RATE_UNITS[m[2]!]! : undefined;
 }
 
-function byKind(c: QdiscCase, dev: string | undefined): QdiscFix {
+function byKind(c: QdiscCase, dev: string | undefined, txqueuelen?: number): QdiscFix {
   switch (c.q.kind) {
     case 'pfifo':
     case 'pfifo_head_drop':
     case 'bfifo':
       return fifo(c, dev);
     case 'pfifo_fast':
-      return pfifoFast(c, dev);
+      return pfifoFast(c, dev, txqueuelen);
     case 'fq_codel':
     case 'codel':
       return codel(c, dev);
@@ -219,13 +220,21 @@ function atCap(q: Qdisc, setting: string): string {
   return `${qdiscName(q)} already allows ${setting}: a longer queue only adds delay. The device cannot send as fast as packets arrive: pace the sender or shape it below the link rate.`;
 }
 
-// pfifo_fast has no limit of its own: each TX queue's holds txqueuelen packets.
-function pfifoFast(c: QdiscCase, dev: string | undefined): QdiscFix {
-  const cause = `${qdiscName(c.q)} holds at most txqueuelen packets (1000 unless set) and was full: ${packets(c.drops)} dropped.`;
+// pfifo_fast has no limit of its own: each TX queue's holds txqueuelen packets. The
+// snapshot has the device's from ip link (`qlen`); without it, the check says where to read it.
+function pfifoFast(c: QdiscCase, dev: string | undefined, txqueuelen?: number): QdiscFix {
+  const held =
+    txqueuelen === undefined
+      ? 'txqueuelen packets (1000 unless set)'
+      : `${packets(BigInt(txqueuelen))} (txqueuelen ${txqueuelen})`;
+  const cause = `${qdiscName(c.q)} holds at most ${held} and was full: ${packets(c.drops)} dropped.`;
+  if (txqueuelen !== undefined && txqueuelen >= TXQUEUELEN_TARGET)
+    return empty(cause, 'txqueuelen reached', atCap(c.q, `txqueuelen ${txqueuelen}`), dev);
+  const from = txqueuelen === undefined ? '' : ` from ${txqueuelen}`;
   const fix = empty(
     cause,
     'txqueuelen reached',
-    `Raise the txqueuelen of ${dev ?? 'the device'} to ${TXQUEUELEN_TARGET}; pfifo_fast takes the new length at once.`,
+    `Raise the txqueuelen of ${dev ?? 'the device'}${from} to ${TXQUEUELEN_TARGET}; pfifo_fast takes the new length at once.`,
     dev,
   );
   if (dev === undefined) return fix;
@@ -238,9 +247,10 @@ function pfifoFast(c: QdiscCase, dev: string | undefined): QdiscFix {
       `ACTION=="add", SUBSYSTEM=="net", KERNEL=="${dev}", ATTR{tx_queue_len}="${TXQUEUELEN_TARGET}"`,
     );
   }
-  fix.caveats.push(
-    `txqueuelen was not collected: \`ip link show dev ${d}\` prints it as qlen; if it is ${TXQUEUELEN_TARGET} already, pace the sender instead.`,
-  );
+  if (txqueuelen === undefined)
+    fix.caveats.push(
+      `txqueuelen was not collected: \`ip link show dev ${d}\` prints it as qlen; if it is ${TXQUEUELEN_TARGET} already, pace the sender instead.`,
+    );
   return fix;
 }
 

@@ -29,7 +29,8 @@ function tcAdvice(
   total: number,
 ): ReturnType<AdviceFor> {
   const dev = g.iface;
-  const fixes = cases.map((c) => qdiscFix(c, dev));
+  const txqueuelen = ctx.after.interfaces.find((i) => i.name === dev)?.txqueuelen;
+  const fixes = cases.map((c) => qdiscFix(c, dev, txqueuelen));
   const first = cases[0]!;
   // The device is the finding's `iface` (findingLine prints it): not repeated here.
   const shorts = [...new Set(fixes.map((x) => x.short))];

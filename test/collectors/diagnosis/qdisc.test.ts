@@ -246,6 +246,34 @@ describe('QDISC: counters that are not loss', () => {
     expect(f!.mitigation.checks).toContain('ip link show dev dkqd0');
   });
 
+  // The device's txqueuelen, as the snapshot has it from ip link (qlen).
+  const withQlen = (s: Snapshot, txqueuelen: number): Snapshot => ({
+    ...s,
+    interfaces: [{ name: 'dkqd0', kind: 'veth', slaves: [], kernel: {}, txqueuelen }],
+  });
+
+  it('pfifo_fast dropping with txqueuelen known: the cause and the fix quote it', () => {
+    const { before: b } = run();
+    const after = withQlen(raised(b, '0:', '1:3', { drops: 640n }), 1000);
+    const [f] = diagnose({ before: b, after });
+    expect(f!.explanation).toContain(
+      'pfifo_fast 0: (parent 1:3) holds at most 1,000 packets (txqueuelen 1000) and was full',
+    );
+    expect(f!.mitigation.summary).toContain('Raise the txqueuelen of dkqd0 from 1000 to 10000');
+    expect(f!.mitigation.commands).toEqual(['ip link set dev dkqd0 txqueuelen 10000']);
+    expect((f!.mitigation.caveats ?? []).join(' ')).not.toMatch(/not collected/);
+  });
+
+  it('pfifo_fast dropping at txqueuelen 10000 already: pace the sender, nothing to raise', () => {
+    const { before: b } = run();
+    const after = withQlen(raised(b, '0:', '1:3', { drops: 640n }), 10_000);
+    const [f] = diagnose({ before: b, after });
+    expect(f!.mitigation.summary).toContain('already allows txqueuelen 10000');
+    expect(f!.mitigation.summary).toContain('pace the sender');
+    expect(f!.mitigation.commands).toEqual([]);
+    expect(f!.mitigation.persistent).toEqual([]);
+  });
+
   it('the same tbf dropping is a finding: drops are the only loss', () => {
     const dropped = raised(before, '1:', 'root', { drops: 12n, overlimits: 90n });
     expect(diagnose({ before, after: dropped }).map((f) => [f.class, f.iface, f.packets])).toEqual([

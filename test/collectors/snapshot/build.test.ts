@@ -144,6 +144,7 @@ describe('interface names that are Object.prototype members', () => {
       mtu: 1500,
       state: 'UP',
       mac: '02:00:00:00:00:01',
+      txqueuelen: 1000,
     });
     const toStr = snapshot.interfaces.find((i) => i.name === 'toString')!;
     expect(toStr).toMatchObject({ kind: 'other', mtu: 1400, state: 'DOWN' });
@@ -154,6 +155,24 @@ describe('interface names that are Object.prototype members', () => {
     expect(snapshot.interfaces.find((i) => i.name === 'eth0')!.kernel).toEqual({
       rx_dropped: 5n,
     });
+  });
+});
+
+describe('txqueuelen, from ip link', () => {
+  it("is the device's qlen (JSON txqlen), pfifo_fast's limit", () => {
+    const { snapshot } = buildSnapshot({
+      host: 'h',
+      takenAt: '2026-01-01T00:00:00.000Z',
+      durationMs: 12,
+      sections: [
+        sec('ip_link_json', fixture('ip_link/ip-s-s-json-link-wlp3s0-debian11.json')),
+        sec('ip_link', fixture('ip_link/ip-s-s-d-link-proxmox-virtio-cilium-node.txt')),
+      ],
+      specs: COLLECTORS,
+    });
+    const by = new Map(snapshot.interfaces.map((i) => [i.name, i.txqueuelen]));
+    expect(by.get('wlp3s0')).toBe(1000);
+    expect(by.get('ens18')).toBe(1000);
   });
 });
 
