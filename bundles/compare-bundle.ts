@@ -42,7 +42,8 @@ function laidRuns(cr: CompareRecord, meta: ReproMeta): SummaryRun[] {
   return cr.runs.map((r, i) => ({
     variant: r.variant,
     dir: dirs[i]!,
-    parts: reproBundleParts(r.rec, meta),
+    // The run's own summary.md names where its snapshots are in this bundle.
+    parts: reproBundleParts(r.rec, { ...meta, rawAt: `hosts/<host>/${dirs[i]!}/{before,after}/` }),
   }));
 }
 

@@ -53,7 +53,10 @@ export function reproBundleParts(rec: RunRecord, meta: ReproMeta): ReproParts {
   const summary = reproSummary(rec, meta, diagnosis, run);
   // The order of the files is the manifest's and the tarball's.
   const files: BundleEntry[] = [
-    { path: SUMMARY_MD, bytes: Buffer.from(reproSummaryMd(rec, summary, diagnosis, run)) },
+    {
+      path: SUMMARY_MD,
+      bytes: Buffer.from(reproSummaryMd(rec, summary, diagnosis, run, meta.rawAt)),
+    },
     jsonEntry(SUMMARY_JSON, summary),
     ...seriesFiles(rec, series),
     ...runFiles(rec, meta.command),

@@ -31,6 +31,10 @@ export interface ReproMeta {
   // --keep: categories left readable.
   kept?: readonly string[];
   shared?: SharedNote;
+  // Where this run's snapshots are in the bundle, for summary.md's footer,
+  // when not at the repro bundle's place: a compare bundle moves each run's
+  // to hosts/<host>/<run>/.
+  rawAt?: string;
 }
 
 export type ReproSummary = Summary & { repro: ReturnType<typeof runSummary> };
@@ -186,6 +190,7 @@ export function reproSummaryMd(
   summary: ReproSummary,
   d: ReproDiagnosis,
   run: { phases: PhaseResult[]; moved: Movement[] },
+  rawAt?: string,
 ): string {
   // The role only: the spec (an alias) would be a second, unrelated pseudonym
   // for the same host once redacted.
@@ -211,5 +216,6 @@ export function reproSummaryMd(
     ],
     [],
     verdictLines(summary.repro),
+    rawAt,
   );
 }

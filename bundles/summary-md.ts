@@ -41,12 +41,14 @@ const RAW_AT: Record<Summary['kind'], string> = {
 
 // extraTop and extraDetails (the reproduction's sections) are lines: each
 // stays one line, whatever a host name or an error in it holds. `opening`
-// comes before the findings (a comparison opens with its table).
+// comes before the findings (a comparison opens with its table). `rawAt`:
+// where the snapshots are, when not at the place of the kind's bundle.
 export function renderSummaryMd(
   s: Summary,
   extraTop: string[] = [],
   extraDetails: string[] = [],
   opening: string[] = [],
+  rawAt: string = RAW_AT[s.kind],
 ): string {
   const lines = (l: string[]) => l.map((x) => terminalGuard(x, { oneLine: true }));
   const title = TITLE[s.kind];
@@ -116,7 +118,7 @@ export function renderSummaryMd(
   }
   out.push(...lines(extraDetails));
   for (const h of s.hosts) out.push('', ...hostSection(h));
-  const where = RAW_AT[s.kind];
+  const where = rawAt;
   out.push(
     '',
     '---',

@@ -309,6 +309,11 @@ describe('the written bundle', () => {
     const paths = back.entries.map((e) => e.path.slice(top.length + 1));
     const receiver = m.hosts[1]!.host;
     expect(receiver).not.toBe('vmB');
+    // Each run's own summary.md names where its snapshots are in this bundle.
+    const runMd = back.entries.find((e) => e.path.endsWith('/runs/02-backlog=32768/summary.md'));
+    expect(runMd?.bytes.toString('utf8')).toContain(
+      'Raw outputs are under `hosts/<host>/02-backlog=32768/{before,after}/raw/`, parsed ones in `hosts/<host>/02-backlog=32768/{before,after}/snapshot.json`',
+    );
     for (const p of [
       'compare.json',
       'runs/02-backlog=32768/summary.md',
