@@ -33,6 +33,9 @@ export interface RunData {
 
 // Bounds against a hostile file: more series than any real host samples.
 const MAX_SERIES = 20_000;
+// Zero points added to the drop reasons' series (an hour of 1 s intervals is
+// 3,600 per reason).
+const MAX_ZERO_POINTS = 1_000_000;
 
 // A counter as the chart needs it: a number while exact (15 digits), a
 // bigint above, so a u64 near its maximum still gives exact differences.
@@ -126,8 +129,13 @@ function throughput(text: Buffer | undefined): RunData['throughput'] {
 
 // kfree_skb counts per one-second interval, by reason and location; rows
 // the tracer could not place on the time axis (empty t_ms) are left out.
+// A reason's series has a point for every interval the tracer counted on its
+// host: 0 where that reason dropped nothing (an interval with no drop at all
+// is a row of count 0 with no location). Without the zeros a line would run
+// straight across the quiet seconds between two bursts.
 function reasons(texts: Buffer[], notes: string[]): RunData['reasons'] {
   const by = new Map<string, RunData['reasons'][number]>();
+  const intervals = new Map<string, Set<number>>();
   let unplaced = 0;
   for (const text of texts) {
     const t = readCsv(text);
@@ -145,6 +153,10 @@ function reasons(texts: Buffer[], notes: string[]): RunData['reasons'] {
       const host = r[hi!] ?? '';
       const reason = r[rei!] ?? '';
       const location = r[li!] ?? '';
+      const counted = intervals.get(host) ?? new Set<number>();
+      intervals.set(host, counted);
+      counted.add(tMs);
+      if (!reason && !location && count === 0) continue;
       const label = `${reason || 'no reason'} at ${location || '?'}`;
       const id = `${host}\u0000${label}`;
       let s = by.get(id);
@@ -160,7 +172,20 @@ function reasons(texts: Buffer[], notes: string[]): RunData['reasons'] {
     notes.push(
       `The drop trace's ${unplaced} row(s) could not be placed on the time axis (see its meta.json's timeAxis): not charted.`,
     );
-  for (const s of by.values()) s.points.sort((a, b) => a[0] - b[0]);
+  // A bundle from elsewhere may hold any number of both: the zeros are bounded.
+  const zeros = [...by.values()].reduce((n, s) => n + (intervals.get(s.host)?.size ?? 0), 0);
+  const fill = zeros <= MAX_ZERO_POINTS;
+  if (!fill)
+    notes.push(
+      `The drop trace has ${zeros} interval(s) across its reasons: the quiet ones are not charted as 0.`,
+    );
+  for (const s of by.values()) {
+    if (fill) {
+      const has = new Set(s.points.map((p) => p[0]));
+      for (const t of intervals.get(s.host) ?? []) if (!has.has(t)) s.points.push([t, 0]);
+    }
+    s.points.sort((a, b) => a[0] - b[0]);
+  }
   return [...by.values()];
 }
 

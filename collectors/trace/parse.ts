@@ -89,6 +89,9 @@ export function kernelHasReasons(st: TraceStream): boolean {
 // One row per reason and location per interval. With `toMs` (a reproduction:
 // trace clock to the operator's), each row starts with the interval's end on
 // the series' time axis, t_ms and ISO time, empty where it cannot be placed.
+// An interval with no drop has one row too, count 0 and no reason or
+// location: the tracer counted that second and nothing was dropped, which a
+// missing row would not tell from a tracer that was not running.
 export function traceCsv(
   host: string,
   st: TraceStream,
@@ -100,6 +103,7 @@ export function traceCsv(
     const time = !toMs ? [] : t === undefined ? ['', ''] : [t.toFixed(3), isoTime(t)];
     for (const e of i.entries)
       lines.push(csvLine([...time, i.uptime, host, e.reason ?? '', e.location, e.count]));
+    if (!i.entries.length) lines.push(csvLine([...time, i.uptime, host, '', '', 0]));
   }
   return `${lines.join('\n')}\n`;
 }
