@@ -1,4 +1,5 @@
 import { driverLabel } from '../collectors/diagnosis/drivers/index.js';
+import { byText } from '../kit/compare.js';
 import { terminalField as field, terminalGuard } from '../kit/terminal-text.js';
 import { thousands } from '../kit/thousands.js';
 import { mdTable } from './md-table.js';
@@ -76,8 +77,9 @@ export function renderSummaryMd(
   }
   out.push(...lines(extraTop));
   out.push('', '## Loss counters at a glance (since boot)', '');
-  const glance = s.hosts.flatMap((h) => [
-    ...h.loss.map((l) => [
+  const folds = s.hosts.map((h) => ({ h, ...foldVethLoss(h) }));
+  const glance = folds.flatMap(({ h, loss }) => [
+    ...loss.map((l) => [
       h.host,
       l.iface,
       `${l.source === 'ethtool' ? 'ethtool ' : ''}${l.counter}`,
@@ -97,6 +99,12 @@ export function renderSummaryMd(
       ? mdTable(['host', 'where', 'counter', 'value'], glance)
       : ['Every loss counter is zero.']),
   );
+  for (const { h, folded } of folds)
+    if (folded)
+      out.push(
+        '',
+        `${field(h.host)}: and ${n(BigInt(folded.counters))} more counters above 0 on ${folded.ifaces.length} more veths (${folded.ifaces.slice(0, 3).map(field).join(', ')}, …), each at most ${n(folded.max)}: every one is in summary.json.`,
+      );
   for (const f of s.findings) {
     out.push(
       '',
@@ -180,7 +188,7 @@ function hostSection(h: HostSummary): string[] {
   if (folded.length)
     out.push(
       '',
-      `And ${folded.length} more veths with no loss counter above 0 (${folded.slice(0, 3).map(field).join(', ')}, …): every one is in summary.json.`,
+      `And ${folded.length} more veths with ${h.loss.some((l) => folded.includes(l.iface)) ? 'fewer losses than those above, or none' : 'no loss counter above 0'} (${folded.slice(0, 3).map(field).join(', ')}, …): every one is in summary.json.`,
     );
   const pairs = h.nics.filter((i) => i.pairing);
   if (pairs.length)
@@ -230,18 +238,52 @@ function hostSection(h: HostSummary): string[] {
   return out;
 }
 
-// A node has a veth per pod: past a handful, those with no loss counter
-// above 0 are folded into one line, so the data interface and the veths
-// that drop stay in view.
+// A node has a veth per pod: past a handful, only the veths that lost the
+// most since boot are shown, in the loss table and in the NIC table, so the
+// data interface and the veths that matter stay in view. On a node up for
+// days, most veths have a few drops each (a pod's IPv6 multicast, a pod
+// deleted mid-packet): shown one by one they took hundreds of rows.
 const SHOWN_VETHS = 8;
+
+// The since-boot loss rows to show for a host, and what is folded: the veths
+// past the SHOWN_VETHS that lost the most (their counters summed).
+function foldVethLoss(h: HostSummary): {
+  loss: HostSummary['loss'];
+  shownVeths: ReadonlySet<string>;
+  folded?: { ifaces: string[]; counters: number; max: bigint };
+} {
+  const veths = new Set(h.nics.filter((i) => i.kind === 'veth').map((i) => i.name));
+  const total = new Map<string, bigint>();
+  for (const l of h.loss)
+    if (veths.has(l.iface)) total.set(l.iface, (total.get(l.iface) ?? 0n) + l.value);
+  const ranked = [...total.entries()]
+    .sort(([a, x], [b, y]) => (x === y ? byText(a, b) : x > y ? -1 : 1))
+    .map(([name]) => name);
+  const shownVeths = new Set(ranked.slice(0, SHOWN_VETHS));
+  if (ranked.length <= SHOWN_VETHS) return { loss: h.loss, shownVeths };
+  const hidden = (l: HostSummary['loss'][number]) => veths.has(l.iface) && !shownVeths.has(l.iface);
+  const rest = h.loss.filter(hidden);
+  let max = 0n;
+  for (const l of rest) if (l.value > max) max = l.value;
+  return {
+    loss: h.loss.filter((l) => !hidden(l)),
+    shownVeths,
+    folded: {
+      ifaces: ranked.slice(SHOWN_VETHS),
+      counters: rest.length,
+      max,
+    },
+  };
+}
+
 function foldIdleVeths(h: HostSummary): {
   shown: HostSummary['nics'];
   folded: string[];
 } {
   const veths = h.nics.filter((i) => i.kind === 'veth');
   if (veths.length <= SHOWN_VETHS) return { shown: h.nics, folded: [] };
-  const losing = new Set(h.loss.map((l) => l.iface));
-  const idle = (i: HostSummary['nics'][number]) => i.kind === 'veth' && !losing.has(i.name);
+  const { shownVeths } = foldVethLoss(h);
+  const idle = (i: HostSummary['nics'][number]) => i.kind === 'veth' && !shownVeths.has(i.name);
   return {
     shown: h.nics.filter((i) => !idle(i)),
     folded: h.nics.filter(idle).map((i) => i.name),

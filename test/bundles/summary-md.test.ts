@@ -89,6 +89,37 @@ describe('summary.md', () => {
     );
   });
 
+  it("shows the veths that lost the most since boot, and folds a node's many small ones", () => {
+    const lxc = Array.from({ length: 30 }, (_, i) => `lxc${String(i).padStart(12, '0')}`);
+    const nics = [
+      ...host().nics,
+      ...lxc.map((name) => ({ name, kind: 'veth', driver: 'veth', mtu: 1500, state: 'up' })),
+    ];
+    // Every pod's veth lost a packet or two since boot; lxc…07 lost 146.
+    const loss = [
+      ...host().loss,
+      ...lxc.map((iface, i) => ({
+        iface,
+        source: 'kernel' as const,
+        counter: 'rx_dropped',
+        value: i === 7 ? 146n : BigInt(1 + (i % 2)),
+      })),
+    ];
+    const md = renderSummaryMd(summary({ hosts: [host({ nics, loss })] }));
+    const glance = md.split('## Loss counters at a glance')[1]!.split('## ')[0]!;
+    expect(glance).toContain(`| host-1a2b | ${lxc[7]} | rx_dropped | 146 |`);
+    expect(glance).toContain('| host-1a2b | enP1s1 | ethtool rx_out_of_buffer | 1,234,567 |');
+    const rows = glance.split('\n').filter((l) => l.includes('| lxc'));
+    expect(rows).toHaveLength(8);
+    expect(glance).toContain(
+      'host-1a2b: and 22 more counters above 0 on 22 more veths (lxc000000000017, lxc000000000019, lxc000000000021, …), each at most 2: every one is in summary.json.',
+    );
+    // The NIC table shows the same 8 veths.
+    const table = md.split('### NICs')[1]!.split('\n\n')[1]!;
+    expect(table.split('\n').filter((l) => l.startsWith('| lxc'))).toHaveLength(8);
+    expect(md).toContain('And 22 more veths with fewer losses than those above, or none (');
+  });
+
   it('says what could not be collected, and marks a partial bundle', () => {
     const md = renderSummaryMd(
       summary({
