@@ -9,6 +9,24 @@ describe('the reproduction part of summary.md', () => {
     expect(row.split(/(?<!\\)\|/).length).toBe(11); // 9 cells
   });
 
+  it('shows the 30 counters that moved most, and says how many more moved', () => {
+    const moved = Array.from({ length: 40 }, (_, i) => ({
+      host: 'h1',
+      key: `iface.lxc${String(i).padStart(12, '0')}.tx_dropped`,
+      delta: BigInt(i === 0 ? 598 : 1 + (i % 3)),
+      peakRatePerSec: 10,
+      from: Date.UTC(2026, 10, 27, 16, 55, 7),
+      to: Date.UTC(2026, 10, 27, 16, 55, 17),
+    }));
+    const md = movedSection(moved, new Map([['h1', 'receiver']]));
+    const rows = md.filter((l) => l.startsWith('| h1 '));
+    expect(rows).toHaveLength(30);
+    expect(rows[0]).toContain('| iface.lxc000000000000.tx_dropped | 598 |');
+    expect(md.at(-1)).toBe(
+      'And 10 more counters moved, each by at most 1: every one is in `repro/series.csv`.',
+    );
+  });
+
   it('times the counters that moved in ISO 8601 UTC', () => {
     const md = movedSection(
       [
