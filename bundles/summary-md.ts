@@ -125,7 +125,7 @@ export function renderSummaryMd(
       out.push('', 'Make it persistent:', '', '```', ...f.persistent.map(field), '```');
   }
   out.push(...lines(extraDetails));
-  for (const h of s.hosts) out.push('', ...hostSection(h));
+  for (const { h, ...fold } of folds) out.push('', ...hostSection(h, fold));
   const where = rawAt;
   out.push(
     '',
@@ -144,7 +144,7 @@ export function renderSummaryMd(
   return terminalGuard(`${out.join('\n')}\n`);
 }
 
-function hostSection(h: HostSummary): string[] {
+function hostSection(h: HostSummary, fold: VethFold): string[] {
   const out = [`## Host ${field(h.host)}`, ''];
   if (h.status === 'failed')
     return [...out, `Not collected: ${field(h.error ?? 'unknown error')}.`];
@@ -156,7 +156,7 @@ function hostSection(h: HostSummary): string[] {
     `${field(y.os ?? 'unknown OS')}, kernel ${field(y.kernel ?? '?')}, ${field(String(y.cpus ?? '?'))} CPUs${y.cpuModel ? ` (${field(y.cpuModel)})` : ''}${cloud}${uptime(y.uptimeSec)}`,
   );
   out.push('', '### NICs', '');
-  const { shown, folded } = foldIdleVeths(h);
+  const { shown, folded } = foldIdleVeths(h, fold);
   out.push(
     ...mdTable(
       [
@@ -188,7 +188,7 @@ function hostSection(h: HostSummary): string[] {
   if (folded.length)
     out.push(
       '',
-      `And ${folded.length} more veths with ${h.loss.some((l) => folded.includes(l.iface)) ? 'fewer losses than those above, or none' : 'no loss counter above 0'} (${folded.slice(0, 3).map(field).join(', ')}, …): every one is in summary.json.`,
+      `And ${folded.length} more veths with ${fold.folded ? 'fewer losses than those above, or none' : 'no loss counter above 0'} (${folded.slice(0, 3).map(field).join(', ')}, …): every one is in summary.json.`,
     );
   const pairs = h.nics.filter((i) => i.pairing);
   if (pairs.length)
@@ -247,11 +247,13 @@ const SHOWN_VETHS = 8;
 
 // The since-boot loss rows to show for a host, and what is folded: the veths
 // past the SHOWN_VETHS that lost the most (their counters summed).
-function foldVethLoss(h: HostSummary): {
+interface VethFold {
   loss: HostSummary['loss'];
   shownVeths: ReadonlySet<string>;
   folded?: { ifaces: string[]; counters: number; max: bigint };
-} {
+}
+
+function foldVethLoss(h: HostSummary): VethFold {
   const veths = new Set(h.nics.filter((i) => i.kind === 'veth').map((i) => i.name));
   const total = new Map<string, bigint>();
   for (const l of h.loss)
@@ -276,13 +278,16 @@ function foldVethLoss(h: HostSummary): {
   };
 }
 
-function foldIdleVeths(h: HostSummary): {
+// The NIC table shows the veths the loss table shows (`fold`), the others in one line.
+function foldIdleVeths(
+  h: HostSummary,
+  { shownVeths }: VethFold,
+): {
   shown: HostSummary['nics'];
   folded: string[];
 } {
   const veths = h.nics.filter((i) => i.kind === 'veth');
   if (veths.length <= SHOWN_VETHS) return { shown: h.nics, folded: [] };
-  const { shownVeths } = foldVethLoss(h);
   const idle = (i: HostSummary['nics'][number]) => i.kind === 'veth' && !shownVeths.has(i.name);
   return {
     shown: h.nics.filter((i) => !idle(i)),

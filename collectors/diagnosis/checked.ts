@@ -58,17 +58,17 @@ function foldInterfaces(
     const template = text.replace(` dev ${o.iface} `, ' ').replace(`${o.iface} `, '');
     return template === text ? undefined : { key: `${kind}\0${template}`, template, kind: kind! };
   };
-  for (const n of named) {
-    const k = keyOf(n);
+  const keyed = named.map((n) => ({ ...n, k: keyOf(n) }));
+  for (const { k, o } of keyed) {
     if (!k) continue;
     const g = groups.get(k.key) ?? { template: k.template, kind: k.kind, ifaces: [] };
     groups.set(k.key, g);
-    g.ifaces.push(n.o.iface!);
+    g.ifaces.push(o.iface!);
   }
   const out: string[] = [];
   const done = new Set<string>();
-  for (const n of named) {
-    const k = keyOf(n);
+  for (const n of keyed) {
+    const { k } = n;
     const g = k && groups.get(k.key);
     if (!k || !g || g.ifaces.length <= FOLD_IFACES) out.push(n.text);
     else if (!done.has(k.key)) {

@@ -4,20 +4,11 @@ import { SOS_LAYOUT } from '../../collectors/offline/layouts.js';
 import { rawOnly } from '../../collectors/raw-only.js';
 import { COLLECTORS } from '../../collectors/registry.js';
 import { buildSnapshot } from '../../collectors/snapshot/build.js';
-import type { Section } from '../../collectors/snapshot/frames.js';
 import type { CollectorSpec } from '../../collectors/spec.js';
+import { section as sec } from './snapshot/section.js';
 
 // A collector is one file: its spec says what it adds to the snapshot and
 // where a sos report keeps it; the builder and the sos layout name no source.
-
-const sec = (id: string, text: string, iface?: string): Section => ({
-  id,
-  ...(iface ? { iface } : {}),
-  stdout: Buffer.from(text),
-  stderr: '',
-  exitCode: 0,
-  truncated: false,
-});
 
 describe('a source declared in one object', () => {
   // Two made-up sources, as a new collector file would declare them.

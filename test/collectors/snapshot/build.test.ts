@@ -4,15 +4,7 @@ import { COLLECTORS } from '../../../collectors/registry.js';
 import { buildSnapshot } from '../../../collectors/snapshot/build.js';
 import type { Section } from '../../../collectors/snapshot/frames.js';
 import { fixture } from '../fixture-files.js';
-
-const sec = (id: string, text: string, iface?: string, exitCode = 0): Section => ({
-  id,
-  ...(iface ? { iface } : {}),
-  stdout: Buffer.from(text),
-  stderr: '',
-  exitCode,
-  truncated: false,
-});
+import { section as sec } from './section.js';
 
 describe('building a snapshot from sections', () => {
   // An Azure accelerated-networking host: eth0 is hv_netvsc (synthetic),
@@ -160,16 +152,10 @@ describe('interface names that are Object.prototype members', () => {
 
 describe('txqueuelen, from ip link', () => {
   it("is the device's qlen (JSON txqlen), pfifo_fast's limit", () => {
-    const { snapshot } = buildSnapshot({
-      host: 'h',
-      takenAt: '2026-01-01T00:00:00.000Z',
-      durationMs: 12,
-      sections: [
-        sec('ip_link_json', fixture('ip_link/ip-s-s-json-link-wlp3s0-debian11.json')),
-        sec('ip_link', fixture('ip_link/ip-s-s-d-link-proxmox-virtio-cilium-node.txt')),
-      ],
-      specs: COLLECTORS,
-    });
+    const { snapshot } = build([
+      sec('ip_link_json', fixture('ip_link/ip-s-s-json-link-wlp3s0-debian11.json')),
+      sec('ip_link', fixture('ip_link/ip-s-s-d-link-proxmox-virtio-cilium-node.txt')),
+    ]);
     const by = new Map(snapshot.interfaces.map((i) => [i.name, i.txqueuelen]));
     expect(by.get('wlp3s0')).toBe(1000);
     expect(by.get('ens18')).toBe(1000);

@@ -3,6 +3,7 @@ import { COLLECTORS } from '../../../collectors/registry.js';
 import { MAX_SECTION_BYTES } from '../../../collectors/snapshot/accept.js';
 import { buildSnapshot } from '../../../collectors/snapshot/build.js';
 import { parseFrames, type Section } from '../../../collectors/snapshot/frames.js';
+import { section as sec } from './section.js';
 
 // The host runs the script and can read its boundary: every header it sends
 // may be forged. None of what follows may reach a path.
@@ -67,15 +68,6 @@ describe('forged section headers', () => {
       'ethtool/eth9/ethtool-S.txt',
     ]);
     expect(snapshot.interfaces.map((i) => i.name)).toContain('eth9');
-  });
-
-  const sec = (id: string, text: string, iface?: string): Section => ({
-    id,
-    ...(iface !== undefined ? { iface } : {}),
-    stdout: Buffer.from(text),
-    stderr: '',
-    exitCode: 0,
-    truncated: false,
   });
 
   it('lists an interface any source names, and only valid names', () => {

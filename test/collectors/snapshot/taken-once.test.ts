@@ -10,19 +10,11 @@ import {
   TAKEN_ONCE_PATH,
 } from '../../../collectors/snapshot/taken-once.js';
 import { fixture } from '../fixture-files.js';
+import { section as sec } from './section.js';
 
 // A reproduction's "after" snapshot does not run again the sources that
 // cannot change during the run: it parses the "before" one's output as its
 // own, and its raw/ keeps copies and lists what it took from there.
-
-const sec = (id: string, text: string, iface?: string, exitCode = 0): Section => ({
-  id,
-  ...(iface ? { iface } : {}),
-  stdout: Buffer.from(text),
-  stderr: '',
-  exitCode,
-  truncated: false,
-});
 
 const build = (sections: Section[], carried?: Section[]) =>
   buildSnapshot({

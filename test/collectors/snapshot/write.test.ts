@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COLLECTORS } from '../../../collectors/registry.js';
 import { buildSnapshot } from '../../../collectors/snapshot/build.js';
-import type { Section } from '../../../collectors/snapshot/frames.js';
 import { writeSnapshotDir } from '../../../collectors/snapshot/write.js';
+import { section as sec } from './section.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -15,14 +15,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const sec = (id: string, text: string, iface?: string): Section => ({
-  id,
-  ...(iface ? { iface } : {}),
-  stdout: Buffer.from(text),
-  stderr: '',
-  exitCode: 0,
-  truncated: false,
-});
 const taken = buildSnapshot({
   host: 'h',
   takenAt: '2026-01-01T00:00:00.000Z',
