@@ -80,8 +80,13 @@ export function buildCommandLine(input: CommandLineInput): string {
   return input.root && !input.loginIsRoot ? `sudo -n ${wrapped}` : wrapped;
 }
 
+// `PID cmdline`, one line for each PID in the variable.
+const listPids = (v: string) =>
+  `for p in $${v}; do echo "$p $(tr '\\000' ' ' < /proc/$p/cmdline 2>/dev/null)"; done`;
+
 // A POSIX sh script that prints or kills the processes whose environment has
-// NAME=VALUE. Portable to dash and busybox: no pgrep -e, no grep -z.
+// NAME=VALUE; `kill` then prints those that survived, as `list` does.
+// Portable to dash and busybox: no pgrep -e, no grep -z.
 export function sweepScript(
   match: { name: 'DROPKIT_RUN' | 'DROPKIT_TAG'; value: string },
   mode: 'list' | 'kill',
@@ -110,12 +115,7 @@ export function sweepScript(
     `  done`,
     `fi`,
   ];
-  if (mode === 'list')
-    return [
-      ...find,
-      `for p in $pids; do echo "$p $(tr '\\000' ' ' < /proc/$p/cmdline 2>/dev/null)"; done`,
-      '',
-    ].join('\n');
+  if (mode === 'list') return [...find, listPids('pids'), ''].join('\n');
   return [
     ...find,
     `[ -z "$pids" ] && exit 0`,
@@ -127,6 +127,10 @@ export function sweepScript(
     // that exit at once cost nothing: the loop ends as soon as none is left.
     `i=0; while [ $i -lt 30 ]; do alive=''; for p in $pids; do ours "$p" && alive="$alive $p"; done; [ -z "$alive" ] && exit 0; sleep 0.1; i=$((i+1)); done`,
     `for p in $alive; do ours "$p" && kill -KILL "$p" 2>/dev/null; done`,
+    // The survivors, as `list` prints them: the caller learns what is left
+    // without a second round trip (a channel and a scan of /proc each).
+    `i=0; while [ $i -lt 10 ]; do left=''; for p in $alive; do ours "$p" && left="$left $p"; done; [ -z "$left" ] && exit 0; sleep 0.1; i=$((i+1)); done`,
+    listPids('left'),
     `exit 0`,
     '',
   ].join('\n');

@@ -69,7 +69,8 @@ export interface Transport {
   // Returns a function that removes the listener again.
   onClose(listener: (err?: Error) => void): () => void;
   // Lists (`PID cmdline` lines) or kills the processes on the host whose
-  // environment carries this DROPKIT_RUN or DROPKIT_TAG.
+  // environment carries this DROPKIT_RUN or DROPKIT_TAG; a kill returns the
+  // lines of those that survived it.
   sweep(match: SweepMatch, root: boolean, mode?: 'kill' | 'list'): Promise<string>;
 }
 

@@ -68,7 +68,7 @@ const VMB_RUN = [
 const VMA_RUN = [h.SNAPSHOT_BEFORE, h.SAMPLER, h.CLIENT, h.SNAPSHOT_AFTER];
 const VMB_SETUP = [h.PROBE, h.CLOCK, h.CLOCK, h.CLOCK, h.PORTS];
 const VMA_SETUP = [h.PROBE, h.CLOCK, h.CLOCK, h.CLOCK, h.ROUTE];
-const SWEEPS = [h.SWEEP_KILL, h.SWEEP_LIST];
+const SWEEPS = [h.SWEEP_KILL];
 
 const BACKLOG = '/proc/sys/net/core/netdev_max_backlog';
 const BACKLOG_ORIGINAL = {

@@ -48,7 +48,6 @@ export const SERVER = 'iperf3 -s -1 -J -p 5201 --idle-timeout 32';
 export const CLIENT =
   'iperf3 -c 198.18.0.12 -p 5201 -J --get-server-output --connect-timeout 5000 -u -b 500M/32 -P 2 -l 1400 -t 2';
 export const SWEEP_KILL = `sweep kill DROPKIT_RUN=${RUN_ID}`;
-export const SWEEP_LIST = `sweep list DROPKIT_RUN=${RUN_ID}`;
 
 // The host clock, as `date +%s.%N` prints it: this machine's, so offsets are ~0.
 const clockNow: Answer = () => {
@@ -162,7 +161,7 @@ export function pair(
   } = {},
 ): Pair {
   const traffic = new Traffic();
-  const sweeps: Record<string, Reply> = { [SWEEP_KILL]: {}, [SWEEP_LIST]: {} };
+  const sweeps: Record<string, Reply> = { [SWEEP_KILL]: {} };
   const vmA = new FakeTransport('vmA', {
     [PROBE]: { stdout: capture('probe-vmA.txt') },
     [CLOCK]: clockNow,

@@ -215,7 +215,7 @@ describe('cleanup', () => {
     const { vmA } = h.pair();
     const vmB = new FakeTransport(
       'vmB',
-      { [h.SWEEP_KILL]: {}, [h.SWEEP_LIST]: {} },
+      { [h.SWEEP_KILL]: {} },
       { user: 'azureuser', isRoot: false },
     );
     const r = await cleanup(
@@ -229,11 +229,9 @@ describe('cleanup', () => {
     expect(r).toEqual({ leftovers: [[], [], undefined], problems: [] });
     expect(vmA.calls.map((c) => [c.key, c.root])).toEqual([
       [h.SWEEP_KILL, false],
-      [h.SWEEP_LIST, false],
     ]);
     expect(vmB.calls.map((c) => [c.key, c.root])).toEqual([
       [h.SWEEP_KILL, true],
-      [h.SWEEP_LIST, true],
     ]);
     expect([vmA.closed, vmB.closed]).toEqual([true, true]);
   });

@@ -43,7 +43,6 @@ describe('a complete run', () => {
       h.CLIENT,
       h.SNAPSHOT_AFTER,
       h.SWEEP_KILL,
-      h.SWEEP_LIST,
     ]);
     expect(h.overlapOrder(p.vmB.keys())).toEqual([
       h.PROBE,
@@ -59,7 +58,6 @@ describe('a complete run', () => {
       h.SNAPSHOT_AFTER,
       h.TRACER_LEFTOVER,
       h.SWEEP_KILL,
-      h.SWEEP_LIST,
     ]);
     // The samplers and the tracer ran until the run released them; the tracer as root.
     for (const c of [p.vmA.call(h.SAMPLER), p.vmB.call(h.SAMPLER), p.vmB.call(h.TRACER)])
@@ -185,7 +183,7 @@ describe('a failed preflight', () => {
     expect(rec.error?.hint).toBe('install iperf3 on the host (apt-get install -y iperf3)');
     expect(h.stepsOf(rec)).toEqual(['ok connect', 'FAIL preflight', 'ok cleanup']);
     // Only the checks ran, then the cleanup: no port probe, snapshot, sampler or iperf3.
-    const checksThenCleanup = [h.PROBE, h.CLOCK, h.CLOCK, h.CLOCK, h.SWEEP_KILL, h.SWEEP_LIST];
+    const checksThenCleanup = [h.PROBE, h.CLOCK, h.CLOCK, h.CLOCK, h.SWEEP_KILL];
     expect(p.vmA.keys()).toEqual(checksThenCleanup);
     expect(p.vmB.keys()).toEqual(checksThenCleanup);
     expect(rec.hosts[1].failure).toEqual({ step: 'preflight', message: rec.error?.message });
@@ -211,7 +209,6 @@ describe('a busy port', () => {
       h.CLOCK,
       h.PORTS,
       h.SWEEP_KILL,
-      h.SWEEP_LIST,
     ]);
     expect(rec.port).toBeUndefined();
   });
@@ -246,7 +243,7 @@ describe('Ctrl-C while the traffic flows', () => {
     // Samplers and tracer were stopped too: no tied command is left running.
     for (const t of [p.vmA, p.vmB]) {
       expect(t.calls.filter((c) => c.tied && !c.end)).toEqual([]);
-      expect(t.keys().slice(-3)).toEqual([h.SNAPSHOT_AFTER, h.SWEEP_KILL, h.SWEEP_LIST]);
+      expect(t.keys().slice(-2)).toEqual([h.SNAPSHOT_AFTER, h.SWEEP_KILL]);
     }
     expect(p.vmB.call(h.TRACER)?.end).toBe('aborted');
     expect(rec.hosts.map((x) => !!x.after)).toEqual([true, true]);
@@ -257,7 +254,7 @@ describe('Ctrl-C while the traffic flows', () => {
 describe('a cleanup that finds a survivor', () => {
   it('reports the process and its host; the run itself stands', async () => {
     const survivor = '4242 iperf3 -s -1 -J -p 5201 --idle-timeout 32 ';
-    const p = h.pair({ vmB: () => ({ [h.SWEEP_LIST]: { stdout: `${survivor}\n` } }) });
+    const p = h.pair({ vmB: () => ({ [h.SWEEP_KILL]: { stdout: `${survivor}\n` } }) });
     const o = h.options(p);
     const rec = await runRepro(o);
     expect(rec.error).toBeUndefined();
@@ -271,8 +268,8 @@ describe('a cleanup that finds a survivor', () => {
     expect(o.progress.lines.at(-1)).toBe(
       `FAIL cleanup: vmB: 1 process(es) left: ${survivor.trim()}`,
     );
-    // The kill came first, then the check that found it.
-    expect(p.vmB.keys().slice(-2)).toEqual([h.SWEEP_KILL, h.SWEEP_LIST]);
+    // One sweep: the kill, which printed what survived it.
+    expect(p.vmB.keys().filter((k) => k.startsWith('sweep'))).toEqual([h.SWEEP_KILL]);
   });
 });
 
@@ -298,7 +295,7 @@ describe('a host that cannot be reached', () => {
       undefined,
       { step: 'connect', message: refused.message },
     ]);
-    expect(p.vmA.keys()).toEqual([h.SWEEP_KILL, h.SWEEP_LIST]);
+    expect(p.vmA.keys()).toEqual([h.SWEEP_KILL]);
     expect(p.vmA.closed).toBe(true);
   });
 });

@@ -47,9 +47,11 @@ describe('command lines', () => {
       input: sweepScript({ name: 'DROPKIT_TAG', value: 'sweeptest1' }, 'list'),
     });
     expect(listed.stdout).toContain('sleep 42.75');
-    await execa('dash', ['-s'], {
+    const killed = await execa('dash', ['-s'], {
       input: sweepScript({ name: 'DROPKIT_TAG', value: 'sweeptest1' }, 'kill'),
     });
+    // The kill prints its survivors: none.
+    expect(killed.stdout).toBe('');
     await child;
     const after = await execa('dash', ['-s'], {
       input: sweepScript({ name: 'DROPKIT_TAG', value: 'sweeptest1' }, 'list'),
