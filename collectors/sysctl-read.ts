@@ -1,5 +1,5 @@
 import { shellQuote } from '../kit/shell-quote.js';
-import { FIND_INIT_NETNS_SH, IN_INIT_NETNS, initNetnsSysctlCommand } from './init-netns.js';
+import { inInitNetnsSh, initNetnsSysctlCommand } from './init-netns.js';
 
 // How the sysctl source reads its sysctls on the host, and why it could not.
 //
@@ -41,8 +41,7 @@ export function sysctlReadSh(names: readonly string[], dir = '/proc/sys'): strin
     `[ -z "$f" ] || ${awk} $f`,
     `[ -n "$m" ] && [ ! -e ${witness} ] || exit 0`,
     `if [ "$(id -u)" = 0 ]; then`,
-    FIND_INIT_NETNS_SH,
-    `  [ -n "$ns" ] && ${IN_INIT_NETNS} sh -c ${shellQuote(inInit)} sh $m && exit 0`,
+    inInitNetnsSh(`sh -c ${shellQuote(inInit)} sh $m`, 'exit 0'),
     `  echo '${NOT_ENTERED}' >&2`,
     'fi',
     `{ printf '%s' '${NOT_VISIBLE}'; for p in $m; do printf ' %s' \${p#${dir}/}; done; echo; } >&2`,

@@ -3,13 +3,16 @@ import type { Section } from './frames.js';
 
 // A reproduction's "after" snapshot need not read again what cannot change
 // while the traffic runs: the distribution, the kernel, the CPUs, the PCI
-// devices, the cloud's identity, the names, and a NIC's driver, rings,
-// channels, offloads and coalescing (nothing in a run changes them; `repro
-// compare` changes a ring between runs, before that run's "before"). On a
-// host with 100 pods, lspci alone was a fifth of the "after" snapshot's
-// section time. Every source that counts, and boot_id and uptime (a reboot
-// resets the counters), is read again. Kept here rather than as a flag of
-// the specs: only the run's second snapshot uses it.
+// devices, the cloud's identity, the names, a NIC's driver, rings, channels,
+// offloads and coalescing, and the RPS/XPS masks (nothing in a run changes
+// them; `repro compare` changes a ring or a mask between runs, before that
+// run's "before"). On a host with 100 pods, lspci alone was a fifth of the
+// "after" snapshot's section time, and the masks (three sysfs reads per queue
+// of every veth; xps_cpus takes the RTNL lock) 40 ms of its CPU. Every source
+// that counts, and boot_id and uptime (a reboot resets the counters), is read
+// again; so are the sysctls, whose values the fixes quote as they were at the
+// end. Kept here rather than as a flag of the specs: only the run's second
+// snapshot uses it.
 export const TAKEN_ONCE: ReadonlySet<string> = new Set([
   'uname',
   'os_release',
@@ -24,6 +27,7 @@ export const TAKEN_ONCE: ReadonlySet<string> = new Set([
   'ethtool_l',
   'ethtool_k',
   'ethtool_c',
+  'rps_xps',
 ]);
 
 declare module '../model.js' {

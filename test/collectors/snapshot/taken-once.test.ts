@@ -39,6 +39,7 @@ describe('an "after" snapshot that takes the static sources once', () => {
     sec('ethtool_i', fixture('ethtool_i/hv_netvsc-wsl2-5.10.102.1-microsoft.txt'), 'eth1'),
     sec('ethtool_S', 'NIC statistics:\n     rx_packets: 1\n', 'eth0'),
     sec('boot_id', 'bc8c62e5-fe5f-9d98-bdb1-78f7d441d3f8\n'),
+    sec('rps_xps', 'eth0/rx-0/rps_cpus 2\neth0/rx-0/rps_flow_cnt 0\neth0/tx-0/xps_cpus 1\n'),
   ]);
   const carried = carriedSections(before.raw);
   // eth1 is gone by the end of the run.
@@ -54,6 +55,7 @@ describe('an "after" snapshot that takes the static sources once', () => {
 
   it('carries only the static sources that succeeded, never a counter', () => {
     expect(carried.map((s) => `${s.id}/${s.iface ?? '-'}`)).toEqual([
+      'rps_xps/-',
       'uname/-',
       'os_release/-',
       'ethtool_i/eth0',
@@ -68,6 +70,9 @@ describe('an "after" snapshot that takes the static sources once', () => {
     expect(after.snapshot.facts.kernelRelease).toBe('5.15.0-1034-azure');
     const eth0 = (s: typeof before) => s.snapshot.interfaces.find((i) => i.name === 'eth0')!;
     expect(eth0(after).driver).toBe('hv_netvsc');
+    // The RPS masks a BACKLOG finding cites come from the copy.
+    expect(after.snapshot.steering).toEqual(before.snapshot.steering);
+    expect(after.snapshot.steering?.[0]).toMatchObject({ iface: 'eth0', rpsCpus: '2' });
     expect(eth0(after).driver).toBe(eth0(before).driver);
   });
 
@@ -75,6 +80,7 @@ describe('an "after" snapshot that takes the static sources once', () => {
     expect(after.snapshot.takenOnce).toEqual({
       from: 'before',
       sources: [
+        { id: 'rps_xps', rawPath: 'net/rps-xps.txt' },
         { id: 'uname', rawPath: 'host/uname.txt' },
         { id: 'os_release', rawPath: 'host/os-release' },
         { id: 'ethtool_i', iface: 'eth0', rawPath: 'ethtool/eth0/ethtool-i.txt' },
