@@ -30,14 +30,16 @@ export async function packTarGz(top: string, entries: BundleEntry[], mtime: Date
 
 // Writes entries as <top>/<path> into a tar.gz, atomically and durably; it
 // never replaces an existing file. Its size and
-// sha256 are taken from the file as read back (readTarGz).
+// sha256 are taken from the file as read back (readTarGz). `check` reads the
+// written file before it takes its name (writeAtomic).
 export async function writeTarGz(
   file: string,
   top: string,
   entries: BundleEntry[],
   mtime: Date,
+  check?: (written: string) => Promise<void>,
 ): Promise<void> {
-  await writeAtomic(file, await packTarGz(top, entries, mtime));
+  await writeAtomic(file, await packTarGz(top, entries, mtime), check ? { check } : {});
 }
 
 // Reads a tar.gz back into memory: the leak scan and `verify` look at the

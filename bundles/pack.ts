@@ -12,6 +12,9 @@ export async function packAtFreeName(
   base: string,
   entries: BundleEntry[],
   createdAt: Date,
+  // Reads the packed file before it takes its name (the read back and leak
+  // scan); given the name the bundle will have.
+  check?: (written: string, name: string) => Promise<void>,
 ): Promise<{ file: string; name: string }> {
   let name = base;
   let file = resolveUnder(outDir, `${name}.tar.gz`);
@@ -23,7 +26,8 @@ export async function packAtFreeName(
   for (; existsSync(file) && n <= 99; n++) next(n);
   for (;;) {
     try {
-      await writeTarGz(file, name, entries, createdAt);
+      const at = name;
+      await writeTarGz(file, name, entries, createdAt, check && ((w) => check(w, at)));
       return { file, name };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || n > 99) throw e;

@@ -6,11 +6,14 @@ import { IDENTITY_JSON, identityAllowance } from './identity-json.js';
 import type { Category } from './redact/categories.js';
 import { type Leak, type Redactor, scanForLeaks, writeMapFile } from './redact/index.js';
 
-// The bytes that would ship, as read back from the file: their size and
+// The bytes that would ship, as read back from the file before it takes its
+// name (packAtFreeName's check, while the file's fsync runs): their size and
 // sha256 are what the operator is told, and, with redaction on, the leak
 // scan looks for every value found on the hosts and for the generic
-// patterns. It fails closed: a hit, or any error before the map is written,
-// removes the bundle. The map (<name>.map.json) stays beside it, never in it.
+// patterns. It fails closed: a hit, or any error, and the file never gets
+// its name. The map (<name>.map.json) is written after, beside the bundle,
+// never in it; a bundle whose map could not be written is removed
+// (writeMapBeside).
 
 function leakError(leaks: Leak[]): DropkitError {
   return new DropkitError({
@@ -24,32 +27,44 @@ function leakError(leaks: Leak[]): DropkitError {
   });
 }
 
+export interface ReadBack {
+  bytes: number;
+  sha256: string;
+}
+
 export async function readBackAndScan(
   file: string,
   o: {
-    outDir: string;
-    name: string;
     redactor: Redactor | undefined;
     // --keep: those categories are readable on purpose, not leaks.
     keep: ReadonlySet<Category>;
     lap: (phase: string) => void;
   },
-): Promise<{ bytes: number; sha256: string; mapFile?: string }> {
+): Promise<ReadBack> {
+  const back = await readTarGz(file);
+  if (!o.redactor) return { bytes: back.bytes, sha256: back.sha256 };
+  const leaks = scanForLeaks(
+    back.entries.map((e) => ({ path: e.path, text: e.bytes.toString('latin1') })),
+    o.redactor.sensitiveValues(),
+    identityAllowance(
+      back.entries.find((e) => e.path.split('/').slice(1).join('/') === IDENTITY_JSON),
+    ),
+  ).filter((l) => !o.keep.has(l.category));
+  if (leaks.length) throw leakError(leaks);
+  o.lap('read back and leak scan');
+  return { bytes: back.bytes, sha256: back.sha256 };
+}
+
+// The map beside the bundle; without it the bundle cannot be read back to
+// its originals by the operator, so a failure removes the bundle.
+export async function writeMapBeside(
+  file: string,
+  o: { outDir: string; name: string; redactor: Redactor },
+): Promise<string> {
   try {
-    const back = await readTarGz(file);
-    if (!o.redactor) return { bytes: back.bytes, sha256: back.sha256 };
-    const leaks = scanForLeaks(
-      back.entries.map((e) => ({ path: e.path, text: e.bytes.toString('latin1') })),
-      o.redactor.sensitiveValues(),
-      identityAllowance(
-        back.entries.find((e) => e.path.split('/').slice(1).join('/') === IDENTITY_JSON),
-      ),
-    ).filter((l) => !o.keep.has(l.category));
-    if (leaks.length) throw leakError(leaks);
-    o.lap('read back and leak scan');
     const mapFile = resolveUnder(o.outDir, `${o.name}.map.json`);
     await writeMapFile(mapFile, o.redactor.mapping());
-    return { bytes: back.bytes, sha256: back.sha256, mapFile };
+    return mapFile;
   } catch (e) {
     await unlink(file).catch(() => undefined);
     throw e;

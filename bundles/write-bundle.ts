@@ -11,13 +11,14 @@ import { MANIFEST_PATH } from './manifest.js';
 import { bundleName } from './name.js';
 import { checkOutDir } from './out-dir.js';
 import { packAtFreeName } from './pack.js';
-import { readBackAndScan } from './read-back.js';
+import { type ReadBack, readBackAndScan, writeMapBeside } from './read-back.js';
 import { type RedactedFiles, redactEntries } from './redact-entries.js';
 import { addReport } from './report/in-bundle.js';
 
 // The writer owns the order of the phases: discover and observe → lay out →
-// redact and hash → manifest → check paths → archive (atomic) → read back →
-// leak scan (fails closed) → map file.
+// redact and hash → manifest → check paths → archive (atomic: read back and
+// leak scan, which fail closed, run while it syncs, before it has its name)
+// → map file.
 
 export type { BundleHost, BundleInput, HostRawSet, WrittenBundle } from './bundle-input.js';
 
@@ -79,26 +80,24 @@ export async function writeBundle(input: BundleInput): Promise<WrittenBundle> {
   const label =
     input.caseId ??
     (input.hosts.length === 1 ? hostDirs.get(input.hosts[0]!)! : `${input.hosts.length}-hosts`);
+  let back: ReadBack | undefined;
   const { file, name } = await packAtFreeName(
     outDir,
     bundleName(createdAt, input.kind, label),
     entries,
     createdAt,
+    async (written) => {
+      lap('archive');
+      back = await readBackAndScan(written, { redactor, keep: new Set(input.keep ?? []), lap });
+    },
   );
-  lap('archive');
-  const back = await readBackAndScan(file, {
-    outDir,
-    name,
-    redactor,
-    keep: new Set(input.keep ?? []),
-    lap,
-  });
+  const mapFile = redactor ? await writeMapBeside(file, { outDir, name, redactor }) : undefined;
   lap('map');
   return {
     file,
-    bytes: back.bytes,
-    sha256: back.sha256,
-    ...(back.mapFile ? { mapFile: back.mapFile } : {}),
+    bytes: back!.bytes,
+    sha256: back!.sha256,
+    ...(mapFile ? { mapFile } : {}),
     manifest,
   };
 }

@@ -12,10 +12,15 @@ import { basename, dirname, join } from 'node:path';
 // bundle is never overwritten. With `replace`, rename() swaps it in, and a
 // reader sees the old file or the new one, never half of either; the old
 // file's wider mode is not reused.
+//
+// `check` reads the written file (by its temporary name) while the fsync
+// runs, and may refuse it: it then never gets the final name. A bundle's
+// read back and leak scan take about as long as the fsync, which they
+// no longer wait for.
 export async function writeAtomic(
   file: string,
   bytes: Buffer | string,
-  o: { mode?: number; replace?: boolean } = {},
+  o: { mode?: number; replace?: boolean; check?: (tmp: string) => Promise<void> } = {},
 ): Promise<void> {
   const mode = o.mode ?? 0o600;
   const data = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
@@ -29,7 +34,11 @@ export async function writeAtomic(
       await fh.chmod(mode);
       for (let at = 0; at < data.length; at += 1 << 20)
         await fh.write(data.subarray(at, Math.min(data.length, at + (1 << 20))));
-      await fh.sync();
+      // Both settle before the handle closes: a refusal does not cut the
+      // fsync short.
+      const [synced, checked] = await Promise.allSettled([fh.sync(), o.check?.(tmp)]);
+      if (checked.status === 'rejected') throw checked.reason;
+      if (synced.status === 'rejected') throw synced.reason;
     } finally {
       await fh.close();
     }

@@ -40,6 +40,23 @@ describe('writeAtomic', () => {
     expect(await readdir(dir)).toEqual(['c']);
   });
 
+  it('lets a check read the whole file before it has its name, and refuse it', async () => {
+    const seen: string[] = [];
+    const check = async (tmp: string) => {
+      seen.push(await readFile(tmp, 'utf8'));
+      // Not under its final name while it is checked.
+      expect(await readdir(dir)).not.toContain('e');
+    };
+    await writeAtomic(join(dir, 'e'), 'checked', { check });
+    expect(seen).toEqual(['checked']);
+    expect(await readFile(join(dir, 'e'), 'utf8')).toBe('checked');
+    const refuse = async () => {
+      throw new Error('leak');
+    };
+    await expect(writeAtomic(join(dir, 'f'), 'refused', { check: refuse })).rejects.toThrow('leak');
+    expect(await readdir(dir)).toEqual(['e']);
+  });
+
   it('fails on a missing directory without leaving anything', async () => {
     await expect(writeAtomic(join(dir, 'no', 'd'), 'x')).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await readdir(dir)).toEqual([]);
