@@ -160,21 +160,24 @@ export async function measureSteps(run: Run): Promise<void> {
   const { o, rec, live, step } = run;
   const [sender, receiver] = rec.hosts;
   const [ts, tr] = live.transports as [Transport, Transport];
+  const maxSeconds = totalDuration(o.profile) + 120;
+  // The samplers start with the "before" snapshots: their start (a channel,
+  // a shell, the first sample) took 0.1 s more after them, and a sample
+  // changes nothing a snapshot reads. The step waits for their first
+  // samples, which are there by then. Any failure from here stops them
+  // (afterFailure).
+  live.samplers = startSamplers(
+    rec.hosts.map((h, i) => ({
+      transport: live.transports[i]!,
+      dataIface: h.dataIface,
+      ...(h.pod ? { watch: [h.pod.hostVeth] } : {}),
+    })),
+    { intervalMs: o.sampleIntervalMs, maxSeconds, signal: o.signal },
+  );
   await step('snapshots before', async () => {
     [sender.before, receiver.before] = await snapshotBoth(ts, tr, 'snapshot before', o.signal);
   });
-  const maxSeconds = totalDuration(o.profile) + 120;
-  await step('samplers', async () => {
-    live.samplers = startSamplers(
-      rec.hosts.map((h, i) => ({
-        transport: live.transports[i]!,
-        dataIface: h.dataIface,
-        ...(h.pod ? { watch: [h.pod.hostVeth] } : {}),
-      })),
-      { intervalMs: o.sampleIntervalMs, maxSeconds, signal: o.signal },
-    );
-    await firstSamples(live.samplers, specsOf(rec));
-  });
+  await step('samplers', () => firstSamples(live.samplers, specsOf(rec)));
   await step(
     'drop tracing',
     async () => {

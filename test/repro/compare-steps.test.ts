@@ -57,15 +57,15 @@ const RUN_STEPS = [
 
 // vmB's commands in one run of the reproduction.
 const VMB_RUN = [
-  h.SNAPSHOT_BEFORE,
   h.SAMPLER,
+  h.SNAPSHOT_BEFORE,
   h.TRACER,
   h.SERVER,
   h.PORT_CHECK,
   h.SNAPSHOT_AFTER,
   h.TRACER_LEFTOVER,
 ];
-const VMA_RUN = [h.SNAPSHOT_BEFORE, h.SAMPLER, h.CLIENT, h.SNAPSHOT_AFTER];
+const VMA_RUN = [h.SAMPLER, h.SNAPSHOT_BEFORE, h.CLIENT, h.SNAPSHOT_AFTER];
 const VMB_SETUP = [h.PROBE, h.CLOCK, h.CLOCK, h.CLOCK, h.PORTS];
 const VMA_SETUP = [h.PROBE, h.CLOCK, h.CLOCK, h.CLOCK, h.ROUTE];
 const SWEEPS = [h.SWEEP_KILL];

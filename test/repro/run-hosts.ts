@@ -93,7 +93,7 @@ function sampler(): Answer {
 
 // skb:kfree_skb with the captured format file, one interval of backlog drops,
 // and its last line once released.
-const tracer: Answer = async (call) => {
+export const tracer: Answer = async (call) => {
   call.emit(traceFormat(capture('kfree_skb-format.txt')));
   call.emit(
     traceInterval({

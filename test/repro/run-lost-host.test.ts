@@ -95,18 +95,29 @@ describe('a host lost during the run', () => {
     unreachableAtCleanup(rec, p.vmB);
   });
 
-  it('samplers: the sender goes away just after its first sample', async () => {
-    const firstSampleThenLost: Answer = (call) => {
+  it('samplers: the sender goes away once its sampler has sent a sample', async () => {
+    // The samplers start with the "before" snapshots; the sender is lost
+    // after both (as the receiver's tracer starts), its sampler having sent
+    // one sample.
+    const firstSampleThenRun: Answer = (call) => {
       const hostNs = BigInt(Date.now()) * 1_000_000n;
       call.emit(
         samplerOutput(call.req.script!, [
           { hostNs, softnet: '', counters: { 'eth0/rx_bytes': 1n } },
         ]),
       );
-      call.lose();
-      return {};
+      return call.ended.then(() => ({}));
     };
-    const p = h.pair({ vmA: () => ({ [h.SAMPLER]: firstSampleThenLost }) });
+    let p: h.Pair | undefined;
+    p = h.pair({
+      vmA: () => ({ [h.SAMPLER]: firstSampleThenRun }),
+      vmB: () => ({
+        [h.TRACER]: (call) => {
+          p!.vmA.lose();
+          return typeof h.tracer === 'function' ? h.tracer(call) : h.tracer;
+        },
+      }),
+    });
     const rec = await runRepro(h.options(p));
     // The samplers started (both had a sample); the loss stops the run at the traffic.
     expect(h.stepsOf(rec)).toEqual([
