@@ -14,8 +14,23 @@ export function baseName(key: string): string {
   return key.replace(/#\d+$/, '');
 }
 
+// The tables are fixed, and a node with 200 interfaces asks about the same
+// few dozen names thousands of times per bundle (a regex per rule each
+// time): the answer is kept per table and key. Frozen, as it is shared.
+const memo = new WeakMap<readonly CounterRule[], Map<string, RuleMatch | undefined>>();
+
 // Exact names win over patterns, whatever their order in the table.
 export function matchRule(rules: readonly CounterRule[], key: string): RuleMatch | undefined {
+  let known = memo.get(rules);
+  if (!known) memo.set(rules, (known = new Map()));
+  if (known.has(key)) return known.get(key);
+  const found = firstRule(rules, key);
+  // Keys come from hosts: a hostile one could send endless distinct names.
+  if (known.size < 10_000) known.set(key, found && Object.freeze(found));
+  return found;
+}
+
+function firstRule(rules: readonly CounterRule[], key: string): RuleMatch | undefined {
   const name = baseName(key);
   const exact = rules.find((r) => r.match === name);
   if (exact) return { rule: exact };
