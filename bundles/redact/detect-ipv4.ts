@@ -18,8 +18,14 @@ const VERSION_KEY =
 // the line's start from every quad was quadratic on a long line of addresses.) Nearly every
 // address is followed by none of `-`, `+`, `~` and has no `v` or `f` (of `version`, `ver`,
 // `firmware`, `fw`) before it on its line: those are told by their characters, without a slice
-// or a regex per address.
-export function isVersionContext(text: string, start: number, end: number): boolean {
+// or a regex per address. `letters`, shared by the quads of one text, finds the letters once for
+// the whole text instead of reading back from every quad.
+export function isVersionContext(
+  text: string,
+  start: number,
+  end: number,
+  letters = new KeyLetters(text),
+): boolean {
   const next = text.charCodeAt(end);
   if (
     (next === 45 || next === 43 || next === 126) &&
@@ -27,15 +33,33 @@ export function isVersionContext(text: string, start: number, end: number): bool
   )
     return true;
   const floor = Math.max(0, start - 48);
-  let keyLetter = false;
-  for (let i = start - 1; i >= floor && !keyLetter; i -= 1) {
-    const c = text.charCodeAt(i);
-    if (c === 10) break;
-    keyLetter = c === 118 || c === 86 || c === 102 || c === 70; // v V f F
-  }
-  if (!keyLetter) return false;
+  // A letter on an earlier line lets VERSION_KEY decide, and it reads the quad's line only.
+  const letter = letters.firstFrom(floor);
+  if (letter < 0 || letter >= start) return false;
   const before = text.slice(floor, start);
   return VERSION_KEY.test(before.slice(before.lastIndexOf('\n') + 1));
+}
+
+// The first `v`, `V`, `f` or `F` of a text at or after a position, for positions that only grow
+// (the quads, left to right): each search starts where the last one's answer no longer holds, so
+// the whole text is searched about once, however many quads it holds.
+export class KeyLetters {
+  private readonly re = /[vVfF]/g;
+  // The first letter at or after `from`, or -1 for none; `from` -1 before the first search.
+  private from = -1;
+  private next = -1;
+
+  constructor(private readonly text: string) {}
+
+  firstFrom(position: number): number {
+    if (this.from < 0 || position < this.from || (this.next >= 0 && this.next < position)) {
+      this.re.lastIndex = position;
+      const m = this.re.exec(this.text);
+      this.from = position;
+      this.next = m === null ? -1 : m.index;
+    }
+    return this.next;
+  }
 }
 
 // One replace function for every address finding, not a closure per finding.
@@ -77,9 +101,10 @@ function ipv4Finding(
 export function ipv4Findings(text: string): Finding[] {
   const out: Finding[] = [];
   const re = new RegExp(DOTTED_QUAD);
+  const letters = new KeyLetters(text);
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const end = m.index + m[0].length;
-    if (isVersionContext(text, m.index, end)) continue;
+    if (isVersionContext(text, m.index, end, letters)) continue;
     const f = ipv4Finding(m.index, m[0], PRIORITY.pattern, text);
     if (f) out.push(f);
   }

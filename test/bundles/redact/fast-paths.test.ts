@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ipv4Findings } from '../../../bundles/redact/detect-ipv4.js';
-import { ipv6Matches } from '../../../bundles/redact/detect-ipv6.js';
-import { macMatches } from '../../../bundles/redact/detect-mac.js';
+import { ipv4Findings, isVersionContext, KeyLetters } from '../../../bundles/redact/detect-ipv4.js';
+import { holdsAddressRun, ipv6Matches } from '../../../bundles/redact/detect-ipv6.js';
+import { holdsMacWord, macMatches } from '../../../bundles/redact/detect-mac.js';
 import { type Finding, PRIORITY, resolveOverlaps } from '../../../bundles/redact/finding.js';
 import { ipv4ToText, isKeptIPv4, parseIPv4 } from '../../../bundles/redact/ipv4.js';
 import { ipv6Plan, parseIPv6 } from '../../../bundles/redact/ipv6.js';
@@ -327,6 +327,30 @@ describe('fast paths give what the reference code gave', () => {
         expect([...macMatches(t)].map((m) => [m.start, m.text])).toEqual(
           macs.filter(([, m]) => parseMac(m as string) !== undefined),
         );
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it('the prefilters say what their regexes said, and the shared key letters what a fresh one does', () => {
+    const SIX_COLONS = /:(?:[0-9A-Fa-f]{0,4}:){5}/;
+    const WORDS = [
+      /:[0-9A-Fa-f]{2}:/,
+      /-[0-9A-Fa-f]{2}-/,
+      /\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![0-9A-Za-z]|\.[0-9A-Za-z])/,
+    ];
+    const QUAD = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
+    fc.assert(
+      fc.property(addressText, (t) => {
+        expect(holdsAddressRun(t)).toBe(t.includes('::') || SIX_COLONS.test(t));
+        for (const [k, re] of WORDS.entries()) expect(holdsMacWord(k, t)).toBe(re.test(t));
+        const letters = new KeyLetters(t);
+        for (const m of t.matchAll(QUAD)) {
+          const end = m.index + m[0].length;
+          expect(isVersionContext(t, m.index, end, letters)).toBe(
+            isVersionContext(t, m.index, end),
+          );
+        }
       }),
       { numRuns: 4000 },
     );
