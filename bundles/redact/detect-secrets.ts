@@ -180,8 +180,13 @@ function urlCredentialFindings(text: string): Finding[] {
 const PAIR_WORD = /pass|secret|token|key|sig/i;
 const AUTHORIZATION_WORD = /authorization/i;
 const BEARER_WORD = /bearer/i;
+// Every word above in one search, first: a log piece that holds none (most of them) is then read
+// once, not once per word. (Case-insensitive: a superset of the exact words, which is all a
+// prefilter needs.)
+const ANY_WORD = /pass|secret|token|key|sig|authorization|bearer|eyJ|-----BEGIN |:\/\//i;
 
 export function secretFindings(text: string): Finding[] {
+  if (!ANY_WORD.test(text)) return [];
   return [
     ...(text.includes('-----BEGIN ') ? pemFindings(text) : []),
     ...(AUTHORIZATION_WORD.test(text) ? valueFindings(text, AUTHORIZATION) : []),

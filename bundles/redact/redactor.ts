@@ -170,8 +170,8 @@ export function createRedactor(options: RedactorOptions): Redactor {
     const replacements: Replacement[] = [];
     // A kept category steps aside before overlaps are resolved, so an address inside a kept
     // host name (`ip-10-1-2-3`) is still replaced.
-    const candidates: Finding[] = [];
-    for (const f of found) if (!keep.has(f.category)) candidates.push(f);
+    // `found` is this call's own (findingsOf hands a stored array over, and forgets it).
+    const candidates = keep.size === 0 ? found : found.filter((f) => !keep.has(f.category));
     known.matcher().each(text, (start, end, category) => {
       if (!keep.has(category)) candidates.push(literalFinding(start, end, category));
     });
