@@ -115,6 +115,9 @@ const PRECEDENCE: readonly Category[] = [
 interface Group {
   readonly search: LiteralSearch;
   readonly categories: readonly Category[];
+  // Each literal as searched: lower case when case is ignored.
+  readonly spellings: readonly string[];
+  readonly ignoreCase: boolean;
   // Its place among the walks, or -1 for a group without one.
   readonly walk: number;
 }
@@ -150,7 +153,13 @@ export class LiteralMatcher {
       const search = new LiteralSearch([...b.byText.keys()], b.ignoreCase, GUARD_CLASS[b.guard]);
       if (search.walk) walks.push(search.walk);
       const walk = search.walk ? walks.length - 1 : -1;
-      this.groups.push({ search, categories: [...b.byText.values()], walk });
+      this.groups.push({
+        search,
+        categories: [...b.byText.values()],
+        spellings: [...b.byText.keys()],
+        ignoreCase: b.ignoreCase,
+        walk,
+      });
     }
     this.walks = new WalkSet(walks);
   }
@@ -164,7 +173,18 @@ export class LiteralMatcher {
   // The hits of `find`, in its order, without an object each: a text holds a hit for nearly
   // every value in it. The groups with a guard class are walked together, in one pass
   // (literal-walk.ts); the others, and any the walks leave, are searched by their automaton.
-  each(text: string, visit: (start: number, end: number, category: Category) => void): void {
+  // `spelling` is the literal found, as searched (lower case when `ignoreCase`): a string that
+  // lives as long as the matcher, so a cache keyed by it hashes it once, not once per hit.
+  each(
+    text: string,
+    visit: (
+      start: number,
+      end: number,
+      category: Category,
+      spelling: string,
+      ignoreCase: boolean,
+    ) => void,
+  ): void {
     const bytes = latin1Bytes(text);
     const walked = bytes === undefined ? [] : this.walks.find(bytes, walkBudget(text));
     for (const g of this.groups) {
@@ -174,7 +194,13 @@ export class LiteralMatcher {
         g.search.searchAll(text, hits);
       }
       for (let k = 0; k < hits.length; k += 3)
-        visit(hits[k]!, hits[k + 1]!, g.categories[hits[k + 2]!]!);
+        visit(
+          hits[k]!,
+          hits[k + 1]!,
+          g.categories[hits[k + 2]!]!,
+          g.spellings[hits[k + 2]!]!,
+          g.ignoreCase,
+        );
     }
   }
 }

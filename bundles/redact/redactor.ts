@@ -104,8 +104,36 @@ function literalReplace(category: Category): Finding['replace'] {
   return replace;
 }
 
-function literalFinding(start: number, end: number, category: Category): Finding {
-  return { start, end, category, priority: PRIORITY.known, replace: literalReplace(category) };
+// A known value where the matcher found it, with the literal it matched as searched (lower case
+// when case was ignored): see `LiteralMatcher.each`.
+interface LiteralFinding extends Finding {
+  readonly spelling: string;
+  readonly ignoreCase: boolean;
+}
+
+function literalFinding(
+  start: number,
+  end: number,
+  category: Category,
+  spelling: string,
+  ignoreCase: boolean,
+): LiteralFinding {
+  return {
+    start,
+    end,
+    category,
+    priority: PRIORITY.known,
+    replace: literalReplace(category),
+    spelling,
+    ignoreCase,
+  };
+}
+
+// Whether the text at `start` is `spelling` itself, case included.
+function spells(text: string, start: number, spelling: string): boolean {
+  for (let i = 0; i < spelling.length; i += 1)
+    if (text.charCodeAt(start + i) !== spelling.charCodeAt(i)) return false;
+  return true;
 }
 
 export function createRedactor(options: RedactorOptions): Redactor {
@@ -160,6 +188,28 @@ export function createRedactor(options: RedactorOptions): Redactor {
     return patternFindings(text, imds);
   };
 
+  // The replacement of each literal, by category and literal, for hits that spell it exactly:
+  // a log names the same few values on every line, and looking each one up by its own text (a
+  // slice of the text, hashed afresh every time) cost more than the rest of its replacement. A
+  // replacement never changes once made (the pseudonymizer remembers it), so neither does this.
+  const literalTokens = new Map<Category, Map<string, string>>();
+  const replaceKnown = (text: string, f: LiteralFinding): { original: string; text: string } => {
+    let tokens: Map<string, string> | undefined;
+    if (!f.ignoreCase || spells(text, f.start, f.spelling)) {
+      tokens = literalTokens.get(f.category);
+      if (tokens === undefined) {
+        tokens = new Map();
+        literalTokens.set(f.category, tokens);
+      }
+      const done = tokens.get(f.spelling);
+      if (done !== undefined) return { original: f.spelling, text: done };
+    }
+    const original = text.slice(f.start, f.end);
+    const replacement = f.replace(pseudonyms, original);
+    tokens?.set(f.spelling, replacement);
+    return { original, text: replacement };
+  };
+
   const sensitiveValues = (): SensitiveValue[] =>
     known.values().filter((v) => !keep.has(v.category));
 
@@ -172,16 +222,25 @@ export function createRedactor(options: RedactorOptions): Redactor {
     // host name (`ip-10-1-2-3`) is still replaced.
     // `found` is this call's own (findingsOf hands a stored array over, and forgets it).
     const candidates = keep.size === 0 ? found : found.filter((f) => !keep.has(f.category));
-    known.matcher().each(text, (start, end, category) => {
-      if (!keep.has(category)) candidates.push(literalFinding(start, end, category));
+    known.matcher().each(text, (start, end, category, spelling, ignoreCase) => {
+      if (!keep.has(category))
+        candidates.push(literalFinding(start, end, category, spelling, ignoreCase));
     });
     for (const f of resolveOverlaps(candidates, text.length)) {
-      const original = text.slice(f.start, f.end);
-      // A pattern's match that is our own token (a path or name built from one) is already
-      // redacted. A known original is replaced even when it spells a token (a short name can).
-      if (!LITERAL_REPLACERS.has(f.replace) && pseudonyms.isToken(original)) continue;
-      const replacement = f.replace(pseudonyms, original);
-      if (replacement === original) continue;
+      let replacement: string;
+      if (LITERAL_REPLACERS.has(f.replace)) {
+        // A known original is replaced even when it spells a token (a short name can).
+        const r = replaceKnown(text, f as LiteralFinding);
+        if (r.text === r.original) continue;
+        replacement = r.text;
+      } else {
+        const original = text.slice(f.start, f.end);
+        // A pattern's match that is our own token (a path or name built from one) is already
+        // redacted.
+        if (pseudonyms.isToken(original)) continue;
+        replacement = f.replace(pseudonyms, original);
+        if (replacement === original) continue;
+      }
       counts[f.category] += 1;
       replacements.push({
         start: f.start,

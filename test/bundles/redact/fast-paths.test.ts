@@ -190,6 +190,57 @@ describe('fast paths give what the reference code gave', () => {
     expect(used.mapping().filter((e) => e.original === 'web0001')).toHaveLength(1);
   });
 
+  it('a known value repeated in any case gets what a redactor seeing it once gives', () => {
+    const discovered = {
+      hostnames: ['web0001.corp.example', 'Db7'],
+      users: ['alice', 'Bob'],
+      keywords: ['projectx'],
+      extra: [
+        { category: 'ipv4' as const, value: '10.1.2.3' },
+        { category: 'mac' as const, value: '00:0d:3a:12:34:56' },
+        { category: 'ipv6' as const, value: '2603:1030:40c:a::17' },
+      ],
+    };
+    const word = fc.constantFrom(
+      'web0001',
+      'WEB0001',
+      'Web0001',
+      'corp.example',
+      'CORP.example',
+      'db7',
+      'DB7',
+      'alice',
+      'Alice',
+      'Bob',
+      'bob',
+      'projectx',
+      'ProjectX',
+      '10.1.2.3',
+      '10-1-2-3',
+      '00:0d:3a:12:34:56',
+      '00:0D:3A:12:34:56',
+      '000d3a123456',
+      '000D.3A12.3456',
+      '2603:1030:40c:a::17',
+      '2603:1030:40C:A::17',
+      ' ',
+      '  ',
+      '\n',
+      '/',
+    );
+    const text = fc.array(word, { maxLength: 30 }).map((a) => a.join(' '));
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 6 }), (texts) => {
+        const used = createRedactor({ secret: SECRET_A, discovered });
+        for (const t of texts) {
+          const fresh = createRedactor({ secret: SECRET_A, discovered });
+          expect(used.redactText(t)).toEqual(fresh.redactText(t));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('LeakScanner finds what scanForLeaks finds, and a redactor hands over its own matcher', () => {
     const text =
       'host web0001 at 10.1.2.3 (ip-10-1-2-3), mac 00:0D:3A:12:34:56, password=hunter22\n' +
