@@ -110,40 +110,44 @@ export class LiteralWalk {
 
 // The walks of several groups of literals in one pass over a text: left to right, for each
 // group, at each position not preceded by one of its guard characters, the longest of its
-// literals that starts there and is not followed by one; its search resumes at the hit's end. A
-// position preceded by a character that glues for every group (a letter or digit), or whose
-// character begins no literal of any group, is passed over with two table reads, once for all
-// groups.
+// literals that starts there and is not followed by one; its search resumes at the hit's end.
+// Which groups may start at a position is told by two table reads, once for all groups: a mask of
+// the groups with a literal that begins with its character, less the groups its previous
+// character glues to. Most positions (inside a word, or at a character no literal begins with)
+// get no group at all, and the others only the groups that may match there.
 export class WalkSet {
-  private readonly any = new Uint8Array(256);
-  private readonly gluesAll = new Uint8Array(256).fill(1);
+  // By latin1 character, one bit per walk.
+  private readonly starting = new Int32Array(256);
+  private readonly glued = new Int32Array(256);
 
   constructor(private readonly walks: readonly LiteralWalk[]) {
-    for (const w of walks)
+    // One bit each: a matcher has one walk per guard and case rule, four at most.
+    if (walks.length > 31) throw new RangeError('too many groups of literals for one walk set');
+    for (const [g, w] of walks.entries())
       for (let c = 0; c < 256; c += 1) {
-        if (w.startsWith(c)) this.any[c] = 1;
-        if (!w.glues(c)) this.gluesAll[c] = 0;
+        if (w.startsWith(c)) this.starting[c] = this.starting[c]! | (1 << g);
+        if (w.glues(c)) this.glued[c] = this.glued[c]! | (1 << g);
       }
   }
 
   // Each group's hits as (start, end, literal) triples, or undefined for a group whose walks
   // cost more than `budget` characters. `text` is latin1, one byte per character.
   find(text: Uint8Array, budget: number): Array<number[] | undefined> {
-    const { walks, any, gluesAll } = this;
+    const { walks, starting, glued } = this;
     if (walks.length === 0) return [];
     const hits: Array<number[] | undefined> = walks.map(() => []);
     const next = walks.map(() => 0);
     for (const w of walks) w.steps = 0;
     const n = text.length;
     for (let s = 0; s < n; s += 1) {
-      if (any[text[s]!] === 0 || (s > 0 && gluesAll[text[s - 1]!] === 1)) continue;
-      const c = text[s]!;
-      const before = s > 0 ? text[s - 1]! : -1;
-      for (let g = 0; g < walks.length; g += 1) {
-        const w = walks[g]!;
+      let groups = starting[text[s]!]!;
+      if (groups === 0) continue;
+      if (s > 0) groups &= ~glued[text[s - 1]!]!;
+      for (let g = 0; groups !== 0; g += 1, groups >>>= 1) {
+        if ((groups & 1) === 0) continue;
         const own = hits[g];
-        if (own === undefined || s < next[g]! || w.start[c]! < 0) continue;
-        if (before >= 0 && w.guard[before] === 1) continue;
+        if (own === undefined || s < next[g]!) continue;
+        const w = walks[g]!;
         const literal = w.longestAt(text, s);
         if (w.steps > budget) hits[g] = undefined;
         else if (literal >= 0) {
