@@ -227,12 +227,8 @@ describe('cleanup', () => {
       RUN_ID,
     );
     expect(r).toEqual({ leftovers: [[], [], undefined], problems: [] });
-    expect(vmA.calls.map((c) => [c.key, c.root])).toEqual([
-      [h.SWEEP_KILL, false],
-    ]);
-    expect(vmB.calls.map((c) => [c.key, c.root])).toEqual([
-      [h.SWEEP_KILL, true],
-    ]);
+    expect(vmA.calls.map((c) => [c.key, c.root])).toEqual([[h.SWEEP_KILL, false]]);
+    expect(vmB.calls.map((c) => [c.key, c.root])).toEqual([[h.SWEEP_KILL, true]]);
     expect([vmA.closed, vmB.closed]).toEqual([true, true]);
   });
 });

@@ -202,14 +202,7 @@ describe('a busy port', () => {
       'pick another with --port, or leave --port out to choose a free one',
     );
     expect(h.stepsOf(rec)).toEqual(['ok connect', 'ok preflight', 'FAIL port', 'ok cleanup']);
-    expect(p.vmB.keys()).toEqual([
-      h.PROBE,
-      h.CLOCK,
-      h.CLOCK,
-      h.CLOCK,
-      h.PORTS,
-      h.SWEEP_KILL,
-    ]);
+    expect(p.vmB.keys()).toEqual([h.PROBE, h.CLOCK, h.CLOCK, h.CLOCK, h.PORTS, h.SWEEP_KILL]);
     expect(rec.port).toBeUndefined();
   });
 });

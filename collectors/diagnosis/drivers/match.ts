@@ -22,7 +22,10 @@ const memo = new WeakMap<readonly CounterRule[], Map<string, RuleMatch | undefin
 // Exact names win over patterns, whatever their order in the table.
 export function matchRule(rules: readonly CounterRule[], key: string): RuleMatch | undefined {
   let known = memo.get(rules);
-  if (!known) memo.set(rules, (known = new Map()));
+  if (!known) {
+    known = new Map();
+    memo.set(rules, known);
+  }
   if (known.has(key)) return known.get(key);
   const found = firstRule(rules, key);
   // Keys come from hosts: a hostile one could send endless distinct names.
