@@ -80,23 +80,22 @@ export function buildCommandLine(input: CommandLineInput): string {
   return input.root && !input.loginIsRoot ? `sudo -n ${wrapped}` : wrapped;
 }
 
-// `PID cmdline`, one line for each PID in the variable.
-const listPids = (v: string) =>
-  `for p in $${v}; do echo "$p $(tr '\\000' ' ' < /proc/$p/cmdline 2>/dev/null)"; done`;
-
-// A POSIX sh script that prints or kills the processes whose environment has
-// NAME=VALUE; `kill` then prints those that survived, as `list` does.
-// Portable to dash and busybox: no pgrep -e, no grep -z.
-export function sweepScript(
-  match: { name: 'DROPKIT_RUN' | 'DROPKIT_TAG'; value: string },
-  mode: 'list' | 'kill',
-): string {
+// A POSIX sh script that kills the processes whose environment has
+// NAME=VALUE, then prints those that survived (`PID cmdline`, none when all
+// ended): the caller learns what is left without a second round trip (a
+// channel and a scan of /proc). Portable to dash and busybox: no pgrep -e,
+// no grep -z.
+export function sweepScript(match: { name: 'DROPKIT_RUN' | 'DROPKIT_TAG'; value: string }): string {
   const needle = shellQuote(`${match.name}=${match.value}`);
-  // ours PID: the process still carries our tag. Checked again before every
-  // signal: a PID freed by one of ours can be reused at once by somebody
-  // else's process (or by our next command), and a zombie has no environ.
-  const find = [
+  return [
+    // ours PID: the process still carries our tag. Checked again before
+    // every signal: a PID freed by one of ours can be reused at once by
+    // somebody else's process (or by our next command), and a zombie has no
+    // environ.
     `ours() { tr '\\000' '\\n' < "/proc/$1/environ" 2>/dev/null | grep -qx ${needle}; }`,
+    // gone PIDS N: exits the script once none of PIDS is ours any more,
+    // checking N times 0.1 s apart; leaves the ones still there in $alive.
+    `gone() { i=0; while [ $i -lt $2 ]; do alive=''; for p in $1; do ours "$p" && alive="$alive $p"; done; [ -z "$alive" ] && exit 0; sleep 0.1; i=$((i+1)); done; }`,
     `pids=''`,
     // One grep over every environ when it reads NUL-separated records (GNU,
     // and BSD grep): a fork or two per process on the host took a second
@@ -114,23 +113,17 @@ export function sweepScript(
     `    ours "$p" && pids="$pids $p"`,
     `  done`,
     `fi`,
-  ];
-  if (mode === 'list') return [...find, listPids('pids'), ''].join('\n');
-  return [
-    ...find,
     `[ -z "$pids" ] && exit 0`,
     `for p in $pids; do ours "$p" && kill -TERM "$p" 2>/dev/null; done`,
     // Give well-behaved processes a moment: iperf3 writes its JSON on
     // SIGTERM, and the tracer turns its event off and removes its tracefs
     // instance, which on a loaded host took more than the 1 s this once
     // allowed (a SIGKILL mid-teardown left the instance behind). Processes
-    // that exit at once cost nothing: the loop ends as soon as none is left.
-    `i=0; while [ $i -lt 30 ]; do alive=''; for p in $pids; do ours "$p" && alive="$alive $p"; done; [ -z "$alive" ] && exit 0; sleep 0.1; i=$((i+1)); done`,
+    // that exit at once cost nothing: the wait ends as soon as none is left.
+    `gone "$pids" 30`,
     `for p in $alive; do ours "$p" && kill -KILL "$p" 2>/dev/null; done`,
-    // The survivors, as `list` prints them: the caller learns what is left
-    // without a second round trip (a channel and a scan of /proc each).
-    `i=0; while [ $i -lt 10 ]; do left=''; for p in $alive; do ours "$p" && left="$left $p"; done; [ -z "$left" ] && exit 0; sleep 0.1; i=$((i+1)); done`,
-    listPids('left'),
+    `gone "$alive" 10`,
+    `for p in $alive; do echo "$p $(tr '\\000' ' ' < /proc/$p/cmdline 2>/dev/null)"; done`,
     `exit 0`,
     '',
   ].join('\n');

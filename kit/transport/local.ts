@@ -93,17 +93,17 @@ export class LocalTransport implements Transport {
       {
         info: this.info,
         open: async (line) => spawnChannel(line),
-        sweep: (m, root, mode) => this.sweep(m, root, mode),
+        sweep: (m, root) => this.sweep(m, root),
       },
       req,
     );
   }
 
-  async sweep(match: SweepMatch, root: boolean, mode: 'kill' | 'list' = 'kill'): Promise<string> {
+  async sweep(match: SweepMatch, root: boolean): Promise<string> {
     const ch = spawnChannel(sweeperLine(root, this.info.isRoot));
     const out: Buffer[] = [];
     ch.onStdout((c) => out.push(c));
-    ch.end(sweepScript(match, mode));
+    ch.end(sweepScript(match));
     const timer = setTimeout(() => ch.detach(), 10_000);
     await ch.done.finally(() => clearTimeout(timer));
     return Buffer.concat(out).toString('utf8');

@@ -80,7 +80,7 @@ export class SshTransport implements Transport {
       {
         info: this.info,
         open: (line, step) => this.rawChannel(line, step),
-        sweep: (m, root, mode) => this.sweep(m, root, mode),
+        sweep: (m, root) => this.sweep(m, root),
         checkLost: (ended, outcome, step) => {
           const exited = ended !== undefined && ended !== 'lost' && ended.exitCode !== null;
           if (ended === 'lost' || (this.lost && !exited && !outcome.timedOut && !outcome.aborted))
@@ -127,8 +127,8 @@ export class SshTransport implements Transport {
     };
   }
 
-  // Kills (or lists) our processes on the host, over a fresh channel.
-  async sweep(match: SweepMatch, root: boolean, mode: 'kill' | 'list' = 'kill'): Promise<string> {
+  // Kills our processes on the host, over a fresh channel; returns the survivors.
+  async sweep(match: SweepMatch, root: boolean): Promise<string> {
     const line = sweeperLine(root, this.info.isRoot);
     const stream = await this.openChannel(line, 'cleanup');
     const out: Buffer[] = [];
@@ -140,7 +140,7 @@ export class SshTransport implements Transport {
         clearTimeout(t);
         resolve();
       });
-      stream.end(sweepScript(match, mode));
+      stream.end(sweepScript(match));
     });
     return Buffer.concat(out).toString('utf8');
   }

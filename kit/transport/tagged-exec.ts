@@ -27,7 +27,7 @@ export interface RawChannel {
 export interface ChannelHost {
   readonly info: ConnectionInfo;
   open(line: string, step: string | undefined): Promise<RawChannel>;
-  sweep(match: SweepMatch, root: boolean, mode?: 'kill' | 'list'): Promise<string>;
+  sweep(match: SweepMatch, root: boolean): Promise<string>;
   // Throws when the command's end says the connection was lost.
   checkLost?(ended: Ended | 'lost' | undefined, outcome: Outcome, step?: string): void;
 }

@@ -68,10 +68,10 @@ export interface Transport {
   // Registers a callback for an unexpected loss of the connection.
   // Returns a function that removes the listener again.
   onClose(listener: (err?: Error) => void): () => void;
-  // Lists (`PID cmdline` lines) or kills the processes on the host whose
-  // environment carries this DROPKIT_RUN or DROPKIT_TAG; a kill returns the
-  // lines of those that survived it.
-  sweep(match: SweepMatch, root: boolean, mode?: 'kill' | 'list'): Promise<string>;
+  // Kills the processes on the host whose environment carries this
+  // DROPKIT_RUN or DROPKIT_TAG; returns those that survived (`PID cmdline`
+  // lines), empty when none did.
+  sweep(match: SweepMatch, root: boolean): Promise<string>;
 }
 
 export interface SweepMatch {

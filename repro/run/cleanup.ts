@@ -30,7 +30,7 @@ export async function cleanup(hosts: readonly CleanupHost[], runId: string): Pro
         // Root where we ran something as root (the tracer), so it can be reaped.
         const root = !t.info.isRoot && h.sudo === 'passwordless';
         // One round trip: the kill prints what survived it.
-        const left = (await t.sweep(match, root, 'kill')).trim();
+        const left = (await t.sweep(match, root)).trim();
         const found = left ? left.split('\n') : [];
         if (found.length)
           problems.push(`${h.spec}: ${found.length} process(es) left: ${found.join('; ')}`);

@@ -44,6 +44,16 @@ const summary = (over: Partial<Summary> = {}): Summary => ({
   ...over,
 });
 
+// A node's NICs with N pods' veths (lxc000000000000, …) after them.
+function podNode(n: number) {
+  const lxc = Array.from({ length: n }, (_, i) => `lxc${String(i).padStart(12, '0')}`);
+  const nics = [
+    ...host().nics,
+    ...lxc.map((name) => ({ name, kind: 'veth', driver: 'veth', mtu: 1500, state: 'up' })),
+  ];
+  return { lxc, nics };
+}
+
 describe('summary.md', () => {
   it('puts the case, the status and the loss counters first, counts grouped', () => {
     const md = renderSummaryMd(summary({ note: 'drops during the nightly batch' }));
@@ -70,11 +80,7 @@ describe('summary.md', () => {
   });
 
   it("folds a node's idle pod veths into one line, keeping those that drop", () => {
-    const lxc = Array.from({ length: 20 }, (_, i) => `lxc${String(i).padStart(12, '0')}`);
-    const nics = [
-      ...host().nics,
-      ...lxc.map((name) => ({ name, kind: 'veth', driver: 'veth', mtu: 1500, state: 'up' })),
-    ];
+    const { lxc, nics } = podNode(20);
     const loss = [
       ...host().loss,
       { iface: lxc[7]!, source: 'kernel' as const, counter: 'tx_dropped', value: 146n },
@@ -90,11 +96,7 @@ describe('summary.md', () => {
   });
 
   it("shows the veths that lost the most since boot, and folds a node's many small ones", () => {
-    const lxc = Array.from({ length: 30 }, (_, i) => `lxc${String(i).padStart(12, '0')}`);
-    const nics = [
-      ...host().nics,
-      ...lxc.map((name) => ({ name, kind: 'veth', driver: 'veth', mtu: 1500, state: 'up' })),
-    ];
+    const { lxc, nics } = podNode(30);
     // Every pod's veth lost a packet or two since boot; lxc…07 lost 146.
     const loss = [
       ...host().loss,

@@ -20,7 +20,7 @@ import { PORTS_SCRIPT } from '../../repro/run/ports.js';
 // - argv: the words joined by spaces, `ip -o route get 198.18.0.12`;
 // - a script: the request's step, then the script's name, `snapshot before:
 //   snapshot script`; a script is named by a line only it has (SCRIPT_NAMES);
-// - a sweep: `sweep kill DROPKIT_RUN=<run id>`, `sweep list DROPKIT_RUN=<run id>`.
+// - a sweep (a kill that returns the survivors): `sweep kill DROPKIT_RUN=<run id>`.
 //
 // An answer is a reply ({ stdout, stderr, exitCode }), LOSE (the connection
 // drops when the command is sent), or a function of the call that returns
@@ -191,8 +191,8 @@ export class FakeTransport implements Transport {
     }
   }
 
-  async sweep(match: SweepMatch, root: boolean, mode: 'kill' | 'list' = 'kill'): Promise<string> {
-    const logged: Logged = { key: `sweep ${mode} ${match.name}=${match.value}`, root, tied: false };
+  async sweep(match: SweepMatch, root: boolean): Promise<string> {
+    const logged: Logged = { key: `sweep kill ${match.name}=${match.value}`, root, tied: false };
     this.calls.push(logged);
     const answer = this.answerFor(logged, 'cleanup');
     const { ended, settle } = this.endOf({}, logged);

@@ -6,7 +6,13 @@ import type { CounterSeries, DropTrace } from '../../../collectors/diagnosis/inp
 import type { Snapshot } from '../../../collectors/model.js';
 import { parseRpsXps } from '../../../collectors/rps-xps.js';
 import { T0 } from './azure-vm.js';
-import { CILIUM_IP_LINK, SOFTNET_2CPU, SYSCTL_LAB, VETH_ETHTOOL_S } from './captures.js';
+import {
+  CILIUM_IP_LINK,
+  CILIUM_NIC,
+  SOFTNET_2CPU,
+  SYSCTL_LAB,
+  VETH_ETHTOOL_S,
+} from './captures.js';
 import { shape } from './findings-shape.js';
 import { later, snapshotFrom } from './snapshot-builder.js';
 
@@ -21,12 +27,7 @@ function node(withSoftnet = true): Snapshot {
     host: 'vmB',
     takenAt: T0,
     ifaces: [
-      {
-        name: 'ens18',
-        kind: 'physical',
-        driver: 'virtio_net',
-        ipLink: { text: CILIUM_IP_LINK, name: 'ens18' },
-      },
+      CILIUM_NIC,
       {
         name: POD,
         kind: 'veth',

@@ -1,4 +1,5 @@
 import { fixture } from '../fixture-files.js';
+import type { IfaceSpec } from './snapshot-builder.js';
 
 // The real captures the scenarios are built from (test/fixtures/SOURCES.md), plus the few
 // lines no capture has, each with the reason it is written by hand.
@@ -22,6 +23,13 @@ export const VETH_ETHTOOL_S = fixture(
   'ethtool_S/veth-docker-container-ubuntu20-xdp-queue-stats.txt',
 );
 export const CILIUM_IP_LINK = fixture('ip_link/ip-s-s-d-link-proxmox-virtio-cilium-node.txt');
+// That node's NIC, as a snapshot's interface.
+export const CILIUM_NIC: IfaceSpec = {
+  name: 'ens18',
+  kind: 'physical',
+  driver: 'virtio_net',
+  ipLink: { text: CILIUM_IP_LINK, name: 'ens18' },
+};
 export const SOFTNET_2CPU = fixture('softnet_stat/hjr3-softnet-stat-kernel-5_10_47.txt');
 export const SOFTNET_4CPU_SQUEEZE = fixture(
   'softnet_stat/blog-4cpu-11col-time_squeeze-nonzero.txt',

@@ -7,6 +7,7 @@ import {
 import { azureVm, MLX5_VF, SYNTHETIC, T0 } from './azure-vm.js';
 import {
   CILIUM_IP_LINK,
+  CILIUM_NIC,
   ENA_ETHTOOL_G,
   ENA_IP_LINK,
   enaWithAllowances,
@@ -109,12 +110,7 @@ describe('a Kubernetes node, one veth per pod', () => {
     host: 'aksA',
     takenAt: T0,
     ifaces: [
-      {
-        name: 'ens18',
-        kind: 'physical',
-        driver: 'virtio_net',
-        ipLink: { text: CILIUM_IP_LINK, name: 'ens18' },
-      },
+      CILIUM_NIC,
       ...pods.map((name) => ({
         name,
         kind: 'veth' as const,
